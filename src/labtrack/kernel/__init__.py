@@ -1,0 +1,1 @@
+"""The kernel side of labtrack: magics, run lifecycle and context capture."""

@@ -1,0 +1,58 @@
+"""Loading labtrack into an IPython kernel."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from .magics import TrackMagics
+
+# Reaping the runs of dead kernels may wait on a remote server; loading the
+# extension waits this long for it before carrying on without it.
+REAP_WAIT_SECONDS = 10.0
+
+_loaded: dict[int, TrackMagics] = {}
+
+
+def load(shell) -> None:
+    if id(shell) in _loaded:
+        return
+    magics = TrackMagics(shell)
+    shell.register_magics(magics)
+    _loaded[id(shell)] = magics
+    location = magics.location
+    try:
+        magics.activate()
+    except Exception as error:
+        print(
+            f"labtrack: could not open the tracking backend {location.display_uri()}: {error}",
+            file=sys.stderr,
+        )
+        return
+    outcome: dict[str, object] = {}
+
+    def reap() -> None:
+        try:
+            outcome["reaped"] = magics.reap()
+        except Exception as error:  # reported below; tracking still works
+            outcome["error"] = error
+
+    worker = threading.Thread(target=reap, name="labtrack-reap", daemon=True)
+    worker.start()
+    worker.join(REAP_WAIT_SECONDS)
+    if "error" in outcome:
+        print(
+            f"labtrack: could not check for runs of stopped kernels on "
+            f"{location.display_uri()}: {outcome['error']}",
+            file=sys.stderr,
+        )
+    reaped = outcome.get("reaped") or []
+    if reaped:
+        print(f"labtrack: marked {len(reaped)} run(s) of stopped kernels KILLED")
+    print(f"labtrack: tracking to {location.kind.value} backend {location.display_uri()}")
+
+
+def unload(shell) -> None:
+    magics = _loaded.pop(id(shell), None)
+    if magics is not None:
+        shell.events.unregister("pre_run_cell", magics._remember_cell)

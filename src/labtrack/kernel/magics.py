@@ -1,0 +1,181 @@
+"""``%%track`` and ``%track``: the notebook's way into labtrack."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from traitlets import Unicode
+
+from ..backend import BackendLocation, activate, resolve_backend
+from .cell_runner import run_body
+from .context import CellOrigin, capture_context, notebook_path_from
+from .liveness import Heartbeat, ProcessIdentity, reap_dead_runs
+from .options import parse_param_names, parse_tags
+from .session import RunRequest, RunSession, TrackingError
+
+LINE_SUBCOMMANDS = ("status",)
+
+
+@magics_class
+class TrackMagics(Magics):
+    tracking_uri = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help=(
+            "Tracking URI for runs started in this kernel. Unset: MLFLOW_TRACKING_URI, "
+            "else labtrack's embedded SQLite store under LABTRACK_HOME."
+        ),
+    )
+
+    def __init__(self, shell, **kwargs) -> None:
+        super().__init__(shell, **kwargs)
+        self.location: BackendLocation = resolve_backend(self.tracking_uri)
+        self.identity = ProcessIdentity.current(_kernel_id())
+        self.heartbeat = Heartbeat(_new_client)
+        self.last_run_id: str | None = None
+        self._cell_id: str | None = None
+        shell.events.register("pre_run_cell", self._remember_cell)
+
+    def activate(self) -> None:
+        """Point this kernel's MLflow at the backend (creating the embedded store)."""
+        activate(self.location)
+
+    def reap(self) -> list[str]:
+        """Mark KILLED the runs of kernels that died; return their ids."""
+        return reap_dead_runs(_new_client(), self.identity)
+
+    def _remember_cell(self, info) -> None:
+        self._cell_id = getattr(info, "cell_id", None)
+
+    # -- %%track -----------------------------------------------------------------
+
+    @magic_arguments()
+    @argument("--experiment", "-e", metavar="NAME", help="experiment to log into (created if new)")
+    @argument("--name", "-n", metavar="RUN_NAME", help="name of the run")
+    @argument(
+        "--tag",
+        "-t",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="tag the run (repeatable)",
+    )
+    @argument(
+        "--params",
+        "-p",
+        metavar="NAME[,NAME...]",
+        help="log these notebook variables' values as params when the cell ends",
+    )
+    @argument(
+        "--nested",
+        action="store_true",
+        help="start the run as a child of the active run (e.g. an enclosing tracked cell)",
+    )
+    @argument("--autolog", action="store_true", help="enable mlflow.autolog() for this cell only")
+    @cell_magic
+    def track(self, line: str, cell: str):
+        """Run the cell inside an MLflow run that ends FINISHED, FAILED or KILLED.
+
+        The plain MLflow API (mlflow.log_metric, log_param, log_artifact,
+        start_run(nested=True), mlflow.<flavor>.log_model) logs into the run.
+        The cell's source, notebook path, git state, environment and hardware are
+        recorded with it.
+        """
+        __tracebackhide__ = True  # noqa: F841
+        args = parse_argstring(self.track, line)
+        request = RunRequest(
+            experiment=_non_empty(args.experiment, "--experiment"),
+            run_name=_non_empty(args.name, "--name"),
+            tags=parse_tags(args.tag),
+            nested=args.nested,
+            autolog=args.autolog,
+        )
+        param_names = parse_param_names(args.params)
+        session = RunSession(request, self.identity, self.heartbeat)
+        origin = CellOrigin(
+            source=cell,
+            magic_line=f"%%track {line}".rstrip(),
+            notebook_path=notebook_path_from(self.shell.user_ns, os.environ),
+            cell_id=self._cell_id,
+            execution_count=self.shell.execution_count,
+            working_directory=os.getcwd(),
+        )
+        try:
+            session.start(capture_context(origin))
+        except TrackingError as error:
+            raise UsageError(f"labtrack: {error}") from None
+        self.last_run_id = session.run_id
+
+        error: BaseException | None = None
+        try:
+            return run_body(self.shell, f"track {line}".rstrip(), cell)
+        except BaseException as raised:
+            error = raised
+            raise
+        finally:
+            summary = session.end(error, _read_params(self.shell.user_ns, param_names))
+            for warning in summary.warnings:
+                print(f"labtrack: warning: {warning}", file=sys.stderr)
+            print(summary.line(), flush=True)
+
+    # -- %track ------------------------------------------------------------------
+
+    @line_magic("track")
+    def track_command(self, line: str):
+        """labtrack commands: ``%track status`` shows the tracking backend in use."""
+        words = line.split()
+        if not words or words[0] not in LINE_SUBCOMMANDS:
+            raise UsageError(
+                f"%track expects one of: {', '.join(LINE_SUBCOMMANDS)} "
+                "(use %%track at the top of a cell to track it)"
+            )
+        import mlflow
+
+        uri = mlflow.get_tracking_uri()
+        print(f"labtrack: backend {self.location.kind.value} ({self.location.source.value})")
+        print(f"labtrack: tracking URI {uri}")
+        if self.location.artifact_root:
+            print(f"labtrack: artifacts in {self.location.artifact_root}")
+        if self.last_run_id:
+            print(f"labtrack: last tracked run {self.last_run_id}")
+
+
+def _non_empty(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().strip("'\"")
+    if not value:
+        raise UsageError(f"{option} needs a non-empty value")
+    return value
+
+
+def _read_params(user_ns: dict, names: list[str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    missing = [name for name in names if name not in user_ns]
+    if missing:
+        print(f"labtrack: warning: no variable named {', '.join(missing)}", file=sys.stderr)
+    for name in names:
+        if name in user_ns:
+            values[name] = user_ns[name]
+    return values
+
+
+def _new_client():
+    import mlflow
+
+    return mlflow.MlflowClient()
+
+
+def _kernel_id() -> str | None:
+    try:
+        from ipykernel.connect import get_connection_file
+
+        name = os.path.basename(get_connection_file())
+    except Exception:
+        return None
+    return name.removeprefix("kernel-").removesuffix(".json") or None

@@ -1,0 +1,270 @@
+"""The life of one tracked run: start it, let the cell log into it, end it truthfully.
+
+No IPython here: the magic hands over the cell's origin and outcome, this module
+talks to MLflow. The run is started through MLflow's fluent API so that plain
+``mlflow.log_*`` calls inside the cell land in it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from .. import tags as T
+from .context import RunContext
+from .liveness import Heartbeat, ProcessIdentity, end_running_children
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
+
+
+class RunStatus(StrEnum):
+    FINISHED = "FINISHED"
+    FAILED = "FAILED"
+    KILLED = "KILLED"
+
+
+class TrackingError(Exception):
+    """labtrack could not do what was asked; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    experiment: str | None = None
+    run_name: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    nested: bool = False
+    autolog: bool = False
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    run_name: str
+    experiment_id: str
+    experiment_name: str
+    status: RunStatus
+    seconds: float
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        text = (
+            f"labtrack: run {self.run_name} ({self.run_id}) in experiment "
+            f"'{self.experiment_name}' {self.status.value} after {self.seconds:.1f}s"
+        )
+        return f"{text}: {self.error}" if self.error else text
+
+
+def outcome_of(error: BaseException | None) -> RunStatus:
+    if error is None:
+        return RunStatus.FINISHED
+    if isinstance(error, KeyboardInterrupt):
+        return RunStatus.KILLED
+    if isinstance(error, SystemExit) and error.code in (None, 0):
+        return RunStatus.FINISHED
+    return RunStatus.FAILED
+
+
+class RunSession:
+    """One tracked cell's run."""
+
+    def __init__(self, request: RunRequest, identity: ProcessIdentity, heartbeat: Heartbeat):
+        self.request = request
+        self._identity = identity
+        self._heartbeat = heartbeat
+        self._outer_run_id: str | None = None
+        self._started_at = 0.0
+        self.run_id = ""
+        self.run_name = ""
+        self.experiment_id = ""
+        self.experiment_name = ""
+
+    # -- start -------------------------------------------------------------------
+
+    def start(self, context: RunContext) -> str:
+        import mlflow
+
+        outer = mlflow.active_run()
+        if outer is not None and not self.request.nested:
+            raise TrackingError(
+                f"run {outer.info.run_id} is already active (started outside %%track); "
+                "end it with mlflow.end_run() or track this cell with --nested"
+            )
+        self._outer_run_id = outer.info.run_id if outer is not None else None
+        experiment_id = self._experiment_id(mlflow, outer)
+        tags = {**context.tags, **self._identity.tags(), **dict(self.request.tags)}
+        if self.request.autolog:
+            mlflow.autolog(silent=True)
+        run = mlflow.start_run(
+            experiment_id=experiment_id,
+            run_name=self.request.run_name,
+            nested=outer is not None,
+            tags=tags,
+        )
+        self._started_at = time.monotonic()
+        self.run_id = run.info.run_id
+        self.run_name = run.info.run_name
+        self.experiment_id = run.info.experiment_id
+        self._heartbeat.watch(self.run_id)
+        try:
+            client = mlflow.MlflowClient()
+            self.experiment_name = client.get_experiment(self.experiment_id).name
+            for artifact_file, text in context.artifacts.items():
+                client.log_text(self.run_id, text, artifact_file)
+        except Exception as error:
+            # The cell will not run: leave no half-started run behind.
+            self.end(error)
+            raise TrackingError(f"could not record the run's context: {error}") from error
+        return self.run_id
+
+    def _experiment_id(self, mlflow, outer) -> str | None:
+        name = self.request.experiment
+        if name is None:
+            # A child stays with its parent unless told otherwise.
+            return outer.info.experiment_id if outer is not None else None
+        client = mlflow.MlflowClient()
+        experiment = client.get_experiment_by_name(name)
+        if experiment is None:
+            return client.create_experiment(name)
+        if experiment.lifecycle_stage == "deleted":
+            raise TrackingError(
+                f"experiment '{name}' is deleted; restore it or choose another name"
+            )
+        return experiment.experiment_id
+
+    # -- end ---------------------------------------------------------------------
+
+    def end(
+        self,
+        error: BaseException | None,
+        params: Mapping[str, object] | None = None,
+    ) -> RunSummary:
+        """End the run with the status the cell earned; never raises for bookkeeping."""
+        import mlflow
+
+        status = outcome_of(error)
+        warnings: list[str] = []
+        client = mlflow.MlflowClient()
+        with deferred_interrupts() as interrupts:
+            if params:
+                warnings.extend(_log_params(client, self.run_id, params))
+            error_line = None
+            if status is not RunStatus.FINISHED and error is not None:
+                error_line = _error_line(error)
+                warnings.extend(self._record_error(client, error, error_line))
+            if self.request.autolog:
+                _attempt(warnings, "disable autolog", mlflow.autolog, disable=True, silent=True)
+            _attempt(warnings, "end the run", self._close_runs, mlflow, client, status)
+            self._heartbeat.forget(self.run_id)
+        summary = RunSummary(
+            run_id=self.run_id,
+            run_name=self.run_name,
+            experiment_id=self.experiment_id,
+            experiment_name=self.experiment_name,
+            status=status,
+            seconds=time.monotonic() - self._started_at,
+            error=error_line,
+            warnings=tuple(warnings),
+        )
+        if interrupts and error is None:
+            # The user asked to stop while we were saving; honour it now.
+            raise KeyboardInterrupt
+        return summary
+
+    def _record_error(self, client, error: BaseException, error_line: str) -> list[str]:
+        warnings: list[str] = []
+        _attempt(warnings, "record the error", client.set_tag, self.run_id, T.ERROR, error_line)
+        _attempt(
+            warnings,
+            "store the traceback",
+            client.log_text,
+            self.run_id,
+            format_user_traceback(error),
+            T.TRACEBACK_ARTIFACT,
+        )
+        return warnings
+
+    def _close_runs(self, mlflow, client, status: RunStatus) -> None:
+        # Runs the cell opened and left open sit above ours on MLflow's stack.
+        while (active := mlflow.active_run()) is not None:
+            if active.info.run_id == self._outer_run_id:
+                break
+            mlflow.end_run(status.value)
+        # Ours may have been ended by the cell itself, or by another thread;
+        # the cell's outcome is what the run's status must say.
+        run = client.get_run(self.run_id)
+        if run.info.status != status.value:
+            client.set_terminated(self.run_id, status=status.value)
+        end_running_children(client, self.run_id, self.experiment_id, status.value)
+
+
+def _attempt(warnings: list[str], what: str, action, *args, **kwargs) -> None:
+    try:
+        action(*args, **kwargs)
+    except Exception as error:
+        warnings.append(f"could not {what}: {type(error).__name__}: {error}")
+
+
+def _log_params(client, run_id: str, params: Mapping[str, object]) -> list[str]:
+    from mlflow.entities import Param
+
+    warnings: list[str] = []
+    items = [Param(key, str(value)[: T.MAX_PARAM_VALUE]) for key, value in params.items()]
+    for start in range(0, len(items), 100):
+        try:
+            client.log_batch(run_id, params=items[start : start + 100])
+        except Exception as error:
+            warnings.append(f"could not log params: {error}")
+    return warnings
+
+
+def _error_line(error: BaseException) -> str:
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted"
+    text = f"{type(error).__name__}: {error}".strip()
+    return text[: T.MAX_TAG_VALUE]
+
+
+def format_user_traceback(error: BaseException) -> str:
+    """The traceback as the user would read it: labtrack's own frames left out."""
+    summary = traceback.TracebackException.from_exception(error)
+    _drop_own_frames(summary)
+    return "".join(summary.format())
+
+
+def _drop_own_frames(summary: traceback.TracebackException) -> None:
+    kept = [frame for frame in summary.stack if not frame.filename.startswith(_PACKAGE_DIR)]
+    summary.stack = traceback.StackSummary.from_list(kept)
+    for linked in (summary.__cause__, summary.__context__):
+        if linked is not None:
+            _drop_own_frames(linked)
+
+
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[list[int]]:
+    """Hold back Ctrl-C / kernel interrupts while the run's end is being written.
+
+    An interrupt landing half-way through would leave a run RUNNING or points
+    unsaved; it is remembered and the caller re-raises it afterwards.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def remember(signum, _frame):
+        received.append(signum)
+
+    signal.signal(signal.SIGINT, remember)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGINT, previous)
