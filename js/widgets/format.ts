@@ -1,0 +1,27 @@
+/** Short form of an MLflow run id (32 hex characters) as shown in lists. */
+export function shortRunId(runId: string): string {
+  return runId.length > 8 ? runId.slice(0, 8) : runId;
+}
+
+/** A duration in ms as a short human string: "850 ms", "12.3 s", "4 min 05 s", "2 h 03 min". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) {
+    return '—';
+  }
+  if (ms < 1000) {
+    return `${Math.round(ms)} ms`;
+  }
+  const seconds = ms / 1000;
+  if (seconds < 60) {
+    return `${seconds.toFixed(1)} s`;
+  }
+  const total = Math.floor(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (h === 0) {
+    return `${m} min ${pad(s)} s`;
+  }
+  return `${h} h ${pad(m)} min`;
+}

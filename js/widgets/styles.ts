@@ -1,0 +1,97 @@
+// Styles of the widget bundle, added once per document. Every colour reads a JupyterLab theme
+// variable, then a VS Code one, then a neutral fallback, so cards are readable in light and
+// dark themes of any notebook front end.
+const STYLE_ID = 'labtrack-widget-styles';
+
+const CSS = `
+.lt-w-card {
+  --lt-w-fg: var(--jp-ui-font-color1, var(--vscode-editor-foreground, #1f1f1f));
+  --lt-w-fg-muted: var(--jp-ui-font-color2, var(--vscode-descriptionForeground, #6b6b6b));
+  --lt-w-bg: var(--jp-layout-color1, var(--vscode-editor-background, #ffffff));
+  --lt-w-border: var(--jp-border-color2, var(--vscode-editorWidget-border, #d0d0d0));
+  --lt-w-mono: var(--jp-code-font-family, var(--vscode-editor-font-family, monospace));
+  align-items: center;
+  background: var(--lt-w-bg);
+  border: 1px solid var(--lt-w-border);
+  border-radius: 4px;
+  box-sizing: border-box;
+  color: var(--lt-w-fg);
+  column-gap: 12px;
+  display: inline-grid;
+  font-family: var(--jp-ui-font-family, var(--vscode-font-family, system-ui, sans-serif));
+  font-size: var(--jp-ui-font-size1, 13px);
+  grid-template-columns: minmax(0, 1fr) auto;
+  max-width: 100%;
+  min-width: 280px;
+  padding: 8px 12px;
+  row-gap: 4px;
+}
+.lt-w-card-name {
+  font-size: 1.1em;
+  font-weight: 600;
+  overflow: hidden;
+  text-overflow: ellipsis;
+  white-space: nowrap;
+}
+.lt-w-card-meta {
+  color: var(--lt-w-fg-muted);
+  grid-column: 1 / 2;
+  overflow: hidden;
+  text-overflow: ellipsis;
+  white-space: nowrap;
+}
+.lt-w-card-id {
+  font-family: var(--lt-w-mono);
+}
+.lt-w-card-elapsed {
+  color: var(--lt-w-fg-muted);
+  font-variant-numeric: tabular-nums;
+  justify-self: end;
+}
+.lt-w-badge {
+  --lt-w-status: var(--jp-ui-font-color2, #757575);
+  align-items: center;
+  background: color-mix(in srgb, var(--lt-w-status) 14%, transparent);
+  border: 1px solid var(--lt-w-status);
+  border-radius: 10px;
+  display: inline-flex;
+  font-size: 0.85em;
+  font-weight: 600;
+  gap: 5px;
+  justify-self: end;
+  letter-spacing: 0.3px;
+  padding: 1px 8px;
+}
+.lt-w-badge::before {
+  background: var(--lt-w-status);
+  border-radius: 50%;
+  content: '';
+  height: 7px;
+  width: 7px;
+}
+.lt-w-badge[data-status='RUNNING'] { --lt-w-status: var(--jp-brand-color1, #2196f3); }
+.lt-w-badge[data-status='RUNNING']::before { animation: lt-w-pulse 1.2s ease-in-out infinite; }
+.lt-w-badge[data-status='FINISHED'] { --lt-w-status: var(--jp-success-color1, #4caf50); }
+.lt-w-badge[data-status='FAILED'] { --lt-w-status: var(--jp-error-color1, #f44336); }
+.lt-w-badge[data-status='KILLED'] { --lt-w-status: var(--jp-warn-color1, #ff9800); }
+@keyframes lt-w-pulse { 50% { opacity: 0.3; } }
+@media (prefers-reduced-motion: reduce) {
+  .lt-w-badge[data-status='RUNNING']::before { animation: none; }
+}
+.lt-w-error {
+  color: var(--jp-error-color1, #d32f2f);
+  font-family: var(--jp-ui-font-family, system-ui, sans-serif);
+}
+`;
+
+/** Add the bundle's styles to the document holding `el`, once. */
+export function ensureStyles(el: HTMLElement): void {
+  const doc = el.ownerDocument;
+  if (doc.getElementById(STYLE_ID)) {
+    return;
+  }
+  const style = doc.createElement('style');
+  style.id = STYLE_ID;
+  style.textContent = CSS;
+  doc.head.appendChild(style);
+}
