@@ -1,0 +1,37 @@
+"""Given a fresh LABTRACK_HOME, when the embedded store is prepared, then it is ready to share."""
+
+import sqlite3
+
+import mlflow
+
+from labtrack.backend import activate, prepare_backend, resolve_backend
+
+
+def test_embedded_store_is_created_in_wal_mode_with_mlflow_schema(tmp_path):
+    location = resolve_backend(environ={"LABTRACK_HOME": str(tmp_path / "home")})
+    prepare_backend(location)
+    connection = sqlite3.connect(location.database_path)
+    try:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        names = {row[0] for row in connection.execute("SELECT name FROM experiments")}
+        assert names == {"Default"}
+        (artifact_location,) = connection.execute(
+            "SELECT artifact_location FROM experiments WHERE name = 'Default'"
+        ).fetchone()
+    finally:
+        connection.close()
+    assert artifact_location.endswith(str(tmp_path / "home" / "artifacts" / "0"))
+
+
+def test_experiments_created_by_plain_mlflow_keep_artifacts_under_the_home(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    location = resolve_backend(environ={"LABTRACK_HOME": str(tmp_path / "home")})
+    activate(location)
+    try:
+        experiment_id = mlflow.create_experiment("plain-mlflow-experiment")
+        experiment = mlflow.get_experiment(experiment_id)
+    finally:
+        mlflow.set_tracking_uri(None)
+        monkeypatch.delenv("_MLFLOW_SERVER_ARTIFACT_ROOT", raising=False)
+    assert experiment.artifact_location.endswith(f"home/artifacts/{experiment_id}")
+    assert not (tmp_path / "mlruns").exists()
