@@ -1,4 +1,4 @@
-"""Given a cell in a notebook, when its context is captured, then the run can say where it came from."""
+"""Given a notebook cell, when its context is captured, then the run says where it came from."""
 
 import subprocess
 
