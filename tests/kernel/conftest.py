@@ -1,0 +1,62 @@
+"""Fixtures that start real things: an IPython shell with labtrack loaded, real kernels."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import mlflow
+import pytest
+
+
+@pytest.fixture(scope="session")
+def labtrack_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("labtrack-home")
+    os.environ["LABTRACK_HOME"] = str(home)
+    yield home
+    os.environ.pop("LABTRACK_HOME", None)
+
+
+@pytest.fixture(scope="session")
+def shell(labtrack_home):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "labtrack")
+    return shell
+
+
+@pytest.fixture
+def client(shell):
+    return mlflow.MlflowClient()
+
+
+@dataclass
+class CellRun:
+    result: object
+    out: str
+    err: str
+
+    @property
+    def run_id(self) -> str:
+        """The id in the last summary line: the cell's own run ends last."""
+        summaries = [ln for ln in self.out.splitlines() if ln.startswith("labtrack: run ")]
+        if not summaries:
+            raise AssertionError(f"no labtrack summary in output:\n{self.out}\n{self.err}")
+        return summaries[-1].split("(", 1)[1].split(")", 1)[0]
+
+
+@pytest.fixture
+def run_cell(shell, capsys):
+    """Run a cell in the real shell and return its result and what it printed."""
+
+    def run(source: str) -> CellRun:
+        capsys.readouterr()
+        result = shell.run_cell(source, store_history=True)
+        captured = capsys.readouterr()
+        return CellRun(result, captured.out, captured.err)
+
+    yield run
+    # Whatever a test did, no run may stay active for the next one.
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
