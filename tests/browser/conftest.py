@@ -1,0 +1,233 @@
+"""Browser-test fixtures: a real `jupyter lab` on a free loopback port, driven by Chromium.
+
+These tests run in their own pytest invocation (`pytest tests/browser`): pytest-jupyter's
+autouse event loop would break Playwright's sync API, so nothing here loads pytest-jupyter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+LAB_START_TIMEOUT_S = 90
+LAB_STOP_TIMEOUT_S = 20
+
+# Plugin settings written to the test's user-settings dir, keyed by plugin id.
+LAB_SETTINGS = {
+    # No "Would you like to receive official Jupyter news?" toast over the page.
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+@dataclass(frozen=True)
+class LabServer:
+    base_url: str
+    token: str
+    root_dir: Path
+    labtrack_home: Path
+    log_path: Path
+
+    def url(self, path: str) -> str:
+        """`path` under the server, with the token appended."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}{path}{sep}token={self.token}"
+
+    @property
+    def tracking_uri(self) -> str:
+        return f"sqlite:///{self.labtrack_home}/mlflow.db"
+
+
+def _chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not path or not Path(path).is_file():
+        pytest.fail(
+            "No Chromium for the browser tests: install Debian's package "
+            "(`apt-get install -y chromium`) or set CHROMIUM_PATH to a Chromium binary.",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's launch args plus Debian's Chromium (Playwright cannot download one)."""
+    args = [*browser_type_launch_args.get("args", []), *CHROMIUM_FLAGS]
+    return {**browser_type_launch_args, "executable_path": _chromium_path(), "args": args}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1440, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _write_lab_settings(settings_dir: Path) -> None:
+    for plugin_id, values in LAB_SETTINGS.items():
+        package, plugin = plugin_id.split(":", 1)
+        target = settings_dir / package / f"{plugin}.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
+
+
+def _log_tail(log_path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _wait_until_ready(proc: subprocess.Popen, server: LabServer) -> None:
+    deadline = time.monotonic() + LAB_START_TIMEOUT_S
+    status_url = server.url("api/status")
+    last_error = "no answer yet"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"jupyter lab exited with code {proc.returncode} before answering; "
+                f"log tail:\n{_log_tail(server.log_path)}"
+            )
+        try:
+            with urllib.request.urlopen(status_url, timeout=2) as response:
+                if response.status == 200:
+                    return
+                last_error = f"HTTP {response.status}"
+        except (urllib.error.URLError, OSError) as exc:
+            last_error = str(exc)
+        time.sleep(0.25)
+    raise RuntimeError(
+        f"jupyter lab did not answer {status_url} within {LAB_START_TIMEOUT_S} s "
+        f"({last_error}); log tail:\n{_log_tail(server.log_path)}"
+    )
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()  # SIGTERM: jupyter_server shuts its kernels down and exits
+    try:
+        proc.wait(timeout=LAB_STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=LAB_STOP_TIMEOUT_S)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
+    """A real `jupyter lab` serving a temporary copy of examples/, with its own labtrack home."""
+    base = tmp_path_factory.mktemp("browser")
+    root_dir = base / "examples"
+    shutil.copytree(
+        EXAMPLES, root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "mlruns")
+    )
+    labtrack_home = base / "labtrack-home"
+    labtrack_home.mkdir()
+    settings_dir = base / "lab-settings"
+    _write_lab_settings(settings_dir)
+    for name in ("lab-workspaces", "jupyter-config", "jupyter-runtime"):
+        (base / name).mkdir()
+
+    port = _free_port()
+    token = secrets.token_hex(24)
+    log_path = artifacts_dir / "jupyter-lab.log"
+    server = LabServer(
+        base_url=f"http://127.0.0.1:{port}/",
+        token=token,
+        root_dir=root_dir,
+        labtrack_home=labtrack_home,
+        log_path=log_path,
+    )
+
+    env = {
+        **os.environ,
+        "LABTRACK_HOME": str(labtrack_home),
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "JUPYTERLAB_SETTINGS_DIR": str(settings_dir),
+        "JUPYTERLAB_WORKSPACES_DIR": str(base / "lab-workspaces"),
+        # User-level config (~/.jupyter) must not change what the tests see; the
+        # environment's etc/jupyter (where labtrack's server config lives) still applies.
+        "JUPYTER_CONFIG_DIR": str(base / "jupyter-config"),
+        "JUPYTER_RUNTIME_DIR": str(base / "jupyter-runtime"),
+        # Kernels are started with this environment's Python.
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    }
+    for name in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI"):
+        env.pop(name, None)
+
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--allow-root",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root_dir}",
+    ]
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            command, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait_until_ready(proc, server)
+        yield server
+    finally:
+        _stop(proc)
+
+
+APP_READY_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def open_lab(page, lab):
+    """Open a JupyterLab URL path (fresh workspace) and wait until the app has started."""
+
+    def _open(path: str = "lab") -> None:
+        sep = "&" if "?" in path else "?"
+        page.goto(lab.url(f"{path}{sep}reset"))
+        page.locator("#jp-main-dock-panel").wait_for(state="visible", timeout=APP_READY_TIMEOUT_MS)
+        page.locator("#jupyterlab-splash").wait_for(state="detached", timeout=APP_READY_TIMEOUT_MS)
+
+    return _open

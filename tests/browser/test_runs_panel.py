@@ -1,0 +1,56 @@
+"""The Runs sidebar as a person sees it in a fresh JupyterLab."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+RUNS_TAB = ".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='labtrack-runs']"
+
+
+def test_runs_tab_opens_panel_showing_embedded_backend_reachable(
+    page, lab, open_lab, artifacts_dir
+):
+    # Given a fresh JupyterLab with labtrack installed and no MLFLOW_TRACKING_URI
+    open_lab("lab")
+    tab = page.locator(RUNS_TAB)
+    expect(tab).to_be_visible()
+    expect(tab).to_have_attribute("title", "Runs")
+
+    # When the Runs tab in the left sidebar is clicked
+    tab.click()
+
+    # Then the panel shows the embedded store under LABTRACK_HOME, reachable, and the hint
+    panel = page.get_by_test_id("labtrack-runs-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator(".lt-RunsPanel-title")).to_have_text("Runs")
+    expect(page.get_by_test_id("labtrack-backend-kind")).to_have_text("embedded", timeout=30_000)
+    expect(page.get_by_test_id("labtrack-backend-reachability")).to_have_attribute(
+        "data-reachable", "true"
+    )
+    expect(page.get_by_test_id("labtrack-backend-uri")).to_contain_text(str(lab.labtrack_home))
+    expect(page.get_by_test_id("labtrack-unreachable")).to_have_count(0)
+    hint = page.get_by_test_id("labtrack-empty-hint")
+    expect(hint).to_contain_text("%load_ext labtrack")
+    expect(hint).to_contain_text("%%track")
+    page.screenshot(path=artifacts_dir / "runs-panel.png")
+
+
+def test_open_runs_command_in_palette_shows_panel(page, lab, open_lab, artifacts_dir):
+    # Given a fresh JupyterLab whose left sidebar shows the file browser
+    open_lab("lab")
+    expect(page.locator(RUNS_TAB)).to_be_visible()
+    expect(page.get_by_test_id("labtrack-runs-panel")).to_be_hidden()
+
+    # When "Open Runs Panel" is run from the command palette
+    page.keyboard.press("Control+Shift+C")
+    palette_input = page.locator(".lm-CommandPalette-input")
+    expect(palette_input).to_be_focused()
+    palette_input.fill("Open Runs Panel")
+    item = page.locator(".lm-CommandPalette-item", has_text="Open Runs Panel")
+    expect(item).to_have_count(1)
+    page.screenshot(path=artifacts_dir / "runs-command-palette.png")
+    palette_input.press("Enter")
+
+    # Then the Runs panel is shown and its tab is the current one
+    expect(page.get_by_test_id("labtrack-runs-panel")).to_be_visible()
+    expect(page.locator(RUNS_TAB)).to_have_attribute("aria-selected", "true")

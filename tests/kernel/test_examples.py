@@ -1,0 +1,109 @@
+"""The notebooks in examples/ run top to bottom in a fresh kernel and leave true records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mlflow
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from real_kernels import kernel_env
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def execute_notebook(path: Path, labtrack_home: Path) -> nbformat.NotebookNode:
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    # jupyter_server tells a notebook's kernel which file it serves this way.
+    client.execute(env=kernel_env(labtrack_home, JPY_SESSION_NAME=str(path)))
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def quickstart(tmp_path_factory):
+    home = tmp_path_factory.mktemp("quickstart-home")
+    notebook = execute_notebook(EXAMPLES / "quickstart.ipynb", home)
+    return notebook, mlflow.MlflowClient(tracking_uri=f"sqlite:///{home}/mlflow.db")
+
+
+def _outputs_text(notebook) -> str:
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text") or output.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def test_quickstart_leaves_a_finished_run_with_everything_it_logged(quickstart):
+    notebook, client = quickstart
+    experiment = client.get_experiment_by_name("quickstart")
+    (run,) = client.search_runs([experiment.experiment_id])
+    assert run.info.status == "FINISHED"
+    assert run.info.run_name == "churn-gbm"
+    assert run.data.params == {"n_estimators": "120", "learning_rate": "0.08", "max_depth": "3"}
+    assert run.data.tags["model"] == "gradient-boosting"
+    for key in ("train_loss", "valid_loss"):
+        history = client.get_metric_history(run.info.run_id, key)
+        assert [point.step for point in history] == list(range(120))
+    assert 0.5 < run.data.metrics["roc_auc"] <= 1.0
+    assert {"accuracy", "f1", "roc_auc"} <= set(run.data.metrics)
+    assert f"labtrack: run churn-gbm ({run.info.run_id})" in _outputs_text(notebook)
+
+
+def test_quickstart_run_knows_its_notebook_and_cell(quickstart):
+    _, client = quickstart
+    experiment = client.get_experiment_by_name("quickstart")
+    (run,) = client.search_runs([experiment.experiment_id])
+    notebook_path = str(EXAMPLES / "quickstart.ipynb")
+    assert run.data.tags["mlflow.source.name"] == notebook_path
+    assert run.data.tags["mlflow.source.type"] == "NOTEBOOK"
+    assert run.data.tags["labtrack.notebook.path"] == notebook_path
+    source = mlflow.artifacts.load_text(artifact_uri=f"{run.info.artifact_uri}/labtrack/cell.py")
+    assert "GradientBoostingClassifier(" in source
+    assert int(run.data.tags["labtrack.hardware.cpu_count"]) >= 1
+    if (EXAMPLES.parent / ".git").exists():
+        assert len(run.data.tags["mlflow.source.git.commit"]) == 40
+        assert run.data.tags["labtrack.git.dirty"] in ("true", "false")
+
+
+def test_quickstart_model_is_logged_by_the_run_and_predicts(quickstart):
+    _, client = quickstart
+    experiment = client.get_experiment_by_name("quickstart")
+    (run,) = client.search_runs([experiment.experiment_id])
+    (logged,) = client.search_logged_models(
+        experiment_ids=[experiment.experiment_id],
+        filter_string=f"source_run_id = '{run.info.run_id}'",
+    )
+    assert logged.name == "model"
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(client.tracking_uri)
+    try:
+        model = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/model")
+    finally:
+        mlflow.set_tracking_uri(previous)
+    sample = model.input_example
+    predictions = model.predict(sample)
+    assert len(predictions) == len(sample)
+    assert set(predictions) <= {True, False}
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.ipynb")), ids=lambda path: path.name)
+def test_every_example_runs_without_error(path, tmp_path, quickstart):
+    if path.name == "quickstart.ipynb":
+        notebook, _ = quickstart  # already executed once for this module
+    else:
+        notebook = execute_notebook(path, tmp_path / "home")
+    errors = [
+        output
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
+    assert errors == []
