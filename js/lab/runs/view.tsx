@@ -125,7 +125,7 @@ function BackendDetails(props: { status: IStatus; checkedAt: number | null }): R
   return (
     <dl className="lt-BackendDetails">
       <dt>Backend</dt>
-      <dd>
+      <dd className="lt-BackendSummary">
         <span className="lt-BackendKind" data-testid="labtrack-backend-kind" data-kind={backend.kind}>
           {backend.kind}
         </span>
