@@ -170,10 +170,10 @@ function BackendDetails(props: { status: IStatus; checkedAt: number | null }): R
 function TrackHint(): React.ReactElement {
   return (
     <section className="lt-TrackHint" data-testid="labtrack-empty-hint">
-      <p className="lt-TrackHint-title">No runs listed here yet.</p>
-      <p>To track a cell, load the extension once in the notebook:</p>
+      <p className="lt-TrackHint-title">Track a notebook cell</p>
+      <p>Load the extension once in the notebook:</p>
       <pre className="lt-TrackHint-code">%load_ext labtrack</pre>
-      <p>then start the cell with:</p>
+      <p>then start the cell to track with:</p>
       <pre className="lt-TrackHint-code">%%track</pre>
     </section>
   );
