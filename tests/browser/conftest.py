@@ -152,10 +152,10 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=LAB_STOP_TIMEOUT_S)
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
-    """A real `jupyter lab` serving a temporary copy of examples/, with its own labtrack home."""
-    base = tmp_path_factory.mktemp("browser")
+def _start_lab(
+    base: Path, log_path: Path, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, LabServer]:
+    """Start `jupyter lab` on a copy of examples/ under `base`; return once it answers."""
     root_dir = base / "examples"
     shutil.copytree(
         EXAMPLES, root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "mlruns")
@@ -169,7 +169,6 @@ def lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
 
     port = _free_port()
     token = secrets.token_hex(24)
-    log_path = artifacts_dir / "jupyter-lab.log"
     server = LabServer(
         base_url=f"http://127.0.0.1:{port}/",
         token=token,
@@ -193,6 +192,7 @@ def lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
     }
     for name in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI"):
         env.pop(name, None)
+    env.update(extra_env or {})
 
     command = [
         sys.executable,
@@ -212,21 +212,55 @@ def lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
         )
     try:
         _wait_until_ready(proc, server)
+    except BaseException:
+        _stop(proc)
+        raise
+    return proc, server
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
+    """A real `jupyter lab` serving a temporary copy of examples/, with its own labtrack home."""
+    proc, server = _start_lab(
+        tmp_path_factory.mktemp("browser"), artifacts_dir / "jupyter-lab.log"
+    )
+    try:
         yield server
     finally:
         _stop(proc)
 
 
+@pytest.fixture(scope="session")
+def unreachable_tracking_uri() -> str:
+    """An MLflow REST URI on a loopback port nothing listens on."""
+    return f"http://127.0.0.1:{_free_port()}"
+
+
+@pytest.fixture(scope="session")
+def lab_unreachable_backend(
+    tmp_path_factory, artifacts_dir, unreachable_tracking_uri
+) -> Iterator[LabServer]:
+    """Like `lab`, but MLFLOW_TRACKING_URI points at a server that is not there."""
+    proc, server = _start_lab(
+        tmp_path_factory.mktemp("browser-unreachable"),
+        artifacts_dir / "jupyter-lab-unreachable.log",
+        {"MLFLOW_TRACKING_URI": unreachable_tracking_uri},
+    )
+    try:
+        yield server
+    finally:
+        _stop(proc)
+
 APP_READY_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
-def open_lab(page, lab):
-    """Open a JupyterLab URL path (fresh workspace) and wait until the app has started."""
+def open_lab(page):
+    """Open a JupyterLab URL path of `server` (fresh workspace); wait until the app has started."""
 
-    def _open(path: str = "lab") -> None:
+    def _open(server: LabServer, path: str = "lab") -> None:
         sep = "&" if "?" in path else "?"
-        page.goto(lab.url(f"{path}{sep}reset"))
+        page.goto(server.url(f"{path}{sep}reset"))
         page.locator("#jp-main-dock-panel").wait_for(state="visible", timeout=APP_READY_TIMEOUT_MS)
         page.locator("#jupyterlab-splash").wait_for(state="detached", timeout=APP_READY_TIMEOUT_MS)
 

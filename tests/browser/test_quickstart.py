@@ -29,7 +29,7 @@ def _run_all_cells(page: Page) -> None:
 
 def test_quickstart_run_all_records_a_finished_run(page, lab, open_lab, artifacts_dir):
     # Given examples/quickstart.ipynb open in JupyterLab with an idle Python 3 kernel
-    open_lab(f"lab/tree/{NOTEBOOK}")
+    open_lab(lab, f"lab/tree/{NOTEBOOK}")
     expect(page.locator(".jp-NotebookPanel .jp-Notebook")).to_be_visible(timeout=60_000)
     _choose_kernel_if_asked(page)
     expect(page.locator(".jp-NotebookPanel-toolbar .jp-KernelName")).to_contain_text(

@@ -11,7 +11,7 @@ def test_runs_tab_opens_panel_showing_embedded_backend_reachable(
     page, lab, open_lab, artifacts_dir
 ):
     # Given a fresh JupyterLab with labtrack installed and no MLFLOW_TRACKING_URI
-    open_lab("lab")
+    open_lab(lab)
     tab = page.locator(RUNS_TAB)
     expect(tab).to_be_visible()
     expect(tab).to_have_attribute("title", "Runs")
@@ -37,7 +37,7 @@ def test_runs_tab_opens_panel_showing_embedded_backend_reachable(
 
 def test_open_runs_command_in_palette_shows_panel(page, lab, open_lab, artifacts_dir):
     # Given a fresh JupyterLab whose left sidebar shows the file browser
-    open_lab("lab")
+    open_lab(lab)
     expect(page.locator(RUNS_TAB)).to_be_visible()
     expect(page.get_by_test_id("labtrack-runs-panel")).to_be_hidden()
 
@@ -54,3 +54,25 @@ def test_open_runs_command_in_palette_shows_panel(page, lab, open_lab, artifacts
     # Then the Runs panel is shown and its tab is the current one
     expect(page.get_by_test_id("labtrack-runs-panel")).to_be_visible()
     expect(page.locator(RUNS_TAB)).to_have_attribute("aria-selected", "true")
+
+
+def test_unreachable_backend_is_named_with_its_uri(
+    page, lab_unreachable_backend, unreachable_tracking_uri, open_lab, artifacts_dir
+):
+    # Given JupyterLab whose MLFLOW_TRACKING_URI names a server that does not answer
+    open_lab(lab_unreachable_backend)
+
+    # When the Runs panel is opened
+    page.locator(RUNS_TAB).click()
+
+    # Then it says the backend is unreachable, names the URI, and still explains %%track
+    alert = page.get_by_test_id("labtrack-unreachable")
+    expect(alert).to_be_visible(timeout=30_000)
+    expect(alert).to_contain_text("Backend unreachable")
+    expect(alert).to_contain_text(unreachable_tracking_uri)
+    expect(page.get_by_test_id("labtrack-backend-kind")).to_have_text("rest")
+    expect(page.get_by_test_id("labtrack-backend-reachability")).to_have_attribute(
+        "data-reachable", "false"
+    )
+    expect(page.get_by_test_id("labtrack-empty-hint")).to_contain_text("%%track")
+    page.screenshot(path=artifacts_dir / "runs-panel-unreachable.png")
