@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -221,9 +222,7 @@ def _start_lab(
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
     """A real `jupyter lab` serving a temporary copy of examples/, with its own labtrack home."""
-    proc, server = _start_lab(
-        tmp_path_factory.mktemp("browser"), artifacts_dir / "jupyter-lab.log"
-    )
+    proc, server = _start_lab(tmp_path_factory.mktemp("browser"), artifacts_dir / "jupyter-lab.log")
     try:
         yield server
     finally:
@@ -251,6 +250,7 @@ def lab_unreachable_backend(
     finally:
         _stop(proc)
 
+
 APP_READY_TIMEOUT_MS = 60_000
 
 
@@ -265,3 +265,19 @@ def open_lab(page):
         page.locator("#jupyterlab-splash").wait_for(state="detached", timeout=APP_READY_TIMEOUT_MS)
 
     return _open
+
+
+KERNEL_READY_TIMEOUT_MS = 60_000
+
+
+def wait_for_idle_kernel(page: Page) -> None:
+    """Wait until the open notebook's Python 3 kernel has started and is idle (status bar)."""
+    expect(
+        page.locator(".jp-StatusBar-Widget", has_text="Python 3 (ipykernel) | Idle")
+    ).to_be_visible(timeout=KERNEL_READY_TIMEOUT_MS)
+
+
+@pytest.fixture
+def idle_kernel(page):
+    """`idle_kernel()` waits for the open notebook's kernel to be started and idle."""
+    return lambda: wait_for_idle_kernel(page)

@@ -27,17 +27,12 @@ def _run_all_cells(page: Page) -> None:
     page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
 
 
-def test_quickstart_run_all_records_a_finished_run(page, lab, open_lab, artifacts_dir):
+def test_quickstart_run_all_records_a_finished_run(page, lab, open_lab, idle_kernel, artifacts_dir):
     # Given examples/quickstart.ipynb open in JupyterLab with an idle Python 3 kernel
     open_lab(lab, f"lab/tree/{NOTEBOOK}")
     expect(page.locator(".jp-NotebookPanel .jp-Notebook")).to_be_visible(timeout=60_000)
     _choose_kernel_if_asked(page)
-    expect(page.locator(".jp-NotebookPanel-toolbar .jp-KernelName")).to_contain_text(
-        "Python 3", timeout=60_000
-    )
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
-        1, timeout=60_000
-    )
+    idle_kernel()
     tracked_cell = page.locator(".jp-CodeCell").filter(
         has=page.locator(".jp-InputArea", has_text="%%track")
     )

@@ -1,0 +1,158 @@
+"""The run card from labtrack's anywidget bundle (src/labtrack/static/widgets.js) in JupyterLab.
+
+The notebook is written by the test into the server's temporary root: it drives the bundle
+through a minimal anywidget class with the run card's traits, so the bundle is checked on its
+own, independent of the Python widget classes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import Page, expect
+
+NOTEBOOK = "run_card_widget.ipynb"
+RUN_ID = "0123456789abcdef0123456789abcdef"
+RUN_NAME = "<b>churn</b> & co"  # rendered as text, never as markup
+
+DEFINE_AND_SHOW = f"""\
+import pathlib, time
+import anywidget, traitlets, labtrack
+
+class RunCard(anywidget.AnyWidget):
+    _esm = pathlib.Path(labtrack.__file__).parent / "static" / "widgets.js"
+    run_id = traitlets.Unicode("").tag(sync=True)
+    run_name = traitlets.Unicode("").tag(sync=True)
+    experiment_name = traitlets.Unicode("").tag(sync=True)
+    status = traitlets.Unicode("RUNNING").tag(sync=True)
+    start_time_ms = traitlets.Int(None, allow_none=True).tag(sync=True)
+    end_time_ms = traitlets.Int(None, allow_none=True).tag(sync=True)
+
+card = RunCard(
+    run_id={RUN_ID!r}, run_name={RUN_NAME!r}, experiment_name="quickstart",
+    status="RUNNING", start_time_ms=int(time.time() * 1000) - 65_000,
+)
+card"""
+
+FINISH = """\
+card.end_time_ms = card.start_time_ms + 754_000
+card.status = "FINISHED\""""
+
+
+def _write_notebook(path) -> None:
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": source,
+        }
+        for source in (DEFINE_AND_SHOW, FINISH)
+    ]
+    path.write_text(
+        json.dumps(
+            {
+                "cells": cells,
+                "metadata": {
+                    "kernelspec": {
+                        "name": "python3",
+                        "display_name": "Python 3 (ipykernel)",
+                        "language": "python",
+                    }
+                },
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+
+
+def _run_cell(page: Page, index: int) -> None:
+    cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
+    cell.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Shift+Enter")
+    expect(cell.locator(".jp-InputPrompt")).not_to_have_text("[ ]:")
+
+
+def _rgba(css: str) -> tuple[float, float, float, float]:
+    parts = [float(x) for x in re.findall(r"[\d.]+", css)]
+    return (*parts[:3], parts[3] if len(parts) > 3 else 1.0)
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(page: Page, text_testid: str) -> float:
+    """WCAG contrast of a card text element against the card background."""
+    colors = page.evaluate(
+        """(testid) => {
+            const text = document.querySelector(`[data-testid="${testid}"]`);
+            const card = text.closest('.lt-w-card');
+            return [getComputedStyle(text).color, getComputedStyle(card).backgroundColor];
+        }""",
+        text_testid,
+    )
+    fg, bg = _rgba(colors[0]), _rgba(colors[1])
+    assert bg[3] == 1.0, f"card background should be opaque, got {colors[1]}"
+    blended = tuple(fg[3] * f + (1 - fg[3]) * b for f, b in zip(fg[:3], bg[:3], strict=True))
+    light, dark = sorted((_luminance(blended), _luminance(bg[:3])), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _use_theme(page: Page, name: str) -> None:
+    page.locator(".lm-MenuBar-item", has_text="Settings").click()
+    page.locator(".lm-Menu-item", has_text="Theme").first.hover()
+    page.locator(".lm-Menu-item", has_text=name).first.click()
+
+
+def test_run_card_shows_run_and_follows_trait_changes(
+    page, lab, open_lab, idle_kernel, artifacts_dir
+):
+    # Given a notebook that shows a RUNNING run card started 65 s ago
+    _write_notebook(lab.root_dir / NOTEBOOK)
+    open_lab(lab, f"lab/tree/{NOTEBOOK}")
+    idle_kernel()
+    _run_cell(page, 0)
+    card = page.get_by_test_id("labtrack-run-card")
+    expect(card).to_be_visible(timeout=60_000)
+
+    # Then it shows the name as text, the short id, the experiment and a ticking clock
+    expect(page.get_by_test_id("labtrack-run-name")).to_have_text(RUN_NAME)
+    expect(card.locator("b")).to_have_count(0)
+    expect(page.get_by_test_id("labtrack-run-id")).to_have_text(RUN_ID[:8])
+    expect(page.get_by_test_id("labtrack-run-experiment")).to_have_text("quickstart")
+    badge = page.get_by_test_id("labtrack-run-status")
+    expect(badge).to_have_text("RUNNING")
+    elapsed = page.get_by_test_id("labtrack-run-elapsed")
+    expect(elapsed).to_have_text(re.compile(r"^1 min 0\d s$"))
+    first = elapsed.inner_text()
+    expect(elapsed).not_to_have_text(first, timeout=5_000)
+    assert _contrast(page, "labtrack-run-name") >= 4.5
+    card.scroll_into_view_if_needed()
+    card.screenshot(path=artifacts_dir / "run-card-running-light.png")
+
+    # When the kernel sets the end time and status
+    _run_cell(page, 1)
+
+    # Then the card shows FINISHED with the run's duration, and the clock stops
+    expect(badge).to_have_text("FINISHED", timeout=30_000)
+    expect(card).to_have_attribute("data-status", "FINISHED")
+    expect(elapsed).to_have_text("12 min 34 s")
+    page.wait_for_timeout(1_500)
+    expect(elapsed).to_have_text("12 min 34 s")
+
+    # And it stays readable in the dark theme
+    _use_theme(page, "JupyterLab Dark")
+    expect(page.locator("body[data-jp-theme-light='false']")).to_have_count(1, timeout=30_000)
+    assert _contrast(page, "labtrack-run-name") >= 4.5
+    assert _contrast(page, "labtrack-run-elapsed") >= 3.0
+    card.screenshot(path=artifacts_dir / "run-card-finished-dark.png")
+    page.screenshot(path=artifacts_dir / "run-card-notebook-dark.png")
