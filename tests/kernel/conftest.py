@@ -21,6 +21,8 @@ def labtrack_home(tmp_path_factory):
 def shell(labtrack_home):
     from IPython.core.interactiveshell import InteractiveShell
 
+    for name in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "_MLFLOW_SERVER_ARTIFACT_ROOT"):
+        os.environ.pop(name, None)
     shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "labtrack")
     return shell

@@ -24,8 +24,7 @@ class RealKernel:
 
     def __init__(self, cwd: Path, env: dict[str, str]) -> None:
         self.manager = KernelManager(kernel_name="python3")
-        kernel_env = {**os.environ, **env}
-        self.manager.start_kernel(cwd=str(cwd), env=kernel_env)
+        self.manager.start_kernel(cwd=str(cwd), env=env)
         self.client = self.manager.client()
         self.client.start_channels()
         self.client.wait_for_ready(timeout=60)
@@ -65,9 +64,17 @@ class RealKernel:
 
 
 def kernel_env(labtrack_home: Path, **extra: str) -> dict[str, str]:
+    """A kernel environment as a fresh JupyterLab would give: no MLflow settings inherited
+    from this test process (``mlflow.set_tracking_uri`` exports ``MLFLOW_TRACKING_URI``)."""
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MLFLOW_", "_MLFLOW_", "LABTRACK_", "JPY_"))
+    }
     source = str(Path(__file__).resolve().parents[2] / "src")
     pythonpath = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH", "")) if p)
     return {
+        **inherited,
         "LABTRACK_HOME": str(labtrack_home),
         "MLFLOW_DISABLE_TELEMETRY": "true",
         "PYTHONPATH": pythonpath,

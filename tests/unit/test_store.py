@@ -3,6 +3,7 @@
 import sqlite3
 
 import mlflow
+import pytest
 
 from labtrack.backend import activate, prepare_backend, resolve_backend
 
@@ -23,15 +24,23 @@ def test_embedded_store_is_created_in_wal_mode_with_mlflow_schema(tmp_path):
     assert artifact_location.endswith(str(tmp_path / "home" / "artifacts" / "0"))
 
 
-def test_experiments_created_by_plain_mlflow_keep_artifacts_under_the_home(tmp_path, monkeypatch):
+@pytest.fixture
+def restore_mlflow_settings(monkeypatch):
+    """``activate`` changes process-wide MLflow settings; put them back afterwards."""
+    for name in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "_MLFLOW_SERVER_ARTIFACT_ROOT"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+    mlflow.set_tracking_uri(None)
+    mlflow.set_registry_uri(None)
+
+
+def test_experiments_created_by_plain_mlflow_keep_artifacts_under_the_home(
+    tmp_path, monkeypatch, restore_mlflow_settings
+):
     monkeypatch.chdir(tmp_path)
     location = resolve_backend(environ={"LABTRACK_HOME": str(tmp_path / "home")})
     activate(location)
-    try:
-        experiment_id = mlflow.create_experiment("plain-mlflow-experiment")
-        experiment = mlflow.get_experiment(experiment_id)
-    finally:
-        mlflow.set_tracking_uri(None)
-        monkeypatch.delenv("_MLFLOW_SERVER_ARTIFACT_ROOT", raising=False)
+    experiment_id = mlflow.create_experiment("plain-mlflow-experiment")
+    experiment = mlflow.get_experiment(experiment_id)
     assert experiment.artifact_location.endswith(f"home/artifacts/{experiment_id}")
     assert not (tmp_path / "mlruns").exists()

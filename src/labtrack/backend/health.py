@@ -1,0 +1,72 @@
+"""Is the tracking backend reachable? Answered within a few seconds, never minutes.
+
+MLflow's REST client retries for minutes before giving up; a UI asking "is the
+backend there?" needs an answer now, so this probes the store directly.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from .location import BackendKind, BackendLocation
+
+PROBE_TIMEOUT_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class Reachability:
+    reachable: bool
+    error: str | None = None
+
+
+def probe(location: BackendLocation, timeout: float = PROBE_TIMEOUT_SECONDS) -> Reachability:
+    try:
+        if location.database_path is not None:
+            _probe_sqlite(location, timeout)
+        elif location.kind is BackendKind.REST:
+            _probe_rest(location.tracking_uri, timeout)
+        elif location.kind in (BackendKind.POSTGRESQL, BackendKind.MYSQL):
+            _probe_sql_server(location.tracking_uri, timeout)
+        else:
+            return Reachability(True)  # nothing cheap to ask; MLflow will tell on first use
+    except Exception as error:
+        return Reachability(False, f"{type(error).__name__}: {error}")
+    return Reachability(True)
+
+
+def _probe_sqlite(location: BackendLocation, timeout: float) -> None:
+    path = location.database_path
+    assert path is not None
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}")
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=timeout)
+    try:
+        connection.execute("SELECT count(*) FROM experiments").fetchone()
+    finally:
+        connection.close()
+
+
+def _probe_rest(uri: str, timeout: float) -> None:
+    import requests
+
+    response = requests.get(
+        f"{uri.rstrip('/')}/api/2.0/mlflow/experiments/search",
+        params={"max_results": 1},
+        timeout=timeout,
+    )
+    if response.status_code >= 500 or response.status_code in (401, 403, 404):
+        raise ConnectionError(f"HTTP {response.status_code} from {uri}")
+
+
+def _probe_sql_server(uri: str, timeout: float) -> None:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(
+        uri, connect_args={"connect_timeout": max(1, int(timeout))}, poolclass=None
+    )
+    try:
+        with engine.connect() as connection:
+            connection.execute(sqlalchemy.text("SELECT 1"))
+    finally:
+        engine.dispose()

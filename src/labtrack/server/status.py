@@ -1,0 +1,39 @@
+"""What ``GET status`` reports: versions, the resolved backend and whether it answers."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from .._version import __version__
+from ..backend import BackendLocation, prepare_backend
+from ..backend.health import probe
+from .contract import BackendInfo, StatusResponse
+
+
+def read_status(location: BackendLocation) -> StatusResponse:
+    error: str | None = None
+    try:
+        prepare_backend(location)
+    except Exception as failure:
+        error = f"{type(failure).__name__}: {failure}"
+    reachability = probe(location)
+    return StatusResponse(
+        labtrack_version=__version__,
+        mlflow_version=version("mlflow-skinny") if _has("mlflow-skinny") else version("mlflow"),
+        backend=BackendInfo(
+            kind=location.kind.value,
+            tracking_uri=location.display_uri(),
+            artifact_root=location.artifact_root,
+            source=location.source.value,
+        ),
+        reachable=error is None and reachability.reachable,
+        error=error or reachability.error,
+    )
+
+
+def _has(distribution: str) -> bool:
+    try:
+        version(distribution)
+    except Exception:
+        return False
+    return True

@@ -1,0 +1,18 @@
+"""A real jupyter_server with labtrack enabled, reached through pytest-jupyter's jp_fetch."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_jupyter.jupyter_server import *  # noqa: F403 -- pytest-jupyter's fixtures
+
+
+@pytest.fixture
+def labtrack_home(tmp_path):
+    return tmp_path / "labtrack-home"
+
+
+@pytest.fixture
+def jp_server_config(labtrack_home, monkeypatch):
+    monkeypatch.setenv("LABTRACK_HOME", str(labtrack_home))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    return {"ServerApp": {"jpserver_extensions": {"labtrack": True}}}
