@@ -246,3 +246,10 @@ def test_help_lists_every_option():
     doc = TrackMagics.track.__doc__
     for option in ("--experiment", "--name", "--tag", "--params", "--nested", "--autolog"):
         assert option in doc
+
+
+def test_a_trailing_semicolon_still_hides_the_cell_value(run_cell):
+    shown = run_cell("%%track\n41 + 1\n")
+    hidden = run_cell("%%track\n41 + 1;\n")
+    assert "42" in shown.out
+    assert "42" not in hidden.out

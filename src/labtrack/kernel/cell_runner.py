@@ -30,6 +30,14 @@ def run_body(shell, magic_line: str, body: str) -> Any:
         exec(shell.compile(module, filename, "exec"), global_ns, local_ns)
     if last_expression is None:
         return None
+    if shell.displayhook.semicolon_at_end_of_expression(transformed):
+        # IPython checks the outer cell (the magic call) for the trailing ';'.
+        exec(
+            shell.compile(ast.Module(body=[last_expression], type_ignores=[]), filename, "exec"),
+            global_ns,
+            local_ns,
+        )
+        return None
     expression = ast.Expression(body=last_expression.value)
     return eval(shell.compile(expression, filename, "eval"), global_ns, local_ns)
 
