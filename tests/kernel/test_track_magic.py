@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import mlflow
@@ -253,3 +254,25 @@ def test_a_trailing_semicolon_still_hides_the_cell_value(run_cell):
     hidden = run_cell("%%track\n41 + 1;\n")
     assert "42" in shown.out
     assert "42" not in hidden.out
+
+
+def test_a_syntax_error_is_shown_and_starts_no_run(run_cell, client):
+    before = _count_runs(client)
+    cell = run_cell("%%track --name typo\nfor i in range(3)\n    pass\n")
+    assert not cell.result.success
+    assert isinstance(cell.result.error_in_exec, SyntaxError)
+    assert "SyntaxError" in cell.out + cell.err
+    assert _count_runs(client) == before
+
+
+def test_shell_escapes_and_line_magics_work_inside_a_tracked_cell(run_cell, client):
+    cell = run_cell("%%track --name escapes\nlisting = !echo tracked-shell\n%time y = 2\n")
+    assert cell.result.success, cell.out + cell.err
+    assert "Wall time" in cell.out
+    assert client.get_run(cell.run_id).info.status == "FINISHED"
+
+
+def test_tracebacks_point_at_the_notebook_line(run_cell):
+    cell = run_cell("%%track\na = 1\nb = 2\nraise KeyError('third line of code')\n")
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", cell.out)  # drop terminal colours
+    assert "----> 4 raise KeyError('third line of code')" in plain

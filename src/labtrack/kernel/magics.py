@@ -11,7 +11,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from traitlets import Unicode
 
 from ..backend import BackendLocation, activate, resolve_backend
-from .cell_runner import run_body
+from .cell_runner import compile_body, run_compiled
 from .context import CellOrigin, capture_context, notebook_path_from
 from .liveness import Heartbeat, ProcessIdentity, reap_dead_runs
 from .options import parse_param_names, parse_tags
@@ -96,6 +96,8 @@ class TrackMagics(Magics):
             autolog=args.autolog,
         )
         param_names = parse_param_names(args.params)
+        # A typo should not leave a FAILED run behind: compile before starting one.
+        compiled = compile_body(self.shell, f"track {line}".rstrip(), cell)
         session = RunSession(request, self.identity, self.heartbeat)
         origin = CellOrigin(
             source=cell,
@@ -113,7 +115,7 @@ class TrackMagics(Magics):
 
         error: BaseException | None = None
         try:
-            return run_body(self.shell, f"track {line}".rstrip(), cell)
+            return run_compiled(self.shell, compiled)
         except BaseException as raised:
             error = raised
             raise
