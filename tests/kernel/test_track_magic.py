@@ -245,7 +245,8 @@ def test_unknown_track_command_is_a_usage_error(run_cell):
 
 def test_help_lists_every_option():
     doc = TrackMagics.track.__doc__
-    for option in ("--experiment", "--name", "--tag", "--params", "--nested", "--autolog"):
+    options = ("--experiment", "--name", "--tag", "--params", "--nested", "--autolog", "--no-live")
+    for option in options:
         assert option in doc
 
 
@@ -276,3 +277,11 @@ def test_tracebacks_point_at_the_notebook_line(run_cell):
     cell = run_cell("%%track\na = 1\nb = 2\nraise KeyError('third line of code')\n")
     plain = re.sub(r"\x1b\[[0-9;]*m", "", cell.out)  # drop terminal colours
     assert "----> 4 raise KeyError('third line of code')" in plain
+
+
+def test_a_run_card_is_shown_under_the_cell_unless_no_live(run_cell):
+    shown = run_cell("%%track --name with-card\nx = 1\n")
+    hidden = run_cell("%%track --name without-card --no-live\nx = 1\n")
+    assert f"labtrack run with-card ({shown.run_id}) RUNNING" in shown.out
+    assert "labtrack run without-card" not in hidden.out
+    assert hidden.result.success

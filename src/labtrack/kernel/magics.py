@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
@@ -77,6 +78,12 @@ class TrackMagics(Magics):
         help="start the run as a child of the active run (e.g. an enclosing tracked cell)",
     )
     @argument("--autolog", action="store_true", help="enable mlflow.autolog() for this cell only")
+    @argument(
+        "--no-live",
+        dest="live",
+        action="store_false",
+        help="do not show the run's live card under the cell",
+    )
     @cell_magic
     def track(self, line: str, cell: str):
         """Run the cell inside an MLflow run that ends FINISHED, FAILED or KILLED.
@@ -112,6 +119,7 @@ class TrackMagics(Magics):
         except TrackingError as error:
             raise UsageError(f"labtrack: {error}") from None
         self.last_run_id = session.run_id
+        card = _show_card(session) if args.live else None
 
         error: BaseException | None = None
         try:
@@ -121,6 +129,8 @@ class TrackMagics(Magics):
             raise
         finally:
             summary = session.end(error, _read_params(self.shell.user_ns, param_names))
+            if card is not None:
+                _finish_card(card, summary.status.value)
             for warning in summary.warnings:
                 print(f"labtrack: warning: {warning}", file=sys.stderr)
             print(summary.line(), flush=True)
@@ -145,6 +155,35 @@ class TrackMagics(Magics):
             print(f"labtrack: artifacts in {self.location.artifact_root}")
         if self.last_run_id:
             print(f"labtrack: last tracked run {self.last_run_id}")
+
+
+def _show_card(session: RunSession):
+    """Display the run's card; tracking goes on without it if widgets cannot load."""
+    try:
+        from IPython.display import display
+
+        from ..widgets.run_card import RunCard
+
+        card = RunCard(
+            run_id=session.run_id,
+            run_name=session.run_name,
+            experiment_name=session.experiment_name,
+            status="RUNNING",
+            start_time_ms=session.start_time_ms,
+        )
+        display(card)
+    except Exception as error:
+        print(f"labtrack: warning: cannot show the run card: {error}", file=sys.stderr)
+        return None
+    return card
+
+
+def _finish_card(card, status: str) -> None:
+    try:
+        card.end_time_ms = int(time.time() * 1000)
+        card.status = status
+    except Exception as error:  # a closed front end must not hide the cell's outcome
+        print(f"labtrack: warning: cannot update the run card: {error}", file=sys.stderr)
 
 
 def _non_empty(value: str | None, option: str) -> str | None:

@@ -83,6 +83,7 @@ class RunSession:
         self._started_at = 0.0
         self.run_id = ""
         self.run_name = ""
+        self.start_time_ms: int | None = None
         self.experiment_id = ""
         self.experiment_name = ""
 
@@ -111,6 +112,7 @@ class RunSession:
         self._started_at = time.monotonic()
         self.run_id = run.info.run_id
         self.run_name = run.info.run_name
+        self.start_time_ms = run.info.start_time
         self.experiment_id = run.info.experiment_id
         self._heartbeat.watch(self.run_id)
         try:

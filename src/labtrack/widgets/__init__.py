@@ -1,0 +1,1 @@
+"""anywidget classes whose front end is the ESM bundle built from ``js/widgets/``."""
