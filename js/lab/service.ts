@@ -45,7 +45,8 @@ export class LabtrackService implements ILabtrackService {
   }
 
   private async _get(path: string): Promise<unknown> {
-    const url = URLExt.join(this.serverSettings.baseUrl, 'labtrack', 'api', path);
+    const route = `labtrack/api/${path}`;
+    const url = URLExt.join(this.serverSettings.baseUrl, route);
     let response: Response;
     try {
       response = await ServerConnection.makeRequest(url, { method: 'GET' }, this.serverSettings);
@@ -53,21 +54,22 @@ export class LabtrackService implements ILabtrackService {
       throw new ServerConnection.NetworkError(reason as TypeError);
     }
     const text = await response.text();
-    let body: unknown = null;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new LabtrackResponseError(
-          `GET ${path}: the server answered ${response.status} with a body that is not JSON`,
-          response.status
-        );
-      }
+    let body: unknown = undefined;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON: a proxy's or Jupyter's own error page; reported below.
     }
     if (!response.ok) {
       const message = isRecord(body) && typeof body.message === 'string' ? body.message : '';
       throw new LabtrackResponseError(
-        `GET ${path}: ${response.status} ${response.statusText}${message ? ` — ${message}` : ''}`,
+        `GET ${route}: ${response.status} ${response.statusText}${message ? ` — ${message}` : ''}`,
+        response.status
+      );
+    }
+    if (body === undefined) {
+      throw new LabtrackResponseError(
+        `GET ${route}: the server answered ${response.status} with a body that is not JSON`,
         response.status
       );
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -56,6 +57,7 @@ class LabServer:
     token: str
     root_dir: Path
     labtrack_home: Path
+    settings_dir: Path
     log_path: Path
 
     def url(self, path: str) -> str:
@@ -154,9 +156,15 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def _start_lab(
-    base: Path, log_path: Path, extra_env: dict[str, str] | None = None
+    base: Path,
+    log_path: Path,
+    extra_env: dict[str, str] | None = None,
+    server_config: dict | None = None,
 ) -> tuple[subprocess.Popen, LabServer]:
-    """Start `jupyter lab` on a copy of examples/ under `base`; return once it answers."""
+    """Start `jupyter lab` on a copy of examples/ under `base`; return once it answers.
+
+    `server_config` is written as the user-level jupyter_server_config.json.
+    """
     root_dir = base / "examples"
     shutil.copytree(
         EXAMPLES, root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "mlruns")
@@ -167,6 +175,10 @@ def _start_lab(
     _write_lab_settings(settings_dir)
     for name in ("lab-workspaces", "jupyter-config", "jupyter-runtime"):
         (base / name).mkdir()
+    if server_config is not None:
+        (base / "jupyter-config" / "jupyter_server_config.json").write_text(
+            json.dumps(server_config)
+        )
 
     port = _free_port()
     token = secrets.token_hex(24)
@@ -175,6 +187,7 @@ def _start_lab(
         token=token,
         root_dir=root_dir,
         labtrack_home=labtrack_home,
+        settings_dir=settings_dir,
         log_path=log_path,
     )
 
@@ -251,6 +264,20 @@ def lab_unreachable_backend(
         _stop(proc)
 
 
+@pytest.fixture(scope="session")
+def lab_without_server_extension(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
+    """Like `lab`, but labtrack's server extension is disabled: the front end is alone."""
+    proc, server = _start_lab(
+        tmp_path_factory.mktemp("browser-no-server-extension"),
+        artifacts_dir / "jupyter-lab-no-server-extension.log",
+        server_config={"ServerApp": {"jpserver_extensions": {"labtrack": False}}},
+    )
+    try:
+        yield server
+    finally:
+        _stop(proc)
+
+
 APP_READY_TIMEOUT_MS = 60_000
 
 
@@ -281,3 +308,65 @@ def wait_for_idle_kernel(page: Page) -> None:
 def idle_kernel(page):
     """`idle_kernel()` waits for the open notebook's kernel to be started and idle."""
     return lambda: wait_for_idle_kernel(page)
+
+
+def _rgba(css: str) -> tuple[float, float, float, float]:
+    parts = [float(x) for x in re.findall(r"[\d.]+", css)]
+    return (*parts[:3], parts[3] if len(parts) > 3 else 1.0)
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast_ratio(page: Page, text_selector: str, background_selector: str) -> float:
+    """WCAG contrast of the first `text_selector` element's colour over the background of its
+    closest `background_selector` ancestor (which must be opaque)."""
+    colors = page.evaluate(
+        """([textSelector, backgroundSelector]) => {
+            const text = document.querySelector(textSelector);
+            const background = text.closest(backgroundSelector);
+            return [getComputedStyle(text).color, getComputedStyle(background).backgroundColor];
+        }""",
+        [text_selector, background_selector],
+    )
+    fg, bg = _rgba(colors[0]), _rgba(colors[1])
+    assert bg[3] == 1.0, f"{background_selector} background should be opaque, got {colors[1]}"
+    blended = tuple(fg[3] * f + (1 - fg[3]) * b for f, b in zip(fg[:3], bg[:3], strict=True))
+    light, dark = sorted((_luminance(blended), _luminance(bg[:3])), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _use_theme(page: Page, name: str) -> None:
+    """Pick a theme from Settings → Theme and wait until it is applied."""
+    page.locator(".lm-MenuBar-item", has_text="Settings").click()
+    page.locator(".lm-Menu-item", has_text="Theme").first.hover()
+    page.locator(".lm-Menu-item", has_text=name).first.click()
+    light = "false" if "Dark" in name else "true"
+    expect(page.locator(f"body[data-jp-theme-light='{light}']")).to_have_count(1, timeout=30_000)
+
+
+@pytest.fixture
+def contrast(page):
+    """`contrast(text_selector, background_selector)`: WCAG contrast ratio on the page."""
+    return lambda text_selector, background_selector: _contrast_ratio(
+        page, text_selector, background_selector
+    )
+
+
+@pytest.fixture
+def switch_theme(page, lab):
+    """`switch_theme("JupyterLab Dark")`: choose a theme the way a person does.
+
+    The choice is saved in the server's settings dir; it is removed afterwards so the next
+    test starts in the default theme again.
+    """
+    yield lambda name: _use_theme(page, name)
+    (lab.settings_dir / "@jupyterlab" / "apputils-extension" / "themes.jupyterlab-settings").unlink(
+        missing_ok=True
+    )

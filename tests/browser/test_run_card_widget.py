@@ -76,45 +76,8 @@ def _run_cell(page: Page, index: int) -> None:
     expect(cell.locator(".jp-InputPrompt")).not_to_have_text("[ ]:")
 
 
-def _rgba(css: str) -> tuple[float, float, float, float]:
-    parts = [float(x) for x in re.findall(r"[\d.]+", css)]
-    return (*parts[:3], parts[3] if len(parts) > 3 else 1.0)
-
-
-def _luminance(rgb: tuple[float, float, float]) -> float:
-    def channel(c: float) -> float:
-        c /= 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _contrast(page: Page, text_testid: str) -> float:
-    """WCAG contrast of a card text element against the card background."""
-    colors = page.evaluate(
-        """(testid) => {
-            const text = document.querySelector(`[data-testid="${testid}"]`);
-            const card = text.closest('.lt-w-card');
-            return [getComputedStyle(text).color, getComputedStyle(card).backgroundColor];
-        }""",
-        text_testid,
-    )
-    fg, bg = _rgba(colors[0]), _rgba(colors[1])
-    assert bg[3] == 1.0, f"card background should be opaque, got {colors[1]}"
-    blended = tuple(fg[3] * f + (1 - fg[3]) * b for f, b in zip(fg[:3], bg[:3], strict=True))
-    light, dark = sorted((_luminance(blended), _luminance(bg[:3])), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def _use_theme(page: Page, name: str) -> None:
-    page.locator(".lm-MenuBar-item", has_text="Settings").click()
-    page.locator(".lm-Menu-item", has_text="Theme").first.hover()
-    page.locator(".lm-Menu-item", has_text=name).first.click()
-
-
 def test_run_card_shows_run_and_follows_trait_changes(
-    page, lab, open_lab, idle_kernel, artifacts_dir
+    page, lab, open_lab, idle_kernel, contrast, switch_theme, artifacts_dir
 ):
     # Given a notebook that shows a RUNNING run card started 65 s ago
     _write_notebook(lab.root_dir / NOTEBOOK)
@@ -135,7 +98,7 @@ def test_run_card_shows_run_and_follows_trait_changes(
     expect(elapsed).to_have_text(re.compile(r"^1 min 0\d s$"))
     first = elapsed.inner_text()
     expect(elapsed).not_to_have_text(first, timeout=5_000)
-    assert _contrast(page, "labtrack-run-name") >= 4.5
+    assert contrast("[data-testid=labtrack-run-name]", ".lt-w-card") >= 4.5
     card.scroll_into_view_if_needed()
     card.screenshot(path=artifacts_dir / "run-card-running-light.png")
 
@@ -150,9 +113,8 @@ def test_run_card_shows_run_and_follows_trait_changes(
     expect(elapsed).to_have_text("12 min 34 s")
 
     # And it stays readable in the dark theme
-    _use_theme(page, "JupyterLab Dark")
-    expect(page.locator("body[data-jp-theme-light='false']")).to_have_count(1, timeout=30_000)
-    assert _contrast(page, "labtrack-run-name") >= 4.5
-    assert _contrast(page, "labtrack-run-elapsed") >= 3.0
+    switch_theme("JupyterLab Dark")
+    assert contrast("[data-testid=labtrack-run-name]", ".lt-w-card") >= 4.5
+    assert contrast("[data-testid=labtrack-run-elapsed]", ".lt-w-card") >= 3.0
     card.screenshot(path=artifacts_dir / "run-card-finished-dark.png")
     page.screenshot(path=artifacts_dir / "run-card-notebook-dark.png")

@@ -76,3 +76,51 @@ def test_unreachable_backend_is_named_with_its_uri(
     )
     expect(page.get_by_test_id("labtrack-empty-hint")).to_contain_text("%%track")
     page.screenshot(path=artifacts_dir / "runs-panel-unreachable.png")
+
+
+def test_runs_panel_without_server_extension_says_it_did_not_answer(
+    page, lab_without_server_extension, open_lab, artifacts_dir
+):
+    # Given JupyterLab where labtrack's front end is installed but its server extension is off
+    open_lab(lab_without_server_extension)
+
+    # When the Runs panel is opened
+    page.locator(RUNS_TAB).click()
+
+    # Then it says the backend is unreachable because the server extension did not answer
+    alert = page.get_by_test_id("labtrack-unreachable")
+    expect(alert).to_be_visible(timeout=30_000)
+    expect(alert).to_contain_text("Backend unreachable")
+    expect(alert).to_contain_text("server extension did not answer")
+    expect(alert).to_contain_text("jupyter server extension list")
+    expect(alert).to_contain_text("GET labtrack/api/status: 404")
+    expect(page.get_by_test_id("labtrack-backend-kind")).to_have_count(0)
+    page.screenshot(path=artifacts_dir / "runs-panel-no-server-extension.png")
+
+
+def test_runs_panel_is_readable_in_light_and_dark_themes(
+    page, lab, open_lab, contrast, switch_theme, artifacts_dir
+):
+    # Given the Runs panel open in the default light theme
+    open_lab(lab)
+    expect(page.locator("body[data-jp-theme-light='true']")).to_have_count(1)
+    page.locator(RUNS_TAB).click()
+    expect(page.get_by_test_id("labtrack-backend-kind")).to_have_text("embedded", timeout=30_000)
+    texts = [
+        ".lt-RunsPanel-title",
+        "[data-testid=labtrack-backend-kind]",
+        "[data-testid=labtrack-backend-uri]",
+        ".lt-TrackHint-code",
+    ]
+    for selector in texts:
+        assert contrast(selector, ".lt-RunsPanel, .lt-TrackHint-code") >= 4.5, selector
+
+    # When the theme is switched to JupyterLab Dark
+    switch_theme("JupyterLab Dark")
+
+    # Then the same texts still stand out from their backgrounds
+    for selector in texts:
+        assert contrast(selector, ".lt-RunsPanel, .lt-TrackHint-code") >= 4.5, selector
+    page.get_by_test_id("labtrack-runs-panel").screenshot(
+        path=artifacts_dir / "runs-panel-dark.png"
+    )

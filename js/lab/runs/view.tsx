@@ -90,7 +90,13 @@ function BackendSection({ state }: { state: Readonly<IRunsPanelState> }): React.
     return (
       <section className="lt-Backend">
         <Unreachable
-          summary="The labtrack server extension did not answer."
+          summary={
+            <>
+              The labtrack server extension did not answer. Check that{' '}
+              <code>jupyter server extension list</code> shows it enabled, then restart
+              JupyterLab.
+            </>
+          }
           detail={state.requestError}
         />
       </section>
@@ -110,7 +116,10 @@ function BackendSection({ state }: { state: Readonly<IRunsPanelState> }): React.
   );
 }
 
-function Unreachable(props: { summary: string; detail: string | null }): React.ReactElement {
+function Unreachable(props: {
+  summary: React.ReactNode;
+  detail: string | null;
+}): React.ReactElement {
   return (
     <div className="lt-Unreachable" role="alert" data-testid="labtrack-unreachable">
       <div className="lt-Unreachable-title">Backend unreachable</div>
