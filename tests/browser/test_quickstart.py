@@ -45,6 +45,11 @@ def test_quickstart_run_all_records_a_finished_run(page, lab, open_lab, idle_ker
     expect(tracked_cell.locator(".jp-OutputArea")).to_contain_text(
         SUMMARY, timeout=RUN_ALL_TIMEOUT_MS
     )
+    card = tracked_cell.get_by_test_id("labtrack-run-card")
+    expect(card).to_have_count(1)
+    expect(card.get_by_test_id("labtrack-run-status")).to_have_text("FINISHED")
+    expect(card.get_by_test_id("labtrack-run-name")).to_have_text("churn-gbm")
+    expect(card.get_by_test_id("labtrack-run-experiment")).to_have_text("quickstart")
     code_cells = page.locator(".jp-Notebook .jp-CodeCell")
     cell_count = code_cells.count()
     for i in range(cell_count):
@@ -60,8 +65,14 @@ def test_quickstart_run_all_records_a_finished_run(page, lab, open_lab, idle_ker
     client = mlflow.MlflowClient(tracking_uri=lab.tracking_uri)
     experiment_ids = [e.experiment_id for e in client.search_experiments()]
     runs = client.search_runs(experiment_ids, filter_string="attributes.status = 'FINISHED'")
-    sources = [r.data.tags.get("mlflow.source.name", "") for r in runs]
-    assert any(s.endswith(NOTEBOOK) for s in sources), sources
+    from_notebook = [
+        r for r in runs if r.data.tags.get("mlflow.source.name", "").endswith(NOTEBOOK)
+    ]
+    assert from_notebook, [r.data.tags.get("mlflow.source.name") for r in runs]
+
+    # And the card under the cell names that run
+    short_ids = {r.info.run_id[:8] for r in from_notebook}
+    assert card.get_by_test_id("labtrack-run-id").inner_text() in short_ids
 
     # And the Runs panel still shows a reachable backend next to the notebook
     page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='labtrack-runs']").click()
