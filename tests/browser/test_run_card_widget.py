@@ -1,8 +1,7 @@
-"""The run card from labtrack's anywidget bundle (src/labtrack/static/widgets.js) in JupyterLab.
+"""labtrack's run card (Python `RunCard` + the ESM bundle built from js/widgets/) in JupyterLab.
 
-The notebook is written by the test into the server's temporary root: it drives the bundle
-through a minimal anywidget class with the run card's traits, so the bundle is checked on its
-own, independent of the Python widget classes.
+The notebook is written by the test into the server's temporary root, so the card can be put
+in states a real run passes through (RUNNING for a minute, then FINISHED) without waiting.
 """
 
 from __future__ import annotations
@@ -17,17 +16,8 @@ RUN_ID = "0123456789abcdef0123456789abcdef"
 RUN_NAME = "<b>churn</b> & co"  # rendered as text, never as markup
 
 DEFINE_AND_SHOW = f"""\
-import pathlib, time
-import anywidget, traitlets, labtrack
-
-class RunCard(anywidget.AnyWidget):
-    _esm = pathlib.Path(labtrack.__file__).parent / "static" / "widgets.js"
-    run_id = traitlets.Unicode("").tag(sync=True)
-    run_name = traitlets.Unicode("").tag(sync=True)
-    experiment_name = traitlets.Unicode("").tag(sync=True)
-    status = traitlets.Unicode("RUNNING").tag(sync=True)
-    start_time_ms = traitlets.Int(None, allow_none=True).tag(sync=True)
-    end_time_ms = traitlets.Int(None, allow_none=True).tag(sync=True)
+import time
+from labtrack.widgets.run_card import RunCard
 
 card = RunCard(
     run_id={RUN_ID!r}, run_name={RUN_NAME!r}, experiment_name="quickstart",
