@@ -349,6 +349,9 @@ def _use_theme(page: Page, name: str) -> None:
     page.locator(".lm-Menu-item", has_text=name).first.click()
     light = "false" if "Dark" in name else "true"
     expect(page.locator(f"body[data-jp-theme-light='{light}']")).to_have_count(1, timeout=30_000)
+    # JupyterLab covers the page with its splash while the theme loads; wait it out
+    # so screenshots show the page, not the splash.
+    expect(page.locator("#jupyterlab-splash")).to_have_count(0, timeout=30_000)
 
 
 @pytest.fixture

@@ -50,11 +50,18 @@ def _probe_sqlite(location: BackendLocation, timeout: float) -> None:
 def _probe_rest(uri: str, timeout: float) -> None:
     import requests
 
-    response = requests.get(
-        f"{uri.rstrip('/')}/api/2.0/mlflow/experiments/search",
-        params={"max_results": 1},
-        timeout=timeout,
-    )
+    try:
+        response = requests.get(
+            f"{uri.rstrip('/')}/api/2.0/mlflow/experiments/search",
+            params={"max_results": 1},
+            timeout=timeout,
+        )
+    except requests.Timeout:
+        raise ConnectionError(f"no answer from {uri} within {timeout:g}s") from None
+    except requests.ConnectionError as error:
+        # requests' message is a paragraph of urllib3 internals; keep the cause.
+        cause = "connection refused" if "refused" in str(error).lower() else "cannot connect"
+        raise ConnectionError(f"{cause} by {uri}") from None
     if response.status_code >= 500 or response.status_code in (401, 403, 404):
         raise ConnectionError(f"HTTP {response.status_code} from {uri}")
 
