@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import mlflow
@@ -69,6 +70,13 @@ def test_quickstart_run_all_records_a_finished_run(page, lab, open_lab, idle_ker
         r for r in runs if r.data.tags.get("mlflow.source.name", "").endswith(NOTEBOOK)
     ]
     assert from_notebook, [r.data.tags.get("mlflow.source.name") for r in runs]
+
+    # And the run knows the exact notebook cell it came from (JupyterLab sends the cell id)
+    notebook = json.loads((lab.root_dir / NOTEBOOK).read_text())
+    (tracked_id,) = [
+        c["id"] for c in notebook["cells"] if "".join(c["source"]).startswith("%%track")
+    ]
+    assert [r.data.tags.get("labtrack.cell.id") for r in from_notebook] == [tracked_id]
 
     # And the card under the cell names that run
     short_ids = {r.info.run_id[:8] for r in from_notebook}

@@ -111,3 +111,15 @@ def test_loading_labtrack_leaves_runs_of_living_kernels_alone(kernels, home):
     (run,) = _runs_named(home, "still-training")
     assert run.info.status == "RUNNING"
     busy.manager.interrupt_kernel()
+
+
+def test_a_raising_cell_in_a_real_kernel_fails_the_cell_and_the_run(kernels, home):
+    kernel = kernels()
+    assert kernel.execute("%load_ext labtrack").status == "ok"
+    reply = kernel.execute("%%track --name raises-in-kernel\nraise ValueError('bad batch')\n")
+    assert reply.status == "error"  # "Run All" stops here, as it would without %%track
+    assert reply.error_name == "ValueError"
+    assert "FAILED" in reply.stdout
+    (run,) = _runs_named(home, "raises-in-kernel")
+    assert run.info.status == "FAILED"
+    assert run.data.tags["labtrack.error"] == "ValueError: bad batch"
