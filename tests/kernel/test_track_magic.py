@@ -285,3 +285,19 @@ def test_a_run_card_is_shown_under_the_cell_unless_no_live(run_cell):
     assert f"labtrack run with-card ({shown.run_id}) RUNNING" in shown.out
     assert "labtrack run without-card" not in hidden.out
     assert hidden.result.success
+
+
+def test_an_explicit_tracking_uri_in_ipython_config_wins(shell, tmp_path, monkeypatch):
+    from traitlets.config import Config
+
+    from labtrack.backend import LocationSource
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:1")
+    config = Config()
+    config.TrackMagics.tracking_uri = f"sqlite:///{tmp_path}/explicit.db"
+    magics = TrackMagics(shell, config=config)
+    try:
+        assert magics.location.source is LocationSource.EXPLICIT
+        assert magics.location.tracking_uri == f"sqlite:///{tmp_path}/explicit.db"
+    finally:
+        shell.events.unregister("pre_run_cell", magics._remember_cell)

@@ -69,9 +69,7 @@ def _probe_rest(uri: str, timeout: float) -> None:
 def _probe_sql_server(uri: str, timeout: float) -> None:
     import sqlalchemy
 
-    engine = sqlalchemy.create_engine(
-        uri, connect_args={"connect_timeout": max(1, int(timeout))}, poolclass=None
-    )
+    engine = sqlalchemy.create_engine(uri, connect_args={"connect_timeout": max(1, int(timeout))})
     try:
         with engine.connect() as connection:
             connection.execute(sqlalchemy.text("SELECT 1"))

@@ -99,7 +99,11 @@ def reap_dead_runs(client, me: ProcessIdentity) -> list[str]:
         client.set_tag(run.info.run_id, T.END_REASON, "kernel-died")
         client.set_terminated(run.info.run_id, status="KILLED", end_time=end_time)
         reaped.append(run.info.run_id)
-        reaped.extend(_end_running_descendants(client, run, "KILLED", end_time))
+        reaped.extend(
+            end_running_descendants(
+                client, run.info.run_id, run.info.experiment_id, "KILLED", end_time
+            )
+        )
     return reaped
 
 
@@ -137,22 +141,16 @@ def _all_experiments(client) -> Iterable:
             break
 
 
-def end_running_children(client, run_id: str, experiment_id: str, status: str) -> list[str]:
-    """End the RUNNING descendants of a run (those the cell left open, in any thread)."""
-    run = client.get_run(run_id)
-    return _end_running_descendants(client, run, status, None, experiment_id)
-
-
-def _end_running_descendants(
-    client, run, status: str, end_time: int | None, experiment_id: str | None = None
+def end_running_descendants(
+    client, run_id: str, experiment_id: str, status: str, end_time: int | None = None
 ) -> list[str]:
+    """End the RUNNING descendants of a run (those left open, in any thread); return ids."""
     ended: list[str] = []
-    pending = [run.info.run_id]
-    experiment = experiment_id or run.info.experiment_id
+    pending = [run_id]
     while pending:
         parent = pending.pop()
         children = client.search_runs(
-            [experiment],
+            [experiment_id],
             filter_string=(
                 f"tags.`{T.PARENT_RUN_ID}` = '{parent}' and attributes.status = 'RUNNING'"
             ),

@@ -134,6 +134,8 @@ class TrackMagics(Magics):
             for warning in summary.warnings:
                 print(f"labtrack: warning: {warning}", file=sys.stderr)
             print(summary.line(), flush=True)
+            if summary.interrupted_while_saving and error is None:
+                raise KeyboardInterrupt  # the user asked to stop while the run was saved
 
     # -- %track ------------------------------------------------------------------
 

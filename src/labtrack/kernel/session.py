@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import tags as T
 from .context import RunContext
-from .liveness import Heartbeat, ProcessIdentity, end_running_children
+from .liveness import Heartbeat, ProcessIdentity, end_running_descendants
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 
@@ -53,6 +53,8 @@ class RunSummary:
     seconds: float
     error: str | None = None
     warnings: tuple[str, ...] = ()
+    # Ctrl-C arrived while the run's end was being written; the caller re-raises it.
+    interrupted_while_saving: bool = False
 
     def line(self) -> str:
         text = (
@@ -101,14 +103,14 @@ class RunSession:
         self._outer_run_id = outer.info.run_id if outer is not None else None
         experiment_id = self._experiment_id(mlflow, outer)
         tags = {**context.tags, **self._identity.tags(), **dict(self.request.tags)}
-        if self.request.autolog:
-            mlflow.autolog(silent=True)
         run = mlflow.start_run(
             experiment_id=experiment_id,
             run_name=self.request.run_name,
             nested=outer is not None,
             tags=tags,
         )
+        if self.request.autolog:
+            mlflow.autolog(silent=True)
         self._started_at = time.monotonic()
         self.run_id = run.info.run_id
         self.run_name = run.info.run_name
@@ -174,10 +176,8 @@ class RunSession:
             seconds=time.monotonic() - self._started_at,
             error=error_line,
             warnings=tuple(warnings),
+            interrupted_while_saving=bool(interrupts),
         )
-        if interrupts and error is None:
-            # The user asked to stop while we were saving; honour it now.
-            raise KeyboardInterrupt
         return summary
 
     def _record_error(self, client, error: BaseException, error_line: str) -> list[str]:
@@ -204,7 +204,7 @@ class RunSession:
         run = client.get_run(self.run_id)
         if run.info.status != status.value:
             client.set_terminated(self.run_id, status=status.value)
-        end_running_children(client, self.run_id, self.experiment_id, status.value)
+        end_running_descendants(client, self.run_id, self.experiment_id, status.value)
 
 
 def _attempt(warnings: list[str], what: str, action, *args, **kwargs) -> None:

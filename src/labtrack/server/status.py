@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 
 from .._version import __version__
 from ..backend import BackendLocation, prepare_backend
@@ -19,7 +19,7 @@ def read_status(location: BackendLocation) -> StatusResponse:
     reachability = probe(location)
     return StatusResponse(
         labtrack_version=__version__,
-        mlflow_version=version("mlflow-skinny") if _has("mlflow-skinny") else version("mlflow"),
+        mlflow_version=_installed_version("mlflow", "mlflow-skinny"),
         backend=BackendInfo(
             kind=location.kind.value,
             tracking_uri=location.display_uri(),
@@ -31,9 +31,11 @@ def read_status(location: BackendLocation) -> StatusResponse:
     )
 
 
-def _has(distribution: str) -> bool:
-    try:
-        version(distribution)
-    except Exception:
-        return False
-    return True
+def _installed_version(*distributions: str) -> str:
+    """The version of the first installed distribution (full MLflow, else the skinny one)."""
+    for distribution in distributions:
+        try:
+            return version(distribution)
+        except PackageNotFoundError:
+            continue
+    return "unknown"
