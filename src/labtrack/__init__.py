@@ -7,8 +7,20 @@ __all__ = [
     "_jupyter_labextension_paths",
     "_jupyter_server_extension_points",
     "load_ipython_extension",
+    "log_metric",
+    "log_metrics",
     "unload_ipython_extension",
 ]
+
+
+def __getattr__(name: str):
+    # ``labtrack.log_metric`` without importing MLflow when labtrack is imported.
+    if name in ("log_metric", "log_metrics"):
+        from . import metric_api
+
+        value = globals()[name] = getattr(metric_api, name)  # looked up once
+        return value
+    raise AttributeError(f"module 'labtrack' has no attribute {name!r}")
 
 
 def load_ipython_extension(ipython) -> None:

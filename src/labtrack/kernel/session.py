@@ -20,6 +20,8 @@ from pathlib import Path
 from .. import tags as T
 from .context import RunContext
 from .liveness import Heartbeat, ProcessIdentity, end_running_descendants
+from .metric_capture import MetricCapture, start_capture
+from .metric_sink import DEFAULT_FLUSH_INTERVAL, MetricSink
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 
@@ -41,6 +43,8 @@ class RunRequest:
     tags: Mapping[str, str] = field(default_factory=dict)
     nested: bool = False
     autolog: bool = False
+    # Seconds between writes of buffered metric points to the backend.
+    flush_interval: float = DEFAULT_FLUSH_INTERVAL
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,14 @@ class RunSession:
         self.start_time_ms: int | None = None
         self.experiment_id = ""
         self.experiment_name = ""
+        self._metrics: MetricCapture | None = None
+        self._start_warnings: list[str] = []
+
+    @property
+    def metric_sink(self) -> MetricSink | None:
+        """The buffer the cell's metric points go through (``add_listener`` sees each
+        stored batch), while the run is being tracked."""
+        return self._metrics.sink if self._metrics is not None else None
 
     # -- start -------------------------------------------------------------------
 
@@ -109,6 +121,8 @@ class RunSession:
             nested=outer is not None,
             tags=tags,
         )
+        # Before autologging, whose first points may come as soon as it is enabled.
+        self._metrics = self._capture_metrics(run.info.run_id)
         if self.request.autolog:
             mlflow.autolog(silent=True)
         self._started_at = time.monotonic()
@@ -127,6 +141,15 @@ class RunSession:
             self.end(error)
             raise TrackingError(f"could not record the run's context: {error}") from error
         return self.run_id
+
+    def _capture_metrics(self, run_id: str) -> MetricCapture | None:
+        try:
+            return start_capture(run_id, flush_interval=self.request.flush_interval)
+        except Exception as error:  # tracking goes on, unbuffered: MLflow writes each point
+            self._start_warnings.append(
+                f"metrics are written unbuffered: {type(error).__name__}: {error}"
+            )
+            return None
 
     def _experiment_id(self, mlflow, outer) -> str | None:
         name = self.request.experiment
@@ -154,9 +177,12 @@ class RunSession:
         import mlflow
 
         status = outcome_of(error)
-        warnings: list[str] = []
+        warnings: list[str] = list(self._start_warnings)
         client = mlflow.MlflowClient()
         with deferred_interrupts() as interrupts:
+            # Every point the cell logged is stored (or saved to disk) before the
+            # run's status says it ended.
+            warnings.extend(self._store_metrics())
             if params:
                 warnings.extend(_log_params(client, self.run_id, params))
             error_line = None
@@ -179,6 +205,15 @@ class RunSession:
             interrupted_while_saving=bool(interrupts),
         )
         return summary
+
+    def _store_metrics(self) -> list[str]:
+        if self._metrics is None:
+            return []
+        capture, self._metrics = self._metrics, None
+        try:
+            return capture.stop().warnings()
+        except Exception as error:
+            return [f"could not store the cell's metrics: {type(error).__name__}: {error}"]
 
     def _record_error(self, client, error: BaseException, error_line: str) -> list[str]:
         warnings: list[str] = []

@@ -1,0 +1,205 @@
+"""Catching every metric a tracked cell logs, by intercepting the tracking store.
+
+Where to intercept (read in MLflow 3.17): ``mlflow.log_metric``/``log_metrics``,
+``MlflowClient().log_metric``/``log_batch`` and autologging (whose queueing client
+calls ``MlflowClient.log_batch``) all end in ``TrackingServiceClient``, which calls
+``self.store.log_metric``/``log_batch`` or, with ``synchronous=False``,
+``log_metric_async``/``log_batch_async``. ``self.store`` is
+``TrackingStoreRegistry._get_store_with_resolved_uri``, an ``lru_cache`` keyed by
+the resolved URI: one store instance per tracking URI in the process. So four
+instance attributes set on that one object see every path, where patching public
+functions would need a dozen patches and still miss clients built elsewhere. The
+async methods need their own patch: MLflow's async queue holds the class's
+``log_batch`` bound at store creation, not the instance attribute.
+
+What is buffered: points of the tracked run and of runs created under it while the
+cell runs (``create_run`` is watched for ``mlflow.parentRunId``), so the children
+of a sweep are buffered too. Points of any other run, and params and tags, go to
+MLflow untouched. Each point is checked at the call with MLflow's own validation,
+so a bad key or value raises MLflow's exception there and never reaches a batch.
+
+Reads stay truthful: ``get_metric_history`` of a buffered run and ending a
+buffered child (``update_run_info``) first flush the buffer. ``uninstall`` restores
+the store exactly as it was, and the session calls it whatever the cell did.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+
+from ..backend.location import labtrack_home
+from ..metrics import MetricPoint, check_point, point_from_metric
+from .metric_sink import DEFAULT_CLOSE_TIMEOUT, DEFAULT_FLUSH_INTERVAL, MetricSink, SinkReport
+from .metric_writers import writer_for
+from .pending_points import PENDING_DIRNAME, PendingPoints
+
+PARENT_RUN_TAG = "mlflow.parentRunId"
+_INTERCEPTED = (
+    "log_metric",
+    "log_batch",
+    "log_metric_async",
+    "log_batch_async",
+    "create_run",
+    "update_run_info",
+    "get_metric_history",
+)
+_ABSENT = object()
+READ_FLUSH_TIMEOUT = 5.0
+
+# Captures in force, innermost last (a tracked cell can run another one).
+_active: list[MetricCapture] = []
+_active_lock = threading.Lock()
+
+
+class MetricCapture:
+    """Routes one store's metric writes for a run and its descendants into a sink."""
+
+    def __init__(self, store, run_id: str, sink: MetricSink) -> None:
+        self.store = store
+        self.run_ids: set[str] = {run_id}
+        self.sink = sink
+        self._saved: dict[str, object] = {}
+        self._originals: dict[str, object] = {}
+
+    # -- installing ----------------------------------------------------------------
+
+    def install(self) -> MetricCapture:
+        for name in _INTERCEPTED:
+            self._saved[name] = self.store.__dict__.get(name, _ABSENT)
+            self._originals[name] = getattr(self.store, name)
+        for name in _INTERCEPTED:
+            setattr(self.store, name, getattr(self, f"_{name}"))
+        with _active_lock:
+            _active.append(self)
+        return self
+
+    def uninstall(self) -> None:
+        with _active_lock:
+            if self in _active:
+                _active.remove(self)
+        for name, previous in self._saved.items():
+            if previous is _ABSENT:
+                self.store.__dict__.pop(name, None)
+            else:
+                setattr(self.store, name, previous)
+        self._saved.clear()
+
+    def stop(self) -> SinkReport:
+        """Restore the store, then store every buffered point (or save it to disk)."""
+        try:
+            self.uninstall()
+        finally:
+            report = self.sink.close()
+        return report
+
+    # -- labtrack.log_metric's direct path -------------------------------------------
+
+    def log(self, run_id: str, key: str, value: float, step: int, timestamp: int) -> None:
+        check_point(key, value, timestamp, step)
+        point = MetricPoint(run_id, key, value, timestamp, step)
+        if not self.sink.offer_one(point):
+            self._originals["log_batch"](run_id, [_as_metric(point)], [], [])
+
+    # -- the store's methods, as seen by MLflow ---------------------------------------
+
+    def _log_metric(self, run_id, metric):
+        if run_id not in self.run_ids:
+            return self._originals["log_metric"](run_id, metric)
+        point = point_from_metric(run_id, metric)
+        if not self.sink.offer_one(point):
+            return self._originals["log_metric"](run_id, metric)
+        return None
+
+    def _log_batch(self, run_id, metrics, params, tags):
+        if run_id not in self.run_ids or not metrics:
+            return self._originals["log_batch"](run_id, metrics, params, tags)
+        points = self._accept_batch(run_id, metrics, params, tags)
+        if params or tags:
+            self._originals["log_batch"](run_id, [], params, tags)
+        if not self.sink.offer(points):
+            self._originals["log_batch"](run_id, metrics, [], [])
+        return None
+
+    def _log_metric_async(self, run_id, metric):
+        if run_id not in self.run_ids:
+            return self._originals["log_metric_async"](run_id, metric)
+        self._log_metric(run_id, metric)
+        return _done()
+
+    def _log_batch_async(self, run_id, metrics, params, tags):
+        if run_id not in self.run_ids or not metrics:
+            return self._originals["log_batch_async"](run_id, metrics, params, tags)
+        self._log_batch(run_id, metrics, params, tags)
+        return _done()
+
+    def _create_run(self, *args, **kwargs):
+        run = self._originals["create_run"](*args, **kwargs)
+        if run.data.tags.get(PARENT_RUN_TAG) in self.run_ids:
+            self.run_ids.add(run.info.run_id)
+        return run
+
+    def _update_run_info(self, run_id, *args, **kwargs):
+        if run_id in self.run_ids:
+            self.sink.flush(READ_FLUSH_TIMEOUT)  # a child's points are stored before it ends
+        return self._originals["update_run_info"](run_id, *args, **kwargs)
+
+    def _get_metric_history(self, run_id, *args, **kwargs):
+        if run_id in self.run_ids:
+            self.sink.flush(READ_FLUSH_TIMEOUT)
+        return self._originals["get_metric_history"](run_id, *args, **kwargs)
+
+    def _accept_batch(self, run_id, metrics, params, tags) -> list[MetricPoint]:
+        from mlflow.utils.validation import _validate_batch_log_limits
+
+        _validate_batch_log_limits(metrics, params, tags)
+        return [
+            point_from_metric(run_id, metric, path=f"metrics[{index}]")
+            for index, metric in enumerate(metrics)
+        ]
+
+
+def start_capture(
+    run_id: str,
+    *,
+    flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+    close_timeout: float = DEFAULT_CLOSE_TIMEOUT,
+) -> MetricCapture:
+    """Buffer the points of ``run_id`` (and its children) logged to the active tracking URI."""
+    import mlflow
+    from mlflow.tracking._tracking_service import utils
+
+    tracking_uri = mlflow.get_tracking_uri()
+    store = utils._get_store(tracking_uri)
+    pending = PendingPoints(labtrack_home() / PENDING_DIRNAME, tracking_uri)
+    sink = MetricSink(
+        writer_for(store),
+        name=run_id,
+        pending=pending,
+        flush_interval=flush_interval,
+        close_timeout=close_timeout,
+    )
+    return MetricCapture(store, run_id, sink.start()).install()
+
+
+def capture_for(run_id: str) -> MetricCapture | None:
+    """The capture buffering ``run_id``'s points, if a tracked cell is running."""
+    for capture in reversed(_active):
+        if run_id in capture.run_ids:
+            return capture
+    return None
+
+
+def _as_metric(point: MetricPoint):
+    from mlflow.entities import Metric
+
+    return Metric(point.key, point.value, point.timestamp, point.step)
+
+
+def _done():
+    """A finished ``RunOperations``: the point is buffered, which is all a caller waits for."""
+    from mlflow.utils.async_logging.run_operations import RunOperations
+
+    future: Future = Future()
+    future.set_result(None)
+    return RunOperations(operation_futures=[future])

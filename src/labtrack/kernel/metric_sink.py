@@ -1,0 +1,228 @@
+"""The metric buffer between a training loop and the tracking backend.
+
+The loop only appends to an in-memory deque (a lock held for one append). A
+background thread writes what has accumulated at most once per flush interval
+(one transaction per flush on SQL stores), so a point is in the store about a
+second after it was logged. A failed write puts its points back at the front of
+the buffer and is retried with backoff.
+
+``close`` stops taking points and waits for the last write. It gives up only when
+no write has made progress for ``close_timeout`` seconds; the points still unsaved
+then go to a pending file (see ``pending_points``) and the report names it, so a
+point whose log call returned is never silently lost.
+
+No IPython and no MLflow import here: the sink takes a writer and points.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..metrics import MetricPoint
+from .metric_writers import MetricWriter, in_chunks
+from .pending_points import PendingPoints
+
+DEFAULT_FLUSH_INTERVAL = 1.0
+DEFAULT_CLOSE_TIMEOUT = 15.0
+_FIRST_RETRY_DELAY = 0.25
+_LONGEST_RETRY_DELAY = 8.0
+
+FlushListener = Callable[[Sequence[MetricPoint]], None]
+
+
+@dataclass
+class SinkReport:
+    """How a sink ended: what it wrote and, if the backend failed, where the rest went."""
+
+    written: int = 0
+    pending_file: Path | None = None
+    pending_count: int = 0
+    last_error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def warnings(self) -> list[str]:
+        lines = list(self.notes)
+        if self.pending_file is not None:
+            lines.append(
+                f"the backend did not take {self.pending_count} metric point(s) "
+                f"({self.last_error}); saved them to {self.pending_file}, "
+                "the next tracked cell writes them to the store"
+            )
+        return lines
+
+
+class MetricSink:
+    """Buffers points of one tracked cell and writes them in batches."""
+
+    def __init__(
+        self,
+        writer: MetricWriter,
+        *,
+        name: str,
+        pending: PendingPoints | None = None,
+        flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+        close_timeout: float = DEFAULT_CLOSE_TIMEOUT,
+    ) -> None:
+        self._writer = writer
+        self._name = name  # names the pending file: the tracked run's id
+        self._pending = pending
+        self._interval = flush_interval
+        self._close_timeout = close_timeout
+        self._buffer: deque[MetricPoint] = deque()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._closing = False
+        self._wake = threading.Event()
+        self._flushed = threading.Condition()
+        self._passes_started = 0
+        self._passes_done = 0
+        self._in_flight: list[MetricPoint] = []
+        self._last_progress = time.monotonic()
+        self._listeners: list[FlushListener] = []
+        self._report = SinkReport()
+        self._thread = threading.Thread(target=self._run, name=f"labtrack-metrics-{name[:8]}")
+        self._thread.daemon = True
+
+    # -- the training loop's side ------------------------------------------------
+
+    def start(self) -> MetricSink:
+        self._thread.start()
+        return self
+
+    def offer(self, points: Iterable[MetricPoint]) -> bool:
+        """Buffer points; False (nothing buffered) once the sink is closed."""
+        with self._lock:
+            if self._closed:
+                return False
+            self._buffer.extend(points)
+        return True
+
+    def offer_one(self, point: MetricPoint) -> bool:
+        with self._lock:
+            if self._closed:
+                return False
+            self._buffer.append(point)
+        return True
+
+    def add_listener(self, listener: FlushListener) -> None:
+        """Call ``listener`` (on the sink's thread) with every batch once it is stored."""
+        self._listeners.append(listener)
+
+    @property
+    def unsaved_count(self) -> int:
+        return len(self._buffer) + len(self._in_flight)
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Write what is buffered now; True when it is stored within ``timeout``."""
+        if not self._buffer and not self._in_flight:
+            return True
+        with self._flushed:
+            # A pass that starts after this request: the one running may have
+            # taken its batch before our points arrived.
+            target = self._passes_started + 1
+            self._wake.set()
+            self._flushed.wait_for(lambda: self._passes_done >= target, timeout)
+        return not self._buffer and not self._in_flight
+
+    # -- the end -----------------------------------------------------------------
+
+    def close(self) -> SinkReport:
+        """Stop taking points, write the rest, save what cannot be written."""
+        with self._lock:
+            if self._closed:
+                return self._report
+            self._closed = True
+        self._last_progress = time.monotonic()
+        self._closing = True
+        self._wake.set()
+        while self._thread.is_alive():
+            self._thread.join(0.05)
+            if time.monotonic() - self._last_progress > self._close_timeout:
+                break  # the backend hangs or keeps failing: keep the points on disk
+        unsaved = list(self._in_flight) + list(self._buffer)
+        self._buffer.clear()
+        if unsaved:
+            self._save_pending(unsaved)
+        return self._report
+
+    def _save_pending(self, unsaved: list[MetricPoint]) -> None:
+        self._report.pending_count = len(unsaved)
+        if self._pending is None:
+            self._report.notes.append(
+                f"lost {len(unsaved)} metric point(s): the backend failed "
+                f"({self._report.last_error}) and there is no pending folder"
+            )
+            return
+        try:
+            self._report.pending_file = self._pending.save(self._name, unsaved)
+        except OSError as error:
+            self._report.notes.append(
+                f"lost {len(unsaved)} metric point(s): the backend failed "
+                f"({self._report.last_error}) and saving them failed too ({error})"
+            )
+
+    # -- the writer thread -------------------------------------------------------
+
+    def _run(self) -> None:
+        if self._pending is not None:
+            self._report.notes.extend(self._pending.replay(self._writer))
+        delay = self._interval
+        retry_delay = _FIRST_RETRY_DELAY
+        while True:
+            self._wake.wait(delay)
+            self._wake.clear()
+            with self._flushed:
+                self._passes_started += 1
+            closing = self._closing
+            stored = self._write_buffered()
+            with self._flushed:
+                self._passes_done += 1
+                self._flushed.notify_all()
+            if closing and (stored or not self._closed_in_time()):
+                return
+            if stored:
+                delay, retry_delay = self._interval, _FIRST_RETRY_DELAY
+            else:
+                delay, retry_delay = retry_delay, min(retry_delay * 2, _LONGEST_RETRY_DELAY)
+            if closing:
+                delay = min(delay, _FIRST_RETRY_DELAY)
+
+    def _closed_in_time(self) -> bool:
+        return time.monotonic() - self._last_progress <= self._close_timeout
+
+    def _write_buffered(self) -> bool:
+        with self._lock:
+            if not self._buffer:
+                return True
+            self._in_flight = list(self._buffer)
+            self._buffer.clear()
+        batch = self._in_flight
+        written = 0
+        try:
+            for chunk in in_chunks(batch, self._writer.max_points_per_write):
+                self._writer.write(chunk)
+                written += len(chunk)
+                self._last_progress = time.monotonic()
+                self._report.written += len(chunk)
+                self._tell_listeners(chunk)
+        except Exception as error:
+            self._report.last_error = f"{type(error).__name__}: {error}"[:300]
+            with self._lock:
+                # Back in front of newer points, so they keep the order they were logged in.
+                self._buffer.extendleft(reversed(batch[written:]))
+            self._in_flight = []
+            return False
+        self._in_flight = []
+        return True
+
+    def _tell_listeners(self, chunk: Sequence[MetricPoint]) -> None:
+        for listener in list(self._listeners):
+            # A display problem must not stop the points being stored.
+            with contextlib.suppress(Exception):
+                listener(chunk)

@@ -1,0 +1,92 @@
+"""One logged metric point, checked the way MLflow checks it.
+
+A point is accepted or rejected at the call that logs it, with MLflow's own
+exception and message, so an invalid point never reaches a buffered batch where
+it would fail the points logged around it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import NamedTuple
+
+# MLflow's SQL store cannot hold ±inf; it stores the largest finite double instead
+# (``SqlAlchemyStore.sanitize_metric_value``) and NaN as 0 with ``is_nan`` set.
+_LARGEST_DOUBLE = 1.7976931348623157e308
+
+# Keys already found valid: checking a key costs a few microseconds (a regex and a
+# path normalisation), and a training loop logs the same few keys again and again.
+_valid_keys: set[str] = set()
+_MAX_REMEMBERED_KEYS = 10_000
+
+
+class MetricPoint(NamedTuple):
+    """A metric point as MLflow's ``Metric`` holds it, plus the run it belongs to."""
+
+    run_id: str
+    key: str
+    value: float
+    timestamp: int  # milliseconds since the epoch, as MLflow stamps them
+    step: int
+    model_id: str | None = None
+    dataset_name: str | None = None
+    dataset_digest: str | None = None
+
+    @property
+    def is_plain(self) -> bool:
+        """True when the point goes to the ``metrics`` table only (no logged-model link)."""
+        return self.model_id is None and self.dataset_name is None and self.dataset_digest is None
+
+
+def now_millis() -> int:
+    return int(time.time() * 1000)
+
+
+def check_point(
+    key: object, value: object, timestamp: object, step: object, path: str = ""
+) -> None:
+    """Raise MLflow's ``MlflowException`` if MLflow would reject this point.
+
+    The common case (a known key, a float value, int timestamp and step) is
+    decided without calling MLflow; anything else goes through MLflow's own
+    ``_validate_metric`` so the error is exactly MLflow's.
+    """
+    if (
+        type(value) is float
+        and type(timestamp) is int
+        and type(step) is int
+        and timestamp >= 0
+        and key in _valid_keys
+    ):
+        return
+    from mlflow.utils.validation import _validate_metric
+
+    _validate_metric(key, value, timestamp, step, path=path)
+    if len(_valid_keys) < _MAX_REMEMBERED_KEYS:
+        _valid_keys.add(key)  # type: ignore[arg-type]
+
+
+def point_from_metric(run_id: str, metric, path: str = "") -> MetricPoint:
+    """Check an ``mlflow.entities.Metric`` and turn it into a point of ``run_id``."""
+    value = metric.value
+    check_point(metric.key, value, metric.timestamp, metric.step, path)
+    return MetricPoint(
+        run_id,
+        metric.key,
+        value if type(value) is float else float(value),
+        metric.timestamp,
+        metric.step,
+        metric.model_id,
+        metric.dataset_name,
+        metric.dataset_digest,
+    )
+
+
+def stored_value(value: float) -> tuple[float, bool]:
+    """``(value, is_nan)`` as MLflow's SQL store writes them."""
+    if math.isnan(value):
+        return 0.0, True
+    if math.isinf(value):
+        return (_LARGEST_DOUBLE if value > 0 else -_LARGEST_DOUBLE), False
+    return value, False
