@@ -25,3 +25,21 @@ export function formatDuration(ms: number): string {
   }
   return `${h} h ${pad(m)} min`;
 }
+
+/** A metric value in 4 significant digits; NaN and ±inf spelled out, missing as "—". */
+export function formatValue(value: number | undefined): string {
+  if (value === undefined) {
+    return '—';
+  }
+  if (Number.isNaN(value)) {
+    return 'NaN';
+  }
+  if (!Number.isFinite(value)) {
+    return value > 0 ? '∞' : '−∞';
+  }
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) {
+    return value.toExponential(3);
+  }
+  return String(Number(value.toPrecision(4)));
+}

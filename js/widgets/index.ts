@@ -1,12 +1,15 @@
 // The anywidget ESM bundle of labtrack. Every labtrack widget loads this one module; the
 // Python class names the view it wants in the `_labtrack_view` trait (default "run_card").
-import type { AnyModel, Render, RenderProps } from '@anywidget/types';
+import type { AnyModel, InitializeProps, Render, RenderProps } from '@anywidget/types';
 
+import { renderLivePlot } from './live-plot';
+import { storeOf } from './live-store';
 import { renderRunCard } from './run-card';
 
 /** Views in this bundle, by the name a Python widget puts in `_labtrack_view`. */
 const VIEWS: Record<string, Render<any>> = {
-  run_card: renderRunCard
+  run_card: renderRunCard,
+  live_plot: renderLivePlot
 };
 
 const DEFAULT_VIEW = 'run_card';
@@ -29,4 +32,12 @@ export function render(props: RenderProps): ReturnType<Render> {
   return view(props);
 }
 
-export default { render };
+/** Once per model: a live plot starts listening for points before any view exists, so no
+ *  message is lost while the first view is being created. */
+export function initialize({ model }: InitializeProps): void {
+  if (viewName(model) === 'live_plot') {
+    storeOf(model);
+  }
+}
+
+export default { initialize, render };

@@ -78,6 +78,124 @@ const CSS = `
 @media (prefers-reduced-motion: reduce) {
   .lt-w-badge[data-status='RUNNING']::before { animation: none; }
 }
+.lt-w-live {
+  --lt-w-fg: var(--jp-ui-font-color1, var(--vscode-editor-foreground, #1f1f1f));
+  --lt-w-fg-muted: var(--jp-ui-font-color2, var(--vscode-descriptionForeground, #6b6b6b));
+  --lt-w-bg: var(--jp-layout-color1, var(--vscode-editor-background, #ffffff));
+  --lt-w-border: var(--jp-border-color2, var(--vscode-editorWidget-border, #d0d0d0));
+  --lt-w-accent: var(--jp-brand-color1, var(--vscode-focusBorder, #1976d2));
+  background: var(--lt-w-bg);
+  border: 1px solid var(--lt-w-border);
+  border-radius: 4px;
+  box-sizing: border-box;
+  color: var(--lt-w-fg);
+  display: flex;
+  flex-direction: column;
+  font-family: var(--jp-ui-font-family, var(--vscode-font-family, system-ui, sans-serif));
+  font-size: var(--jp-ui-font-size1, 13px);
+  gap: 6px;
+  max-width: 100%;
+  padding: 8px 12px;
+}
+.lt-w-live .lt-w-card {
+  border: none;
+  display: grid;
+  min-width: 0;
+  padding: 0;
+}
+.lt-w-live-toolbar {
+  align-items: center;
+  display: flex;
+  gap: 12px;
+}
+.lt-w-live-toolbar .lt-w-toggle {
+  margin-left: auto;
+}
+.lt-w-toggle {
+  border: 1px solid var(--lt-w-border);
+  border-radius: 4px;
+  display: inline-flex;
+  overflow: hidden;
+}
+.lt-w-toggle-button {
+  background: transparent;
+  border: none;
+  color: var(--lt-w-fg-muted);
+  cursor: pointer;
+  font: inherit;
+  font-size: 0.9em;
+  padding: 1px 8px;
+}
+.lt-w-toggle-button[aria-pressed='true'] {
+  background: color-mix(in srgb, var(--lt-w-accent) 18%, transparent);
+  color: var(--lt-w-fg);
+  font-weight: 600;
+}
+.lt-w-toggle-button:focus-visible {
+  outline: 2px solid var(--lt-w-accent);
+  outline-offset: -2px;
+}
+.lt-w-progress {
+  align-items: center;
+  display: flex;
+  flex: 1;
+  gap: 10px;
+}
+.lt-w-progress[hidden] { display: none; }
+.lt-w-progress-bar {
+  background: color-mix(in srgb, var(--lt-w-border) 60%, transparent);
+  border-radius: 3px;
+  flex: 1;
+  height: 6px;
+  overflow: hidden;
+}
+.lt-w-progress-fill {
+  background: var(--lt-w-accent);
+  height: 100%;
+  transition: width 0.2s linear;
+  width: 0;
+}
+.lt-w-progress-text {
+  color: var(--lt-w-fg-muted);
+  font-variant-numeric: tabular-nums;
+  white-space: nowrap;
+}
+.lt-w-charts {
+  display: grid;
+  gap: 8px;
+  grid-template-columns: repeat(auto-fill, minmax(300px, 1fr));
+}
+.lt-w-chart {
+  border: 1px solid var(--lt-w-border);
+  border-radius: 3px;
+  min-width: 0;
+  padding: 4px 6px 2px;
+}
+.lt-w-chart-title {
+  align-items: baseline;
+  display: flex;
+  flex-wrap: wrap;
+  gap: 4px 12px;
+}
+.lt-w-chart-name {
+  font-weight: 600;
+  overflow: hidden;
+  text-overflow: ellipsis;
+  white-space: nowrap;
+}
+.lt-w-chart-current, .lt-w-chart-best {
+  color: var(--lt-w-fg-muted);
+  font-variant-numeric: tabular-nums;
+}
+.lt-w-chart-plot {
+  min-height: 180px;
+  width: 100%;
+}
+.lt-w-empty {
+  color: var(--lt-w-fg-muted);
+  font-style: italic;
+}
+.lt-w-empty[hidden] { display: none; }
 .lt-w-error {
   color: var(--jp-error-color1, #d32f2f);
   font-family: var(--jp-ui-font-family, system-ui, sans-serif);

@@ -245,7 +245,16 @@ def test_unknown_track_command_is_a_usage_error(run_cell):
 
 def test_help_lists_every_option():
     doc = TrackMagics.track.__doc__
-    options = ("--experiment", "--name", "--tag", "--params", "--nested", "--autolog", "--no-live")
+    options = (
+        "--experiment",
+        "--name",
+        "--tag",
+        "--params",
+        "--nested",
+        "--autolog",
+        "--steps",
+        "--no-live",
+    )
     for option in options:
         assert option in doc
 

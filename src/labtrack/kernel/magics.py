@@ -18,7 +18,7 @@ from .liveness import Heartbeat, ProcessIdentity, reap_dead_runs
 from .options import parse_param_names, parse_tags
 from .session import RunRequest, RunSession, TrackingError
 
-LINE_SUBCOMMANDS = ("status",)
+LINE_SUBCOMMANDS = ("status", "watch")
 
 
 @magics_class
@@ -39,6 +39,9 @@ class TrackMagics(Magics):
         self.identity = ProcessIdentity.current(_kernel_id())
         self.heartbeat = Heartbeat(_new_client)
         self.last_run_id: str | None = None
+        # The latest live plots shown (for tests and for users who want the widget object).
+        self.last_live_plot = None
+        self.last_watch = None
         self._cell_id: str | None = None
         shell.events.register("pre_run_cell", self._remember_cell)
 
@@ -79,10 +82,16 @@ class TrackMagics(Magics):
     )
     @argument("--autolog", action="store_true", help="enable mlflow.autolog() for this cell only")
     @argument(
+        "--steps",
+        type=int,
+        metavar="N",
+        help="the loop logs steps 0..N-1: the live plot shows a progress bar with an ETA",
+    )
+    @argument(
         "--no-live",
         dest="live",
         action="store_false",
-        help="do not show the run's live card under the cell",
+        help="do not show the live plot (run card, a chart per metric, progress) under the cell",
     )
     @cell_magic
     def track(self, line: str, cell: str):
@@ -103,6 +112,8 @@ class TrackMagics(Magics):
             autolog=args.autolog,
         )
         param_names = parse_param_names(args.params)
+        if args.steps is not None and args.steps <= 0:
+            raise UsageError("--steps needs a positive number of steps")
         # A typo should not leave a FAILED run behind: compile before starting one.
         compiled = compile_body(self.shell, f"track {line}".rstrip(), cell)
         session = RunSession(request, self.identity, self.heartbeat)
@@ -119,7 +130,8 @@ class TrackMagics(Magics):
         except TrackingError as error:
             raise UsageError(f"labtrack: {error}") from None
         self.last_run_id = session.run_id
-        card = _show_card(session) if args.live else None
+        feed = show_live_plot(session, args.steps) if args.live else None
+        self.last_live_plot = feed.widget if feed is not None else None
 
         error: BaseException | None = None
         try:
@@ -129,8 +141,8 @@ class TrackMagics(Magics):
             raise
         finally:
             summary = session.end(error, _read_params(self.shell.user_ns, param_names))
-            if card is not None:
-                _finish_card(card, summary.status.value)
+            if feed is not None:
+                finish_live_plot(feed, summary.status.value)
             for warning in summary.warnings:
                 print(f"labtrack: warning: {warning}", file=sys.stderr)
             print(summary.line(), flush=True)
@@ -141,13 +153,20 @@ class TrackMagics(Magics):
 
     @line_magic("track")
     def track_command(self, line: str):
-        """labtrack commands: ``%track status`` shows the tracking backend in use."""
+        """labtrack commands.
+
+        ``%track status`` shows the tracking backend in use.
+        ``%track watch RUN_ID [--steps N]`` shows a live plot of a run that another
+        process (a script, another kernel, a remote job) is writing, until it ends.
+        """
         words = line.split()
         if not words or words[0] not in LINE_SUBCOMMANDS:
             raise UsageError(
                 f"%track expects one of: {', '.join(LINE_SUBCOMMANDS)} "
                 "(use %%track at the top of a cell to track it)"
             )
+        if words[0] == "watch":
+            return self._watch(words[1:])
         import mlflow
 
         uri = mlflow.get_tracking_uri()
@@ -158,34 +177,59 @@ class TrackMagics(Magics):
         if self.last_run_id:
             print(f"labtrack: last tracked run {self.last_run_id}")
 
-
-def _show_card(session: RunSession):
-    """Display the run's card; tracking goes on without it if widgets cannot load."""
-    try:
+    def _watch(self, words: list[str]):
+        usage = "usage: %track watch RUN_ID [--steps N]"
+        steps = None
+        if len(words) == 3 and words[1] == "--steps" and words[2].isdigit():
+            steps = int(words[2])
+        elif len(words) != 1:
+            raise UsageError(usage)
         from IPython.display import display
 
-        from ..widgets.run_card import RunCard
+        from .watch import watch
 
-        card = RunCard(
+        try:
+            widget = watch(words[0].strip("'\""), steps=steps)
+        except Exception as error:  # an unknown run id: MLflow's message, no traceback
+            raise UsageError(f"labtrack: cannot watch {words[0]}: {error}") from None
+        self.last_watch = widget
+        display(widget)
+
+
+def show_live_plot(session: RunSession, steps: int | None):
+    """Display the run's live plot and start feeding it; tracking goes on without it if
+    widgets cannot load."""
+    try:
+        import mlflow
+        from IPython.display import display
+
+        from ..widgets.live_plot import LivePlot
+        from .run_history import open_reader
+        from .watch import LiveFeed
+
+        widget = LivePlot(
             run_id=session.run_id,
             run_name=session.run_name,
             experiment_name=session.experiment_name,
             status="RUNNING",
             start_time_ms=session.start_time_ms,
+            steps_total=steps,
         )
-        display(card)
+        display(widget)
+        reader = open_reader(mlflow.get_tracking_uri(), session.run_id)
+        feed = LiveFeed(widget, reader, follow_tqdm_since=time.time() - 1)
+        return feed.start()
     except Exception as error:
-        print(f"labtrack: warning: cannot show the run card: {error}", file=sys.stderr)
+        print(f"labtrack: warning: cannot show the live plot: {error}", file=sys.stderr)
         return None
-    return card
 
 
-def _finish_card(card, status: str) -> None:
+def finish_live_plot(feed, status: str) -> None:
+    """After the run ended (its points flushed): last points, final status."""
     try:
-        card.end_time_ms = int(time.time() * 1000)
-        card.status = status
+        feed.finish(status, int(time.time() * 1000))
     except Exception as error:  # a closed front end must not hide the cell's outcome
-        print(f"labtrack: warning: cannot update the run card: {error}", file=sys.stderr)
+        print(f"labtrack: warning: cannot update the live plot: {error}", file=sys.stderr)
 
 
 def _non_empty(value: str | None, option: str) -> str | None:

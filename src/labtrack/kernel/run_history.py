@@ -1,0 +1,215 @@
+"""Incremental reads of a run family's metric history, for live plots.
+
+A reader answers one question, again and again: which points did the tracked run
+and its descendant runs (children of a sweep, grandchildren…) log since I last
+asked? It also reports each run's name, status and parent, so a plot can label
+child traces and know when a watched run has ended.
+
+For SQLite stores (labtrack's embedded default) it reads MLflow's tables directly,
+read-only, through its own connection: the cursor is the ``metrics`` table's rowid,
+so each read costs what was written since the last one, whatever the history's
+length. Family and points are read in one transaction, so a child run created
+between the two queries cannot lose points. Other stores fall back to
+``MlflowClient`` (slower: whole histories are fetched and the new tail kept).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Protocol
+
+PARENT_TAG = "mlflow.parentRunId"
+TERMINAL_STATUSES = frozenset({"FINISHED", "FAILED", "KILLED"})
+
+Point = tuple[float, float, float]  # (step, timestamp_ms, value)
+
+
+@dataclass(frozen=True)
+class RunState:
+    run_id: str
+    name: str
+    status: str
+    parent_id: str | None
+    end_time_ms: int | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+
+@dataclass
+class HistoryDelta:
+    runs: dict[str, RunState] = field(default_factory=dict)
+    # (run_id, key) → points in the order they were written
+    points: dict[tuple[str, str], list[Point]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def point_count(self) -> int:
+        return sum(len(points) for points in self.points.values())
+
+
+class HistoryReader(Protocol):
+    root_run_id: str
+
+    def read_new(self) -> HistoryDelta: ...
+
+    def close(self) -> None: ...
+
+
+def sqlite_path(tracking_uri: str) -> str | None:
+    """The database file of a ``sqlite:///…`` tracking URI; None for other stores."""
+    prefix = "sqlite:///"
+    if not tracking_uri.startswith(prefix):
+        return None
+    path = tracking_uri[len(prefix) :].split("?", 1)[0]
+    return path if path and path != ":memory:" else None
+
+
+def open_reader(tracking_uri: str, root_run_id: str) -> HistoryReader:
+    path = sqlite_path(tracking_uri)
+    if path is not None:
+        return SqliteHistoryReader(path, root_run_id)
+    return ClientHistoryReader(tracking_uri, root_run_id)
+
+
+_FAMILY_SQL = """
+WITH RECURSIVE family(id) AS (
+    SELECT ?
+    UNION
+    SELECT t.run_uuid FROM tags t JOIN family f ON t.key = ? AND t.value = f.id
+)
+SELECT r.run_uuid, r.name, r.status, r.end_time,
+       (SELECT p.value FROM tags p WHERE p.run_uuid = r.run_uuid AND p.key = ?)
+FROM runs r JOIN family f ON r.run_uuid = f.id
+"""
+
+
+class SqliteHistoryReader:
+    """Reads an MLflow SQLite store without writing to it (``mode=ro``; WAL lets it read
+    while the kernel's writer commits)."""
+
+    def __init__(self, database_path: str, root_run_id: str) -> None:
+        self.root_run_id = root_run_id
+        self._path = database_path
+        self._connection: sqlite3.Connection | None = None
+        self._cursor_rowid: int | None = None  # None: nothing read yet
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            # Autocommit off by default in Python 3.11's sqlite3; transactions are explicit.
+            self._connection = sqlite3.connect(
+                f"file:{self._path}?mode=ro",
+                uri=True,
+                timeout=5,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        return self._connection
+
+    def read_new(self) -> HistoryDelta:
+        connection = self._connect()
+        delta = HistoryDelta()
+        connection.execute("BEGIN")  # one snapshot for the family and its points
+        try:
+            for run_id, name, status, end_time, parent in connection.execute(
+                _FAMILY_SQL, (self.root_run_id, PARENT_TAG, PARENT_TAG)
+            ):
+                delta.runs[run_id] = RunState(run_id, name or "", status, parent, end_time)
+            if delta.runs:
+                self._read_points(connection, list(delta.runs), delta)
+        finally:
+            connection.execute("COMMIT")
+        return delta
+
+    def _read_points(self, connection, run_ids: list[str], delta: HistoryDelta) -> None:
+        marks = ",".join("?" * len(run_ids))
+        columns = "rowid, run_uuid, key, step, timestamp, value, is_nan"
+        if self._cursor_rowid is None:
+            # First read: the family's whole history through the run_uuid index.
+            rows = connection.execute(
+                f"SELECT {columns} FROM metrics WHERE run_uuid IN ({marks}) ORDER BY rowid",
+                run_ids,
+            ).fetchall()
+            top = connection.execute("SELECT max(rowid) FROM metrics").fetchone()[0]
+            self._cursor_rowid = top or 0
+        else:
+            # Later reads: rows written since, whoever wrote them, filtered to the family.
+            rows = connection.execute(
+                f"SELECT {columns} FROM metrics WHERE rowid > ? AND run_uuid IN ({marks}) "
+                "ORDER BY rowid",
+                [self._cursor_rowid, *run_ids],
+            ).fetchall()
+            top = connection.execute("SELECT max(rowid) FROM metrics").fetchone()[0]
+            self._cursor_rowid = max(self._cursor_rowid, top or 0)
+        for _rowid, run_id, key, step, timestamp, value, is_nan in rows:
+            value = float("nan") if is_nan else _from_stored(value)
+            delta.points[(run_id, key)].append((float(step), float(timestamp), value))
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+_MAX_DOUBLE = 1.7976931348623157e308
+
+
+def _from_stored(value: float) -> float:
+    # MLflow's SQL store writes ±inf as ±max double; give the plot back the infinity.
+    if value >= _MAX_DOUBLE:
+        return float("inf")
+    if value <= -_MAX_DOUBLE:
+        return float("-inf")
+    return float(value)
+
+
+class ClientHistoryReader:
+    """Any MLflow store (REST server, PostgreSQL through MLflow, file store) via
+    ``MlflowClient``. Each read fetches the histories whose latest value changed and
+    keeps the points past those already seen."""
+
+    def __init__(self, tracking_uri: str, root_run_id: str) -> None:
+        import mlflow
+
+        self.root_run_id = root_run_id
+        self._client = mlflow.MlflowClient(tracking_uri)
+        self._seen: dict[tuple[str, str], int] = {}
+        self._latest: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def read_new(self) -> HistoryDelta:
+        delta = HistoryDelta()
+        pending = [self.root_run_id]
+        while pending:
+            run = self._client.get_run(pending.pop())
+            info = run.info
+            parent = run.data.tags.get(PARENT_TAG)
+            delta.runs[info.run_id] = RunState(
+                info.run_id, info.run_name or "", info.status, parent, info.end_time
+            )
+            self._read_run(run, delta)
+            children = self._client.search_runs(
+                [info.experiment_id], f"tags.`{PARENT_TAG}` = '{info.run_id}'", max_results=1000
+            )
+            pending.extend(child.info.run_id for child in children)
+        return delta
+
+    def _read_run(self, run, delta: HistoryDelta) -> None:
+        run_id = run.info.run_id
+        for key in run.data.metrics:
+            trace = (run_id, key)
+            history = self._client.get_metric_history(run_id, key)
+            mark = (len(history), max((m.timestamp for m in history), default=0))
+            if self._latest.get(trace) == mark:
+                continue
+            self._latest[trace] = mark
+            ordered = sorted(history, key=lambda m: (m.timestamp, m.step))
+            seen = self._seen.get(trace, 0)
+            delta.points[trace].extend(
+                (float(m.step), float(m.timestamp), float(m.value)) for m in ordered[seen:]
+            )
+            self._seen[trace] = len(ordered)
+
+    def close(self) -> None:
+        pass

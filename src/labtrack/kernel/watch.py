@@ -1,0 +1,209 @@
+"""Feeding a live plot: a background thread polls the store and sends what is new.
+
+The same feed serves a tracked cell (started and finished by ``%%track``) and
+``%track watch`` / ``labtrack.watch`` (a run written by another process: the feed
+stops by itself once the run has ended and its last points are in). Reading the
+store, not the kernel's own logging calls, keeps the plot independent of how the
+points were logged and shows child runs (a sweep) as they appear.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+from ..widgets.live_plot import LivePlot
+from .run_history import HistoryDelta, HistoryReader, RunState, open_reader
+
+# At most 10 updates a second per widget (jupyter_server caps a kernel's output at
+# 1000 messages/s, shared with printed output).
+UPDATE_INTERVAL_S = 0.1
+# A slow reader (the MlflowClient fallback) must not hammer a remote server.
+SLOW_READ_S = 0.05
+SLOW_READER_INTERVAL_S = 1.0
+
+
+class LiveFeed:
+    def __init__(
+        self,
+        widget: LivePlot,
+        reader: HistoryReader,
+        *,
+        interval_s: float = UPDATE_INTERVAL_S,
+        follow_tqdm_since: float | None = None,
+        stop_when_ended: bool = False,
+    ) -> None:
+        self.widget = widget
+        self.reader = reader
+        self.interval_s = interval_s
+        self.errors: list[str] = []
+        self._follow_tqdm_since = follow_tqdm_since
+        self._stop_when_ended = stop_when_ended
+        self._stop = threading.Event()
+        self._poll_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._runs: dict[str, RunState] = {}
+        self._explicit_steps = widget.steps_total
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> LiveFeed:
+        self._thread = threading.Thread(
+            target=self._loop, name=f"labtrack-live-{self.reader.root_run_id[:8]}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def finish(self, status: str | None = None, end_time_ms: int | None = None) -> None:
+        """Stop polling, send the last points, and show the run's final status."""
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+        self.poll_once()
+        if end_time_ms is not None:
+            self.widget.end_time_ms = end_time_ms
+        if status is not None:
+            self.widget.status = status
+        self.reader.close()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _loop(self) -> None:
+        seen_end = False
+        while not self._stop.is_set():
+            started = time.monotonic()
+            self.poll_once()
+            root = self._runs.get(self.reader.root_run_id)
+            if self._stop_when_ended and root is not None and root.ended:
+                if seen_end:  # one more read after the end: the last points are in
+                    self._finish_watch(root)
+                    return
+                seen_end = True
+            took = time.monotonic() - started
+            interval = SLOW_READER_INTERVAL_S if took > SLOW_READ_S else self.interval_s
+            self._stop.wait(max(0.0, interval - took))
+
+    def _finish_watch(self, root: RunState) -> None:
+        self.reader.close()
+        self.widget.end_time_ms = root.end_time_ms
+        self.widget.status = root.status
+
+    # -- one poll ----------------------------------------------------------------
+
+    def poll_once(self) -> HistoryDelta | None:
+        """Read what is new, hand it to the channel, send one update; never raises."""
+        with self._poll_lock:
+            try:
+                delta = self.reader.read_new()
+            except Exception as error:  # a busy or vanished store: try again next time
+                self._note(f"{type(error).__name__}: {error}")
+                return None
+            for (run_id, key), points in delta.points.items():
+                self.widget.channel.add(run_id, key, points)
+            self._show_runs(delta.runs)
+            self._show_progress()
+            try:
+                self.widget.publish_update()
+            except Exception as error:  # a closed comm must not stop the training loop
+                self._note(f"{type(error).__name__}: {error}")
+            return delta
+
+    def _note(self, error: str) -> None:
+        if len(self.errors) < 20:
+            self.errors.append(error)
+
+    def _show_runs(self, runs: dict[str, RunState]) -> None:
+        if not runs or runs == self._runs:
+            return
+        self._runs = dict(runs)
+        self.widget.runs = {
+            run.run_id: {"name": run.name, "status": run.status, "parent": run.parent_id}
+            for run in runs.values()
+        }
+
+    def _show_progress(self) -> None:
+        """--steps N counts the run's highest logged step; without it, a tqdm bar's total
+        and count stand in."""
+        widget = self.widget
+        bar = None
+        if self._explicit_steps is None and self._follow_tqdm_since is not None:
+            bar = _tqdm_progress(self._follow_tqdm_since)
+        if bar is not None:
+            done, total = bar
+        else:
+            top = widget.channel.max_step(self.reader.root_run_id)
+            total = widget.steps_total
+            done = int(top) + 1 if top is not None and total is not None else None
+        if done is None:
+            return
+        if widget.steps_total != total:
+            widget.steps_total = total
+        if widget.steps_done != done:
+            widget.steps_done = done
+
+
+def _tqdm_progress(since: float) -> tuple[int, int] | None:
+    """(n, total) of the largest tqdm bar opened since `since` (epoch s), if any.
+
+    Cheap: it looks at tqdm's own registry of live bars only when tqdm is imported.
+    """
+    module = sys.modules.get("tqdm.std")
+    if module is None:
+        return None
+    try:
+        bars = list(module.tqdm._instances)
+    except RuntimeError:  # the set changed while being copied; next poll
+        return None
+    best = None
+    for bar in bars:
+        total = getattr(bar, "total", None)
+        if not total or getattr(bar, "start_t", 0) < since:
+            continue
+        if best is None or total > best[1]:
+            best = (int(bar.n), int(total))
+    return best
+
+
+# -- watching a run written elsewhere ---------------------------------------------
+
+
+def watch(run_id: str, steps: int | None = None, tracking_uri: str | None = None) -> LivePlot:
+    """A live plot of ``run_id`` that follows it until it ends (display it to see it)."""
+    import mlflow
+
+    uri = tracking_uri or _tracking_uri()
+    client = mlflow.MlflowClient(uri)
+    run = client.get_run(run_id)  # an unknown id fails here, with MLflow's message
+    experiment = client.get_experiment(run.info.experiment_id)
+    widget = LivePlot(
+        run_id=run_id,
+        run_name=run.info.run_name or "",
+        experiment_name=experiment.name if experiment else "",
+        status=run.info.status,
+        start_time_ms=run.info.start_time,
+        end_time_ms=run.info.end_time,
+        steps_total=steps,
+        mode="watch",
+    )
+    feed = LiveFeed(widget, open_reader(uri, run_id), stop_when_ended=True)
+    widget.feed = feed  # kept alive with the widget; tests and users can stop it
+    feed.start()
+    return widget
+
+
+def _tracking_uri() -> str:
+    """The kernel's tracking URI once labtrack (or the user) set one, else labtrack's
+    own resolution (MLFLOW_TRACKING_URI, else the embedded store)."""
+    import mlflow
+    from mlflow.tracking._tracking_service.utils import is_tracking_uri_set
+
+    if is_tracking_uri_set():
+        return mlflow.get_tracking_uri()
+    from ..backend import prepare_backend, resolve_backend
+
+    location = resolve_backend(None)
+    prepare_backend(location)
+    return location.tracking_uri

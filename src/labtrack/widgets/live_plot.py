@@ -1,0 +1,82 @@
+"""The live plot under a tracked cell (or a watched run): the run card's header, a
+chart per metric, current and best values, progress. Points arrive through
+``LiveChannel`` messages, never through traits, so an update costs the new points
+only; traits carry the small things (status, run names, progress)."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+import anywidget
+import traitlets
+
+from .bundle import bundle_path
+from .live_channel import LiveChannel, Message
+
+RECENT_MESSAGES = 64
+
+
+class LivePlot(anywidget.AnyWidget):
+    _esm = bundle_path()
+    _labtrack_view = traitlets.Unicode("live_plot").tag(sync=True)
+
+    run_id = traitlets.Unicode("").tag(sync=True)
+    run_name = traitlets.Unicode("").tag(sync=True)
+    experiment_name = traitlets.Unicode("").tag(sync=True)
+    status = traitlets.Unicode("RUNNING").tag(sync=True)
+    start_time_ms = traitlets.Int(None, allow_none=True).tag(sync=True)
+    end_time_ms = traitlets.Int(None, allow_none=True).tag(sync=True)
+    # Every run whose points are plotted: run_id → {"name", "status", "parent"}.
+    runs = traitlets.Dict().tag(sync=True)
+    # Progress, when the number of steps is known (--steps, or a tqdm bar's total).
+    steps_total = traitlets.Int(None, allow_none=True).tag(sync=True)
+    steps_done = traitlets.Int(None, allow_none=True).tag(sync=True)
+    # "step" or "time" (wall clock); the toggle in the widget sets it.
+    x_axis = traitlets.Unicode("step").tag(sync=True)
+    # "track": under a tracked cell; "watch": following a run written elsewhere.
+    mode = traitlets.Unicode("track").tag(sync=True)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.channel = LiveChannel()
+        # Held from numbering a message to handing it to the comm, so the poller
+        # thread and a resync answered on the main thread never send out of order.
+        self._send_lock = threading.Lock()
+        self.recent_messages: deque[Message] = deque(maxlen=RECENT_MESSAGES)
+        self.updates_sent = 0
+        self.bytes_sent = 0
+        self.on_msg(self._on_front_end_message)
+
+    def publish_update(self) -> Message | None:
+        """Send the points the browser lacks; None when there are none."""
+        with self._send_lock:
+            message = self.channel.take_update()
+            if message is not None:
+                self._deliver(message)
+            return message
+
+    def publish_reset(self) -> Message:
+        """Send the whole reduced history (answer to a resync request)."""
+        with self._send_lock:
+            message = self.channel.take_reset()
+            self._deliver(message)
+            return message
+
+    def _deliver(self, message: Message) -> None:
+        self.send(message.content, buffers=message.buffers)
+        self.recent_messages.append(message)
+        self.updates_sent += 1
+        self.bytes_sent += message.size
+
+    def _on_front_end_message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("type") == "resync":
+            self.publish_reset()
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if isinstance(data, dict):
+            # Where widgets cannot render (terminal, a saved notebook), say something useful.
+            data["text/plain"] = f"labtrack run {self.run_name} ({self.run_id}) {self.status}"
+        return bundle
