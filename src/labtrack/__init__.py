@@ -10,6 +10,7 @@ __all__ = [
     "log_metric",
     "log_metrics",
     "unload_ipython_extension",
+    "watch",
 ]
 
 
@@ -20,6 +21,12 @@ def __getattr__(name: str):
 
         value = globals()[name] = getattr(metric_api, name)  # looked up once
         return value
+    if name == "watch":
+        # ``labtrack.watch(run_id)``: a live plot of a run written by another process.
+        from .kernel.watch import watch
+
+        globals()["watch"] = watch
+        return watch
     raise AttributeError(f"module 'labtrack' has no attribute {name!r}")
 
 
