@@ -207,7 +207,7 @@ class ClientHistoryReader:
             ordered = sorted(history, key=lambda m: (m.timestamp, m.step))
             seen = self._seen.get(trace, 0)
             delta.points[trace].extend(
-                (float(m.step), float(m.timestamp), float(m.value)) for m in ordered[seen:]
+                (float(m.step), float(m.timestamp), _from_stored(m.value)) for m in ordered[seen:]
             )
             self._seen[trace] = len(ordered)
 
