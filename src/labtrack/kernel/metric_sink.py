@@ -20,7 +20,7 @@ import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,8 +80,10 @@ class MetricSink:
         self._closing = False
         self._wake = threading.Event()
         self._flushed = threading.Condition()
-        self._passes_started = 0
-        self._passes_done = 0
+        # Points are stored in the order they were offered, so two counters tell
+        # whether everything offered before some moment is stored.
+        self._offered = 0
+        self._stored = 0
         self._in_flight: list[MetricPoint] = []
         self._last_progress = time.monotonic()
         self._listeners: list[FlushListener] = []
@@ -95,12 +97,13 @@ class MetricSink:
         self._thread.start()
         return self
 
-    def offer(self, points: Iterable[MetricPoint]) -> bool:
+    def offer(self, points: Sequence[MetricPoint]) -> bool:
         """Buffer points; False (nothing buffered) once the sink is closed."""
         with self._lock:
             if self._closed:
                 return False
             self._buffer.extend(points)
+            self._offered += len(points)
         return True
 
     def offer_one(self, point: MetricPoint) -> bool:
@@ -108,6 +111,7 @@ class MetricSink:
             if self._closed:
                 return False
             self._buffer.append(point)
+            self._offered += 1
         return True
 
     def add_listener(self, listener: FlushListener) -> None:
@@ -120,15 +124,12 @@ class MetricSink:
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Write what is buffered now; True when it is stored within ``timeout``."""
-        if not self._buffer and not self._in_flight:
-            return True
+        target = self._offered
         with self._flushed:
-            # A pass that starts after this request: the one running may have
-            # taken its batch before our points arrived.
-            target = self._passes_started + 1
+            if self._stored >= target:
+                return True
             self._wake.set()
-            self._flushed.wait_for(lambda: self._passes_done >= target, timeout)
-        return not self._buffer and not self._in_flight
+            return self._flushed.wait_for(lambda: self._stored >= target, timeout)
 
     # -- the end -----------------------------------------------------------------
 
@@ -177,13 +178,8 @@ class MetricSink:
         while True:
             self._wake.wait(delay)
             self._wake.clear()
-            with self._flushed:
-                self._passes_started += 1
             closing = self._closing
             stored = self._write_buffered()
-            with self._flushed:
-                self._passes_done += 1
-                self._flushed.notify_all()
             if closing and (stored or not self._closed_in_time()):
                 return
             if stored:
@@ -210,6 +206,9 @@ class MetricSink:
                 written += len(chunk)
                 self._last_progress = time.monotonic()
                 self._report.written += len(chunk)
+                with self._flushed:
+                    self._stored += len(chunk)
+                    self._flushed.notify_all()
                 self._tell_listeners(chunk)
         except Exception as error:
             self._report.last_error = f"{type(error).__name__}: {error}"[:300]

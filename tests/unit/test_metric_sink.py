@@ -1,0 +1,125 @@
+"""MetricSink: batches, retries, a bounded close, and points kept on disk when all fails.
+
+The backend failures here come from a writer that fails on purpose: a real backend
+cannot be made to fail on cue, and the sink only sees its writer.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from labtrack.kernel.metric_sink import MetricSink
+from labtrack.kernel.pending_points import PendingPoints
+from labtrack.metrics import MetricPoint
+
+
+class RecordingWriter:
+    """Keeps what it is given; fails the first ``failures`` writes; may hang."""
+
+    max_points_per_write = None
+
+    def __init__(self, failures: int = 0, hang: threading.Event | None = None) -> None:
+        self.batches: list[list[MetricPoint]] = []
+        self.failures = failures
+        self.hang = hang
+
+    def write(self, points):
+        if self.hang is not None:
+            self.hang.wait()
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("backend unreachable")
+        self.batches.append(list(points))
+
+    @property
+    def points(self) -> list[MetricPoint]:
+        return [point for batch in self.batches for point in batch]
+
+
+def _points(count: int, run_id: str = "r" * 32) -> list[MetricPoint]:
+    return [MetricPoint(run_id, "loss", 1.0 / (n + 1), 1_000 + n, n) for n in range(count)]
+
+
+def test_points_are_written_in_batches_in_the_order_they_were_logged(tmp_path):
+    writer = RecordingWriter()
+    sink = MetricSink(writer, name="run", flush_interval=0.05).start()
+    for point in _points(5000):
+        sink.offer_one(point)
+    report = sink.close()
+    assert writer.points == _points(5000)
+    assert len(writer.batches) < 5000
+    assert report.written == 5000 and report.warnings() == []
+
+
+def test_a_point_is_written_within_one_flush_interval_without_closing():
+    writer = RecordingWriter()
+    sink = MetricSink(writer, name="run", flush_interval=0.2).start()
+    sink.offer(_points(3))
+    deadline = time.monotonic() + 2
+    while not writer.points and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert writer.points == _points(3)
+    sink.close()
+
+
+def test_a_failed_write_is_retried_and_each_point_stored_once():
+    writer = RecordingWriter(failures=3)
+    sink = MetricSink(writer, name="run", flush_interval=0.05).start()
+    sink.offer(_points(10))
+    assert sink.flush(timeout=10)
+    sink.offer(_points(20)[10:])
+    report = sink.close()
+    assert writer.points == _points(20)
+    assert report.pending_file is None
+
+
+def test_points_the_backend_never_takes_are_saved_to_a_pending_file(tmp_path):
+    pending = PendingPoints(tmp_path / "pending", "sqlite:///store.db")
+    writer = RecordingWriter(failures=10**9)
+    sink = MetricSink(writer, name="a" * 32, pending=pending, close_timeout=0.5).start()
+    points = _points(7) + [MetricPoint("b" * 32, "nan", float("nan"), 5, 0)]
+    sink.offer(points)
+    started = time.monotonic()
+    report = sink.close()
+    assert time.monotonic() - started < 3
+    assert report.pending_file == tmp_path / "pending" / f"{'a' * 32}.jsonl"
+    (warning,) = report.warnings()
+    assert str(report.pending_file) in warning and "ConnectionError" in warning
+    replayed = RecordingWriter()
+    assert pending.replay(replayed) == [
+        f"wrote 8 unsaved point(s) from {report.pending_file} to the store"
+    ]
+    assert [p for p in replayed.points if p.key == "loss"] == _points(7)
+    assert str(replayed.points[-1].value) == "nan"
+    assert not report.pending_file.exists()
+
+
+def test_close_is_bounded_when_the_backend_hangs(tmp_path):
+    pending = PendingPoints(tmp_path / "pending", "http://unreachable:5000")
+    never = threading.Event()
+    sink = MetricSink(
+        RecordingWriter(hang=never), name="run", pending=pending, close_timeout=0.5
+    ).start()
+    sink.offer(_points(4))
+    started = time.monotonic()
+    report = sink.close()
+    assert time.monotonic() - started < 3
+    assert report.pending_count == 4
+    never.set()
+
+
+def test_a_closed_sink_refuses_points_so_the_caller_writes_them_itself():
+    sink = MetricSink(RecordingWriter(), name="run").start()
+    sink.close()
+    assert sink.offer_one(_points(1)[0]) is False
+    assert sink.offer(_points(2)) is False
+
+
+def test_pending_files_of_another_backend_are_left_alone(tmp_path):
+    theirs = PendingPoints(tmp_path / "pending", "http://other:5000")
+    path = theirs.save("c" * 32, _points(2))
+    mine = PendingPoints(tmp_path / "pending", "sqlite:///mine.db")
+    writer = RecordingWriter()
+    assert mine.replay(writer) == []
+    assert writer.points == [] and path.exists()
