@@ -2,13 +2,14 @@
 // the number of steps is known, and one small chart per metric with its current and best
 // value. Points come from the model's LiveStore; traits carry status, run names, progress.
 import type { RenderProps } from '@anywidget/types';
-import Plotly from 'plotly.js-dist-min';
+import type { IPlotly } from 'plotly.js-dist-min';
 
 import { liveLinesFigure, lowerIsBetter, type ILineSeries, type XAxisMode } from '../plots/live-lines';
 import { MAX_POINTS, minmaxIndices, pick } from '../plots/reduce';
 import { readPlotTheme, type IPlotTheme } from '../plots/theme';
 import { formatDuration, formatValue, shortRunId } from './format';
 import { storeOf, type ITrace, type LiveStore } from './live-store';
+import { loadPlotly } from './plotly-loader';
 import { renderRunCard, type IRunCardTraits } from './run-card';
 import { ensureStyles } from './styles';
 
@@ -153,7 +154,10 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     return chart;
   };
 
-  const drawChart = (key: string): void => {
+  let Plotly: IPlotly | null = null;
+  let unmounted = false;
+
+  const drawChart = (key: string, plotly: IPlotly): void => {
     const chart = chartFor(key);
     const traces = store.tracesOf(key);
     const rootId = model.get('run_id');
@@ -168,16 +172,19 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     chart.panel.dataset.points = String(traces.reduce((sum, trace) => sum + trace.count, 0));
     chart.panel.dataset.drawnPoints = String(series.reduce((sum, s) => sum + s.x.length, 0));
     chart.panel.dataset.traces = String(series.length);
-    void Plotly.react(chart.plot, figure.data, { ...figure.layout, width: chart.plot.clientWidth || undefined }, PLOT_CONFIG);
+    void plotly.react(chart.plot, figure.data, { ...figure.layout, width: chart.plot.clientWidth || undefined }, PLOT_CONFIG);
     chart.drawn = true;
   };
 
   const draw = (): void => {
     frame = null;
+    if (Plotly === null) {
+      return; // drawn once plotly has loaded
+    }
     const keys = store.metricKeys();
     for (const key of keys) {
       if (redrawAll || store.dirty.has(key) || !charts.has(key)) {
-        drawChart(key);
+        drawChart(key, Plotly);
       }
     }
     store.dirty.clear();
@@ -198,7 +205,8 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   const resizer = new ResizeObserver(entries => {
     for (const entry of entries) {
       const plot = entry.target as HTMLElement;
-      if (plot.isConnected && plot.clientWidth > 0 && (plot as unknown as { data?: unknown }).data) {
+      const drawn = (plot as unknown as { data?: unknown }).data;
+      if (Plotly && plot.isConnected && plot.clientWidth > 0 && drawn) {
         void Plotly.Plots.resize(plot);
       }
     }
@@ -270,10 +278,16 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
 
   showToggle();
   onStatus();
-  // Re-rendered view: the store already holds the curves.
-  scheduleDraw(true);
+  void loadPlotly().then(plotly => {
+    if (!unmounted) {
+      Plotly = plotly;
+      // Re-rendered view: the store already holds the curves.
+      scheduleDraw(true);
+    }
+  });
 
   return () => {
+    unmounted = true;
     unsubscribe();
     model.off('change:x_axis', onXAxis);
     model.off('change:runs', onRuns);
@@ -289,7 +303,7 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
       clearInterval(clock);
     }
     for (const chart of charts.values()) {
-      Plotly.purge(chart.plot);
+      Plotly?.purge(chart.plot);
     }
     unmountCard();
     root.remove();

@@ -1,6 +1,6 @@
 // The part of plotly.js the widgets call (the package ships no types of its own).
 declare module 'plotly.js-dist-min' {
-  interface IPlotly {
+  export interface IPlotly {
     react(
       root: HTMLElement,
       data: Record<string, unknown>[],

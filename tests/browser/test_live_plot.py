@@ -4,6 +4,9 @@ ends matching the store, comes back whole after a page reload, and reads well in
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import mlflow
 from playwright.sync_api import Page, expect
@@ -150,3 +153,104 @@ def _rgb(css: str) -> tuple[int, int, int]:
         return tuple(int(hex_digits[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
     parts = css[css.index("(") + 1 : css.index(")")].split(",")
     return tuple(round(float(p)) for p in parts[:3])  # type: ignore[return-value]
+
+
+SWEEP = """\
+%%track --name sweep
+import mlflow
+for lr in (0.1, 0.01, 0.001):
+    with mlflow.start_run(run_name=f"lr={lr}", nested=True):
+        for step in range(20):
+            mlflow.log_metric("val_loss", 1 / (1 + lr * 100 * step), step=step)
+"""
+
+
+def test_child_runs_of_a_sweep_are_traces_of_their_own_and_x_can_be_wall_time(
+    page, lab, open_lab, idle_kernel, artifacts_dir
+):
+    # Given a tracked cell that runs three nested trials
+    write_notebook(lab.root_dir / "sweep.ipynb", LOAD, SWEEP)
+    open_lab(lab, "lab/tree/sweep.ipynb")
+    idle_kernel()
+    run_cell(page, 0)
+    run_cell(page, 1)
+    live = page.get_by_test_id("labtrack-live-plot")
+    expect(live.get_by_test_id("labtrack-run-status")).to_have_text("FINISHED", timeout=60_000)
+
+    # Then the metric's chart holds one named trace per trial
+    chart = live.locator("[data-testid=labtrack-chart][data-metric=val_loss]")
+    expect(chart).to_have_attribute("data-points", "60", timeout=30_000)
+    expect(chart).to_have_attribute("data-traces", "3")
+    names = page.evaluate(
+        "() => document.querySelector('[data-metric=val_loss] .lt-w-chart-plot')"
+        ".data.map(t => t.name)"
+    )
+    assert sorted(names) == ["lr=0.001", "lr=0.01", "lr=0.1"]
+    expect(chart.locator(".legend")).to_contain_text("lr=0.1")
+
+    # When the x axis is switched to wall time
+    live.get_by_test_id("labtrack-x-time").click()
+
+    # Then the chart draws against dates, and the toggle says so
+    expect(live.get_by_test_id("labtrack-x-time")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function(
+        "() => document.querySelector('[data-metric=val_loss] .lt-w-chart-plot')"
+        "._fullLayout.xaxis.type === 'date'"
+    )
+    live.scroll_into_view_if_needed()
+    live.screenshot(path=artifacts_dir / "live-plot-sweep-wall-time.png")
+
+
+WRITER = """\
+import sys, time, mlflow
+mlflow.set_tracking_uri(sys.argv[1])
+with mlflow.start_run(run_name="remote-job") as run:
+    print(run.info.run_id, flush=True)
+    sys.stdin.readline()  # start logging once the notebook watches
+    for step in range(50):
+        mlflow.log_metric("loss", 1.0 / (step + 1), step=step)
+        time.sleep(0.1)
+"""
+
+
+def test_track_watch_follows_a_script_run_until_it_finishes(
+    page, lab, open_lab, idle_kernel, artifacts_dir
+):
+    # Given a script writing a run with plain MLflow into the server's store
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, lab.tracking_uri],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"},
+    )
+    try:
+        run_id = writer.stdout.readline().strip()
+        write_notebook(lab.root_dir / "watch.ipynb", LOAD, f"%track watch {run_id}")
+        open_lab(lab, "lab/tree/watch.ipynb")
+        idle_kernel()
+        run_cell(page, 0)
+
+        # When the notebook watches it while it logs
+        run_cell(page, 1)
+        live = page.get_by_test_id("labtrack-live-plot")
+        expect(live.get_by_test_id("labtrack-run-name")).to_have_text("remote-job", timeout=60_000)
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+
+        # Then the curve grows while the run is RUNNING
+        chart = live.locator("[data-testid=labtrack-chart][data-metric=loss]")
+        expect(chart).to_be_visible(timeout=30_000)
+        first = int(chart.get_attribute("data-points"))
+        page.wait_for_timeout(1_000)
+        expect(live.get_by_test_id("labtrack-run-status")).to_have_text("RUNNING")
+        assert int(chart.get_attribute("data-points")) > first
+        live.screenshot(path=artifacts_dir / "live-plot-watch-running.png")
+        assert writer.wait(timeout=60) == 0
+    finally:
+        writer.kill()
+
+    # And once the script ends the plot shows FINISHED with every point
+    expect(live.get_by_test_id("labtrack-run-status")).to_have_text("FINISHED", timeout=30_000)
+    expect(chart).to_have_attribute("data-points", "50", timeout=10_000)
+    live.screenshot(path=artifacts_dir / "live-plot-watch-finished.png")

@@ -46,6 +46,7 @@ class _Trace:
     columns: np.ndarray = field(default_factory=lambda: np.empty((3, 256), dtype=np.float64))
     count: int = 0
     sent: int = 0
+    max_step: float = float("-inf")
 
     def extend(self, points: np.ndarray) -> None:
         needed = self.count + points.shape[1]
@@ -55,6 +56,7 @@ class _Trace:
             self.columns = grown
         self.columns[:, self.count : needed] = points
         self.count = needed
+        self.max_step = max(self.max_step, float(points[0].max()))
 
     def unsent(self) -> np.ndarray:
         return self.columns[:, self.sent : self.count]
@@ -105,7 +107,7 @@ class LiveChannel:
         """The highest step logged for any key of a run (for progress)."""
         with self._lock:
             steps = [
-                float(trace.history()[0].max())
+                trace.max_step
                 for (run, _key), trace in self._traces.items()
                 if run == run_id and trace.count
             ]
