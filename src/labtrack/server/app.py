@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Int, Unicode
 
-from ..backend import BackendLocation, resolve_backend
+from ..backend import BackendKind, BackendLocation, resolve_backend
+from ..backend.facade import TrackingFacade
 from .routes import route_table
 
 
@@ -19,6 +21,14 @@ class ServerContext:
 
     location: BackendLocation
     executor: ThreadPoolExecutor = field(repr=False)
+    _facade: TrackingFacade | None = field(default=None, repr=False)
+
+    @property
+    def facade(self) -> TrackingFacade:
+        # Built on first use: constructing MLflow's client costs an import of mlflow.
+        if self._facade is None:
+            self._facade = TrackingFacade(self.location)
+        return self._facade
 
     async def run_blocking(self, function, *args):
         loop = asyncio.get_running_loop()
@@ -47,6 +57,10 @@ class LabtrackExtension(ExtensionApp):
 
     def initialize_settings(self) -> None:
         location = resolve_backend(self.tracking_uri)
+        if location.kind is BackendKind.REST:
+            # MLflow's REST client retries for minutes; a UI must hear "unreachable" now.
+            os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
+            os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
         executor = ThreadPoolExecutor(self.worker_threads, thread_name_prefix="labtrack")
         self.settings["labtrack"] = ServerContext(location=location, executor=executor)
         self.log.info(
@@ -63,3 +77,5 @@ class LabtrackExtension(ExtensionApp):
         context = self.settings.get("labtrack")
         if context is not None:
             context.executor.shutdown(wait=False, cancel_futures=True)
+            if context._facade is not None:
+                context._facade.close()

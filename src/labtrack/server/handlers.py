@@ -1,23 +1,57 @@
-"""Thin handlers: parse the request, ask the domain layer, write JSON."""
+"""Thin handlers: parse the request, ask the domain layer off the event loop, write JSON."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, is_dataclass
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 
+from ..backend.errors import BackendUnavailable, InvalidQuery, NotFound
 from .contract import ErrorResponse
 from .status import read_status
 
+STATUS_OF = {InvalidQuery: 400, NotFound: 404, BackendUnavailable: 503}
+
 
 class LabtrackHandler(APIHandler):
-    """Base of every labtrack route: JSON errors, never a traceback."""
+    """Base of every labtrack route: domain errors become 400/404/503 JSON, never a traceback."""
 
     @property
     def labtrack(self):
         return self.settings["labtrack"]
+
+    async def call(self, function, *args):
+        """Run a blocking domain call on the extension's threads; map its errors."""
+        try:
+            return await self.labtrack.run_blocking(function, *args)
+        except tuple(STATUS_OF) as error:
+            raise tornado.web.HTTPError(STATUS_OF[type(error)], str(error)) from None
+
+    def write_json(self, payload) -> None:
+        if is_dataclass(payload):
+            payload = asdict(payload)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(payload, allow_nan=False))
+
+    def list_argument(self, name: str) -> list[str]:
+        """A list given as repeated (``?a=1&a=2``) or comma-separated (``?a=1,2``) values."""
+        values: list[str] = []
+        for raw in self.get_query_arguments(name):
+            values.extend(part for part in raw.split(",") if part.strip())
+        return [value.strip() for value in values]
+
+    def raw_argument(self, name: str) -> str:
+        """A query argument exactly as sent: Tornado's own accessor blanks control
+        characters, which would hide a NUL byte from the path validator."""
+        values = self.request.query_arguments.get(name)
+        if not values:
+            return ""
+        try:
+            return values[-1].decode("utf-8")
+        except UnicodeDecodeError:
+            raise tornado.web.HTTPError(400, f"{name} is not valid UTF-8") from None
 
     def write_error(self, status_code: int, **kwargs) -> None:
         reason = self._reason or "error"
@@ -25,16 +59,14 @@ class LabtrackHandler(APIHandler):
         exc_info = kwargs.get("exc_info")
         if exc_info is not None and isinstance(exc_info[1], tornado.web.HTTPError):
             message = exc_info[1].log_message or reason
+        elif status_code >= 500:
+            message = "internal error in labtrack; the server log has the details"
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(asdict(ErrorResponse(error=reason, message=message))))
-
-    async def run_blocking(self, function, *args):
-        """MLflow and SQL calls block; they run on the extension's thread pool."""
-        return await self.labtrack.run_blocking(function, *args)
 
 
 class StatusHandler(LabtrackHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
-        status = await self.run_blocking(read_status, self.labtrack.location)
-        self.finish(json.dumps(status.to_json()))
+        status = await self.call(read_status, self.labtrack.location)
+        self.write_json(status.to_json())

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from .browse import (
+    ArtifactFileHandler,
+    ArtifactsHandler,
+    ExperimentsHandler,
+    ModelHandler,
+    ModelsHandler,
+)
 from .handlers import StatusHandler
+from .runs import CompareHandler, MetricHistoryHandler, RunHandler, RunsHandler
 
 API_PREFIX = "labtrack/api"
+_RUN = r"(?P<run_id>[^/]+)"
 
 ROUTES = [
     ("status", StatusHandler),
+    ("experiments", ExperimentsHandler),
+    ("runs", RunsHandler),
+    (rf"runs/{_RUN}", RunHandler),
+    (rf"runs/{_RUN}/metrics/(?P<key>.+)", MetricHistoryHandler),
+    (rf"runs/{_RUN}/artifacts", ArtifactsHandler),
+    (rf"runs/{_RUN}/artifacts/file", ArtifactFileHandler),
+    ("compare", CompareHandler),
+    ("models", ModelsHandler),
+    (r"models/(?P<name>[^/]+)", ModelHandler),
 ]
 
 

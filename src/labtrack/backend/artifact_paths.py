@@ -1,0 +1,58 @@
+"""Artifact paths from clients are never trusted: one validator, used by every route.
+
+A path is relative to the run's artifact root, uses ``/`` separators, and names no
+parent directory however it is encoded. For local artifact stores the resolved file
+must also stay inside the root, so a symlink cannot lead out of it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote
+
+from .errors import InvalidQuery
+
+MAX_PATH_LENGTH = 1024
+_FORBIDDEN = ("\x00", "\\", "#", "?")
+
+
+def clean_artifact_path(raw: str | None) -> str:
+    """The normalised relative path ('' for the root), or InvalidQuery."""
+    if raw is None or raw in ("", "/", "."):
+        return ""
+    if len(raw) > MAX_PATH_LENGTH:
+        raise InvalidQuery("artifact path is too long")
+    decoded = raw
+    # Decode until stable: %252e%252e → %2e%2e → .. must all be seen for what they are.
+    for _ in range(3):
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    for candidate in (raw, decoded):
+        _refuse_unsafe(candidate)
+    normalised = posixpath.normpath(decoded)
+    if normalised.startswith("/") or normalised == ".." or normalised.startswith("../"):
+        raise InvalidQuery(f"artifact path {raw!r} leaves the run's artifacts")
+    return "" if normalised == "." else normalised
+
+
+def _refuse_unsafe(path: str) -> None:
+    if any(character in path for character in _FORBIDDEN):
+        raise InvalidQuery("artifact path contains a forbidden character")
+    if "://" in path or path.lower().startswith("file:"):
+        raise InvalidQuery("artifact path must be relative, not a URI")
+    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        raise InvalidQuery("artifact path must be relative")
+    if ".." in path.split("/"):
+        raise InvalidQuery("artifact path must not contain '..'")
+
+
+def resolve_inside(root: Path, relative: str) -> Path:
+    """``root/relative`` with symlinks resolved, refused if it lands outside ``root``."""
+    real_root = root.resolve()
+    target = (real_root / relative).resolve()
+    if target != real_root and real_root not in target.parents:
+        raise InvalidQuery("artifact path leads outside the run's artifacts")
+    return target

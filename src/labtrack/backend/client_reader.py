@@ -1,0 +1,87 @@
+"""The read path through MlflowClient: for REST stores, and the fallback for SQL ones.
+
+A REST tracking server already pages runs for us; the client asks for exactly one
+page of the size the caller wants and keeps only the asked columns.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .errors import NotFound
+from .queries import MetricSeries, RunPage, RunQuery, RunRow, finite_or_none, token_text
+from .sql_reader import reduce_points
+
+
+class ClientReader:
+    def __init__(self, tracking_uri: str) -> None:
+        from mlflow import MlflowClient
+
+        self._client = MlflowClient(tracking_uri=tracking_uri)
+
+    def close(self) -> None:
+        pass
+
+    def search_runs(self, query: RunQuery) -> RunPage:
+        page = self._client.search_runs(
+            experiment_ids=list(query.experiment_ids),
+            filter_string=query.filter_string,
+            order_by=list(query.order_by) or None,
+            max_results=query.page_size,
+            page_token=query.page_token,
+        )
+        return RunPage(
+            runs=[_row(run, query) for run in page], next_page_token=token_text(page.token)
+        )
+
+    def runs_by_id(self, run_ids: list[str], query: RunQuery) -> list[RunRow]:
+        from mlflow.exceptions import MlflowException
+
+        rows = []
+        for run_id in run_ids:
+            try:
+                rows.append(_row(self._client.get_run(run_id), query))
+            except MlflowException as error:
+                if getattr(error, "error_code", "") != "RESOURCE_DOES_NOT_EXIST":
+                    raise
+        return rows
+
+    def column_keys(self, run_ids: list[str]) -> dict[str, list[str]]:
+        params: set[str] = set()
+        metrics: set[str] = set()
+        for run_id in run_ids:
+            run = self._client.get_run(run_id)
+            params.update(run.data.params)
+            metrics.update(run.data.metrics)
+        return {"params": sorted(params), "metrics": sorted(metrics)}
+
+    def metric_history(
+        self, run_id: str, key: str, max_points: int, after_step: int | None
+    ) -> MetricSeries:
+        history = self._client.get_metric_history(run_id, key)
+        if not history and after_step is None:
+            self._client.get_run(run_id)  # raises RESOURCE_DOES_NOT_EXIST for unknown runs
+            raise NotFound(f"run {run_id} has no metric {key!r}")
+        points = sorted(
+            (m.step, m.timestamp, 0.0 if math.isnan(m.value) else m.value, math.isnan(m.value))
+            for m in history
+            if after_step is None or m.step > after_step
+        )
+        return reduce_points(key, points, max_points)
+
+
+def _row(run, query: RunQuery) -> RunRow:
+    info, data = run.info, run.data
+    return RunRow(
+        run_id=info.run_id,
+        run_name=info.run_name or "",
+        experiment_id=str(info.experiment_id),
+        status=info.status,
+        start_time=info.start_time,
+        end_time=info.end_time,
+        user_id=info.user_id,
+        lifecycle_stage=info.lifecycle_stage,
+        params={k: data.params[k] for k in query.params if k in data.params},
+        metrics={k: finite_or_none(data.metrics[k]) for k in query.metrics if k in data.metrics},
+        tags={k: data.tags[k] for k in query.tags if k in data.tags},
+    )

@@ -1,0 +1,32 @@
+"""Domain errors of the tracking façade; the server maps each to one HTTP status."""
+
+from __future__ import annotations
+
+
+class TrackingQueryError(Exception):
+    """Base of the errors a caller can act on; the message is meant for people."""
+
+
+class InvalidQuery(TrackingQueryError):
+    """Bad input: a malformed id, filter, page size or path (HTTP 400)."""
+
+
+class NotFound(TrackingQueryError):
+    """No such run, experiment, metric, artifact or model (HTTP 404)."""
+
+
+class BackendUnavailable(TrackingQueryError):
+    """The tracking backend does not answer (HTTP 503)."""
+
+
+def translate_mlflow_error(error: Exception) -> TrackingQueryError | None:
+    """Map an MlflowException to the domain error it stands for, if any."""
+    code = getattr(error, "error_code", None)
+    message = getattr(error, "message", None) or str(error)
+    if code in ("INVALID_PARAMETER_VALUE", "BAD_REQUEST", "INVALID_STATE"):
+        return InvalidQuery(message)
+    if code in ("RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"):
+        return NotFound(message)
+    if code in ("TEMPORARILY_UNAVAILABLE", "ENDPOINT_NOT_FOUND"):
+        return BackendUnavailable(message)
+    return None

@@ -1,0 +1,275 @@
+"""The tracking façade: everything the UI reads, answered fast and with domain errors.
+
+SQL stores are read by :class:`SqlReader` (only the asked columns); REST stores, and
+anything the fast path cannot serve, by :class:`ClientReader`. Both give the same
+answers; a test compares them on the same store.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import asdict
+from typing import Any
+
+from .artifact_paths import clean_artifact_path
+from .artifacts import ArtifactFile, list_artifacts, open_artifact
+from .client_reader import ClientReader
+from .errors import BackendUnavailable, InvalidQuery, NotFound, translate_mlflow_error
+from .health import probe
+from .location import BackendKind, BackendLocation
+from .queries import MetricSeries, RunPage, RunQuery, RunRow, token_text, valid_run_id
+
+log = logging.getLogger(__name__)
+
+SQL_KINDS = (BackendKind.EMBEDDED, BackendKind.SQLITE, BackendKind.POSTGRESQL, BackendKind.MYSQL)
+# How long a "the backend answers" verdict is trusted before asking again.
+PROBE_TTL_SECONDS = 5.0
+PARENT_TAG = "mlflow.parentRunId"
+
+
+class TrackingFacade:
+    def __init__(self, location: BackendLocation) -> None:
+        from mlflow import MlflowClient
+
+        self.location = location
+        self.client = MlflowClient(
+            tracking_uri=location.tracking_uri, registry_uri=location.registry_uri
+        )
+        self._fallback = ClientReader(location.tracking_uri)
+        self._fast = None
+        self._fast_lock = threading.Lock()
+        self._probe_at = 0.0
+        self._probe_ok = True
+
+    def close(self) -> None:
+        if self._fast is not None:
+            self._fast.close()
+
+    # -- the two read paths ----------------------------------------------------------
+
+    def _fast_reader(self):
+        if self.location.kind not in SQL_KINDS:
+            return None
+        with self._fast_lock:
+            if self._fast is None:
+                from .sql_reader import SqlReader
+
+                self._fast = SqlReader(self.location.tracking_uri)
+            return self._fast
+
+    def _read(self, operation: str, *args):
+        """Run ``operation`` on the fast reader, falling back to MLflow's client."""
+        self.require_reachable()
+        fast = self._fast_reader()
+        with domain_errors():
+            if fast is not None:
+                try:
+                    return getattr(fast, operation)(*args)
+                except (AttributeError, ImportError, TypeError, NotImplementedError) as error:
+                    # MLflow's internals moved under us: stay correct, only slower.
+                    log.warning("labtrack fast path %s unavailable: %s", operation, error)
+            return getattr(self._fallback, operation)(*args)
+
+    def require_reachable(self) -> None:
+        if self.location.kind is not BackendKind.REST:
+            return
+        now = time.monotonic()
+        if now - self._probe_at > PROBE_TTL_SECONDS:
+            result = probe(self.location)
+            self._probe_ok, self._probe_at = result.reachable, now
+            self._probe_error = result.error
+        if not self._probe_ok:
+            raise BackendUnavailable(
+                f"tracking server {self.location.display_uri()} is unreachable: {self._probe_error}"
+            )
+
+    # -- experiments -----------------------------------------------------------------
+
+    def experiments(self, name: str, page_size: int, page_token: str | None) -> dict[str, Any]:
+        self.require_reachable()
+        if "'" in name or '"' in name:
+            raise InvalidQuery("experiment name search may not contain quotes")
+        filter_string = f"name ILIKE '%{name}%'" if name else None
+        with domain_errors():
+            page = self.client.search_experiments(
+                filter_string=filter_string,
+                max_results=page_size,
+                page_token=page_token,
+                order_by=["name ASC"],
+            )
+        return {
+            "experiments": [
+                {
+                    "experiment_id": e.experiment_id,
+                    "name": e.name,
+                    "artifact_location": e.artifact_location,
+                    "lifecycle_stage": e.lifecycle_stage,
+                    "creation_time": e.creation_time,
+                    "last_update_time": e.last_update_time,
+                    "tags": dict(e.tags),
+                }
+                for e in page
+            ],
+            "next_page_token": token_text(page.token),
+        }
+
+    def require_experiments(self, experiment_ids: tuple[str, ...]) -> None:
+        with domain_errors():
+            for experiment_id in experiment_ids:
+                self.client.get_experiment(experiment_id)
+
+    # -- runs ------------------------------------------------------------------------
+
+    def search_runs(self, query: RunQuery) -> RunPage:
+        self.require_experiments(query.experiment_ids)
+        return self._read("search_runs", query)
+
+    def runs_by_id(self, run_ids: list[str], query: RunQuery) -> list[RunRow]:
+        return self._read("runs_by_id", run_ids, query)
+
+    def run_detail(self, run_id: str) -> dict[str, Any]:
+        valid_run_id(run_id)
+        self.require_reachable()
+        with domain_errors():
+            run = self.client.get_run(run_id)
+        info, data = run.info, run.data
+        children = self._read(
+            "search_runs",
+            RunQuery(
+                experiment_ids=(info.experiment_id,),
+                filter_string=f"tags.`{PARENT_TAG}` = '{run_id}'",
+                page_size=1000,
+            ),
+        ).runs
+        return {
+            "info": {
+                "run_id": info.run_id,
+                "run_name": info.run_name or "",
+                "experiment_id": str(info.experiment_id),
+                "status": info.status,
+                "start_time": info.start_time,
+                "end_time": info.end_time,
+                "user_id": info.user_id,
+                "lifecycle_stage": info.lifecycle_stage,
+                "artifact_uri": info.artifact_uri,
+            },
+            "params": dict(data.params),
+            "metrics": {key: _json_number(value) for key, value in data.metrics.items()},
+            "tags": dict(data.tags),
+            "datasets": [_dataset(entry) for entry in (run.inputs.dataset_inputs or [])],
+            "parent_run_id": data.tags.get(PARENT_TAG),
+            "children": [
+                {"run_id": c.run_id, "run_name": c.run_name, "status": c.status} for c in children
+            ],
+            "logged_models": self._logged_models(info.experiment_id, run_id),
+        }
+
+    def _logged_models(self, experiment_id: str, run_id: str) -> list[dict[str, Any]]:
+        with domain_errors():
+            models = self.client.search_logged_models(
+                experiment_ids=[experiment_id], filter_string=f"source_run_id = '{run_id}'"
+            )
+        return [
+            {
+                "model_id": m.model_id,
+                "name": m.name,
+                "artifact_location": m.artifact_location,
+                "creation_timestamp": m.creation_timestamp,
+            }
+            for m in models
+        ]
+
+    def _artifact_uri(self, run_id: str) -> str:
+        valid_run_id(run_id)
+        self.require_reachable()
+        with domain_errors():
+            return self.client.get_run(run_id).info.artifact_uri
+
+    def artifact_listing(self, run_id: str, raw_path: str | None) -> dict[str, Any]:
+        path = clean_artifact_path(raw_path)
+        uri = self.location.tracking_uri
+        entries = list_artifacts(self._artifact_uri(run_id), path, uri)
+        return {"run_id": run_id, "path": path, "entries": [asdict(e) for e in entries]}
+
+    def artifact_file(self, run_id: str, raw_path: str | None) -> ArtifactFile:
+        path = clean_artifact_path(raw_path)
+        return open_artifact(self._artifact_uri(run_id), path, self.location.tracking_uri)
+
+    def metric_history(
+        self, run_id: str, key: str, max_points: int, after_step: int | None
+    ) -> MetricSeries:
+        valid_run_id(run_id)
+        return self._read("metric_history", run_id, key, max_points, after_step)
+
+    def compare(self, run_ids: list[str]) -> dict[str, Any]:
+        for run_id in run_ids:
+            valid_run_id(run_id)
+        keys = self._read("column_keys", run_ids)
+        query = RunQuery(
+            experiment_ids=(), params=tuple(keys["params"]), metrics=tuple(keys["metrics"])
+        )
+        rows = self.runs_by_id(run_ids, query)
+        missing = sorted(set(run_ids) - {row.run_id for row in rows})
+        if missing:
+            raise NotFound(f"no run with id {missing[0]}")
+        return {
+            "runs": [
+                {
+                    "run_id": r.run_id,
+                    "run_name": r.run_name,
+                    "experiment_id": r.experiment_id,
+                    "status": r.status,
+                }
+                for r in rows
+            ],
+            "params": [
+                {"key": key, "values": [r.params.get(key) for r in rows]} for key in keys["params"]
+            ],
+            "metrics": [
+                {"key": key, "values": [r.metrics.get(key) for r in rows]}
+                for key in keys["metrics"]
+            ],
+        }
+
+
+def _json_number(value: float) -> float | None:
+    from .queries import finite_or_none
+
+    return finite_or_none(value)
+
+
+def _dataset(entry) -> dict[str, Any]:
+    dataset = entry.dataset
+    return {
+        "name": dataset.name,
+        "digest": dataset.digest,
+        "source_type": dataset.source_type,
+        "source": dataset.source,
+        "schema": dataset.schema,
+        "profile": dataset.profile,
+        "tags": {tag.key: tag.value for tag in (entry.tags or [])},
+    }
+
+
+class domain_errors:
+    """Turn MLflow and connection failures into the façade's domain errors."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if error is None or isinstance(error, InvalidQuery | NotFound | BackendUnavailable):
+            return False
+        translated = translate_mlflow_error(error)
+        if translated is None and _is_connection_failure(error):
+            translated = BackendUnavailable(f"tracking backend unreachable: {error}")
+        if translated is None:
+            return False
+        raise translated from error
+
+
+def _is_connection_failure(error: BaseException) -> bool:
+    names = {cls.__name__ for cls in type(error).__mro__}
+    return bool(names & {"ConnectionError", "OperationalError", "Timeout", "MaxRetryError"})

@@ -1,0 +1,85 @@
+"""Routes over experiments, artifacts and registered models."""
+
+from __future__ import annotations
+
+import re
+
+import tornado.web
+
+from ..backend.errors import InvalidQuery
+from ..backend.models import list_models, model_detail
+from ..backend.queries import valid_page_size
+from .handlers import LabtrackHandler
+
+STREAM_CHUNK = 256 * 1024
+
+
+class ExperimentsHandler(LabtrackHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        name, page_size, token = self._paging()
+        facade = self.labtrack.facade
+        self.write_json(await self.call(facade.experiments, name, page_size, token))
+
+    def _paging(self) -> tuple[str, int, str | None]:
+        try:
+            page_size = valid_page_size(self.get_query_argument("page_size", None))
+        except InvalidQuery as error:
+            raise tornado.web.HTTPError(400, str(error)) from None
+        name = self.get_query_argument("name", "").strip()
+        return name, page_size, self.get_query_argument("page_token", None) or None
+
+
+class ModelsHandler(ExperimentsHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        name, page_size, token = self._paging()
+        facade = self.labtrack.facade
+        self.write_json(await self.call(list_models, facade, name, page_size, token))
+
+
+class ModelHandler(LabtrackHandler):
+    @tornado.web.authenticated
+    async def get(self, name: str) -> None:
+        self.write_json(await self.call(model_detail, self.labtrack.facade, name))
+
+
+class ArtifactsHandler(LabtrackHandler):
+    """One directory level of a run's artifacts."""
+
+    @tornado.web.authenticated
+    async def get(self, run_id: str) -> None:
+        path = self.raw_argument("path")
+        self.write_json(await self.call(self.labtrack.facade.artifact_listing, run_id, path))
+
+
+class ArtifactFileHandler(LabtrackHandler):
+    """One artifact, as a download (raster images inline), never sniffed."""
+
+    @tornado.web.authenticated
+    async def get(self, run_id: str) -> None:
+        path = self.raw_argument("path")
+        found = await self.call(self.labtrack.facade.artifact_file, run_id, path)
+        try:
+            self.set_header("Content-Type", found.content_type)
+            self.set_header("Content-Length", str(found.size))
+            self.set_header("X-Content-Type-Options", "nosniff")
+            # Even if a browser rendered it, an artifact may run no script.
+            self.set_header("Content-Security-Policy", "default-src 'none'; sandbox")
+            disposition = "inline" if found.inline else "attachment"
+            self.set_header("Content-Disposition", f"{disposition}; {_filename(found.name)}")
+            with open(found.local_path, "rb") as handle:
+                while chunk := handle.read(STREAM_CHUNK):
+                    self.write(chunk)
+                    await self.flush()
+            self.finish()
+        finally:
+            found.cleanup()
+
+
+def _filename(name: str) -> str:
+    from urllib.parse import quote
+
+    # The plain filename= is for old clients: anything but a safe character becomes "_".
+    ascii_name = re.sub(r"[^A-Za-z0-9._ -]", "_", name)
+    return f"filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

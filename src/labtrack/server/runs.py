@@ -1,0 +1,107 @@
+"""Routes over runs: paged search, details, metric histories and comparison."""
+
+from __future__ import annotations
+
+import json
+
+import tornado.web
+
+from ..backend.errors import InvalidQuery
+from ..backend.queries import (
+    DEFAULT_METRIC_POINTS,
+    MAX_COMPARE_RUNS,
+    MAX_METRIC_POINTS,
+    RunQuery,
+    bounded_int,
+    valid_columns,
+    valid_experiment_ids,
+    valid_page_size,
+)
+from .handlers import LabtrackHandler
+
+NOTEBOOK_TAG = "mlflow.source.name"
+
+
+class RunsHandler(LabtrackHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        query = self._query()
+        page = await self.call(self.labtrack.facade.search_runs, query)
+        self.write_json(page)
+
+    def _query(self) -> RunQuery:
+        experiment_ids = valid_experiment_ids_or_400(self.list_argument("experiment_ids"))
+        filter_string = self.get_query_argument("filter", "").strip()
+        notebook = self.get_query_argument("notebook", "").strip()
+        if notebook:
+            if "'" in notebook:
+                raise tornado.web.HTTPError(400, "notebook path may not contain a quote")
+            clause = f"tags.`{NOTEBOOK_TAG}` = '{notebook}'"
+            filter_string = f"{clause} and ({filter_string})" if filter_string else clause
+        try:
+            return RunQuery(
+                experiment_ids=experiment_ids,
+                filter_string=filter_string,
+                order_by=tuple(self.get_query_arguments("order_by")),
+                page_size=valid_page_size(self.get_query_argument("page_size", None)),
+                page_token=self.get_query_argument("page_token", None) or None,
+                params=valid_columns(self.list_argument("params"), "params"),
+                metrics=valid_columns(self.list_argument("metrics"), "metrics"),
+                tags=valid_columns(self.list_argument("tags"), "tags"),
+            )
+        except InvalidQuery as error:
+            raise tornado.web.HTTPError(400, str(error)) from None
+
+
+def valid_experiment_ids_or_400(ids: list[str]) -> tuple[str, ...]:
+    if not ids:
+        raise tornado.web.HTTPError(400, "experiment_ids is required")
+    try:
+        return valid_experiment_ids(ids)
+    except InvalidQuery as error:
+        raise tornado.web.HTTPError(400, str(error)) from None
+
+
+class RunHandler(LabtrackHandler):
+    @tornado.web.authenticated
+    async def get(self, run_id: str) -> None:
+        self.write_json(await self.call(self.labtrack.facade.run_detail, run_id))
+
+
+class MetricHistoryHandler(LabtrackHandler):
+    @tornado.web.authenticated
+    async def get(self, run_id: str, key: str) -> None:
+        try:
+            max_points = bounded_int(
+                self.get_query_argument("max_points", None),
+                "max_points",
+                DEFAULT_METRIC_POINTS,
+                2,
+                MAX_METRIC_POINTS,
+            )
+            raw_after = self.get_query_argument("after_step", None)
+            after_step = None
+            if raw_after not in (None, ""):
+                after_step = bounded_int(raw_after, "after_step", 0, -(2**63), 2**63 - 1)
+        except InvalidQuery as error:
+            raise tornado.web.HTTPError(400, str(error)) from None
+        series = await self.call(
+            self.labtrack.facade.metric_history, run_id, key, max_points, after_step
+        )
+        self.write_json(series)
+
+
+class CompareHandler(LabtrackHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except json.JSONDecodeError:
+            raise tornado.web.HTTPError(400, "the body must be JSON") from None
+        run_ids = body.get("run_ids") if isinstance(body, dict) else None
+        if not isinstance(run_ids, list) or not all(isinstance(i, str) for i in run_ids):
+            raise tornado.web.HTTPError(400, "run_ids must be a list of run id strings")
+        run_ids = list(dict.fromkeys(run_ids))
+        if not 1 <= len(run_ids) <= MAX_COMPARE_RUNS:
+            raise tornado.web.HTTPError(400, f"compare 1 to {MAX_COMPARE_RUNS} runs")
+        self.write_json(await self.call(self.labtrack.facade.compare, run_ids))
