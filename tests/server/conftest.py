@@ -12,7 +12,15 @@ def labtrack_home(tmp_path):
 
 
 @pytest.fixture
-def jp_server_config(labtrack_home, monkeypatch):
+def server_env() -> dict[str, str]:
+    """Extra environment for the Jupyter server; modules override it (e.g. a REST backend)."""
+    return {}
+
+
+@pytest.fixture
+def jp_server_config(labtrack_home, server_env, monkeypatch):
     monkeypatch.setenv("LABTRACK_HOME", str(labtrack_home))
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    for name, value in server_env.items():
+        monkeypatch.setenv(name, value)
     return {"ServerApp": {"jpserver_extensions": {"labtrack": True}}}

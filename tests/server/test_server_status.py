@@ -81,3 +81,28 @@ async def test_the_server_sees_runs_a_kernel_logged_from_another_folder(
     client = mlflow.MlflowClient(tracking_uri=status["backend"]["tracking_uri"])
     runs = client.search_runs(["0"], "attributes.run_name = 'from-another-folder'")
     assert [run.info.status for run in runs] == ["FINISHED"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("experiments",),
+        ("runs",),
+        ("runs", "0" * 32),
+        ("runs", "0" * 32, "metrics", "loss"),
+        ("runs", "0" * 32, "artifacts"),
+        ("models",),
+    ],
+)
+async def test_routes_answer_503_quickly_when_the_backend_is_unreachable(
+    unreachable_backend, jp_fetch, path
+):
+    from tornado.httpclient import HTTPClientError
+
+    started = time.monotonic()
+    with pytest.raises(HTTPClientError) as refused:
+        await jp_fetch("labtrack", "api", *path, params={"experiment_ids": "0"})
+    assert refused.value.code == 503
+    body = json.loads(refused.value.response.body)
+    assert "unreachable" in body["message"]
+    assert time.monotonic() - started < 10

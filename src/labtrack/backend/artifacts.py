@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import posixpath
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,12 @@ def list_artifacts(
 
     repository = get_artifact_repository(artifact_uri, tracking_uri=tracking_uri)
     entries = repository.list_artifacts(relative or None)
+    if relative and not entries:
+        # Remote stores list a missing folder as empty; tell "empty" from "absent".
+        parent = posixpath.dirname(relative)
+        siblings = repository.list_artifacts(parent or None)
+        if not any(e.path == relative and e.is_dir for e in siblings):
+            raise NotFound(f"no artifact folder {relative!r}")
     return sorted(
         (ArtifactEntry(e.path, posix_name(e.path), e.is_dir, e.file_size) for e in entries),
         key=_directories_first,

@@ -29,4 +29,7 @@ def translate_mlflow_error(error: Exception) -> TrackingQueryError | None:
         return NotFound(message)
     if code in ("TEMPORARILY_UNAVAILABLE", "ENDPOINT_NOT_FOUND"):
         return BackendUnavailable(message)
+    if message.startswith("API request to ") and " failed with exception " in message:
+        # How MLflow's REST client reports a server it could not reach.
+        return BackendUnavailable(message.split(" failed with exception ")[0] + " failed")
     return None

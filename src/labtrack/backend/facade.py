@@ -123,6 +123,7 @@ class TrackingFacade:
     # -- runs ------------------------------------------------------------------------
 
     def search_runs(self, query: RunQuery) -> RunPage:
+        self.require_reachable()
         self.require_experiments(query.experiment_ids)
         return self._read("search_runs", query)
 
