@@ -13,11 +13,11 @@ from typing import NamedTuple
 
 # MLflow's SQL store cannot hold ±inf; it stores the largest finite double instead
 # (``SqlAlchemyStore.sanitize_metric_value``) and NaN as 0 with ``is_nan`` set.
-_LARGEST_DOUBLE = 1.7976931348623157e308
+LARGEST_DOUBLE = 1.7976931348623157e308
 
 # Keys already found valid: checking a key costs a few microseconds (a regex and a
 # path normalisation), and a training loop logs the same few keys again and again.
-_valid_keys: set[str] = set()
+KNOWN_VALID_KEYS: set[str] = set()
 _MAX_REMEMBERED_KEYS = 10_000
 
 
@@ -39,6 +39,15 @@ class MetricPoint(NamedTuple):
         return self.model_id is None and self.dataset_name is None and self.dataset_digest is None
 
 
+_new_tuple = tuple.__new__
+
+
+def plain_point(run_id: str, key: str, value: float, timestamp: int, step: int) -> MetricPoint:
+    """A point with no model or dataset link, built without ``MetricPoint.__new__``'s
+    Python-level call (twice as fast; this runs once per logged point)."""
+    return _new_tuple(MetricPoint, (run_id, key, value, timestamp, step, None, None, None))
+
+
 def now_millis() -> int:
     return int(time.time() * 1000)
 
@@ -57,14 +66,14 @@ def check_point(
         and type(timestamp) is int
         and type(step) is int
         and timestamp >= 0
-        and key in _valid_keys
+        and key in KNOWN_VALID_KEYS
     ):
         return
     from mlflow.utils.validation import _validate_metric
 
     _validate_metric(key, value, timestamp, step, path=path)
-    if len(_valid_keys) < _MAX_REMEMBERED_KEYS:
-        _valid_keys.add(key)  # type: ignore[arg-type]
+    if len(KNOWN_VALID_KEYS) < _MAX_REMEMBERED_KEYS:
+        KNOWN_VALID_KEYS.add(key)  # type: ignore[arg-type]
 
 
 def point_from_metric(run_id: str, metric, path: str = "") -> MetricPoint:
@@ -88,5 +97,5 @@ def stored_value(value: float) -> tuple[float, bool]:
     if math.isnan(value):
         return 0.0, True
     if math.isinf(value):
-        return (_LARGEST_DOUBLE if value > 0 else -_LARGEST_DOUBLE), False
+        return (LARGEST_DOUBLE if value > 0 else -LARGEST_DOUBLE), False
     return value, False

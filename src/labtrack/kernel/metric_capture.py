@@ -29,7 +29,7 @@ import threading
 from concurrent.futures import Future
 
 from ..backend.location import labtrack_home
-from ..metrics import MetricPoint, check_point, point_from_metric
+from ..metrics import KNOWN_VALID_KEYS, MetricPoint, check_point, plain_point, point_from_metric
 from .metric_sink import DEFAULT_CLOSE_TIMEOUT, DEFAULT_FLUSH_INTERVAL, MetricSink, SinkReport
 from .metric_writers import writer_for
 from .pending_points import PENDING_DIRNAME, PendingPoints
@@ -60,6 +60,7 @@ class MetricCapture:
         self.run_ids: set[str] = {run_id}
         self.sink = sink
         self._saved: dict[str, object] = {}
+        self.capturing = False
         self._originals: dict[str, object] = {}
 
     # -- installing ----------------------------------------------------------------
@@ -72,9 +73,11 @@ class MetricCapture:
             setattr(self.store, name, getattr(self, f"_{name}"))
         with _active_lock:
             _active.append(self)
+        self.capturing = True
         return self
 
     def uninstall(self) -> None:
+        self.capturing = False
         with _active_lock:
             if self in _active:
                 _active.remove(self)
@@ -96,8 +99,9 @@ class MetricCapture:
     # -- labtrack.log_metric's direct path -------------------------------------------
 
     def log(self, run_id: str, key: str, value: float, step: int, timestamp: int) -> None:
-        check_point(key, value, timestamp, step)
-        point = MetricPoint(run_id, key, value, timestamp, step)
+        if type(value) is not float or type(step) is not int or key not in KNOWN_VALID_KEYS:
+            check_point(key, value, timestamp, step)  # MLflow's error, or learns the key
+        point = plain_point(run_id, key, value, timestamp, step)
         if not self.sink.offer_one(point):
             self._originals["log_batch"](run_id, [_as_metric(point)], [], [])
 

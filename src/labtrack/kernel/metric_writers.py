@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
+from ..metrics import LARGEST_DOUBLE as _LARGEST_DOUBLE
 from ..metrics import MetricPoint, stored_value
 
 MAX_METRICS_PER_LOG_BATCH = 1000
@@ -102,12 +103,16 @@ class SqlMetricWriter:
     def write(self, points: Sequence[MetricPoint]) -> None:
         rows = []
         linked = []
-        for point in points:
-            if not point.is_plain:
-                linked.append(point)
-                continue
-            value, is_nan = stored_value(point.value)
-            rows.append((point.key, value, point.timestamp, point.step, is_nan, point.run_id))
+        for run_id, key, value, timestamp, step, model_id, dataset, digest in points:
+            if model_id is not None or dataset is not None or digest is not None:
+                linked.append(
+                    MetricPoint(run_id, key, value, timestamp, step, model_id, dataset, digest)
+                )
+            elif -_LARGEST_DOUBLE <= value <= _LARGEST_DOUBLE:  # the common case: finite
+                rows.append((key, value, timestamp, step, False, run_id))
+            else:
+                value, is_nan = stored_value(value)
+                rows.append((key, value, timestamp, step, is_nan, run_id))
         if rows:
             latest = _latest_rows(rows)
             with self._engine.begin() as connection:
