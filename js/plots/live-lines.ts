@@ -45,7 +45,9 @@ export function liveLinesFigure(series: ILineSeries[], options: ILiveLinesOption
     name: line.name,
     x: line.x,
     y: line.y,
-    line: { width: 1.5 },
+    // The points are already reduced to what the pixels can show; plotly's own line
+    // simplification would only cost time.
+    line: { width: 1.5, simplify: false },
     marker: { size: 5 },
     hovertemplate:
       xAxis === 'time' ? '%{x|%H:%M:%S}: %{y:.4g}<extra>%{fullData.name}</extra>' :

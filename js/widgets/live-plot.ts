@@ -29,6 +29,15 @@ export interface ILivePlotTraits extends IRunCardTraits {
 }
 
 const CHART_HEIGHT = 180;
+// Drawing is paced so a live plot never takes much of the page's main thread: one frame
+// draws charts for at most FRAME_BUDGET_MS, and a new round of redraws starts no sooner
+// than DRAW_SHARE⁻¹ × the last round's cost (between MIN_ROUND_MS and MAX_ROUND_MS) after
+// the previous one. A chart's first drawing (plotly builds the whole SVG) is not counted.
+// Points still arrive at up to 10 updates/s; a slow page redraws less often.
+const FRAME_BUDGET_MS = 8;
+const DRAW_SHARE = 0.1;
+const MIN_ROUND_MS = 100;
+const MAX_ROUND_MS = 1000;
 const PLOT_CONFIG = { displayModeBar: false, responsive: false, displaylogo: false };
 
 interface IChart {
@@ -48,13 +57,19 @@ function node(doc: Document, tag: string, className: string, testid?: string): H
   return el;
 }
 
-/** The trace's points as drawn: at most MAX_POINTS, extremes kept. */
-function drawnSeries(trace: ITrace, name: string, xAxis: XAxisMode): ILineSeries {
+/** How many points a chart `width` pixels wide can show: a low and a high point per pixel
+ *  column (more would be drawn on top of each other), never more than MAX_POINTS. */
+export function pointBudget(width: number): number {
+  return Math.max(64, Math.min(MAX_POINTS, 2 * Math.ceil(width) + 2));
+}
+
+/** The trace's points as drawn: at most `budget`, extremes kept. */
+function drawnSeries(trace: ITrace, name: string, xAxis: XAxisMode, budget: number): ILineSeries {
   const xs = xAxis === 'time' ? trace.times : trace.steps;
-  if (trace.count <= MAX_POINTS) {
+  if (trace.count <= budget) {
     return { name, x: xs.subarray(0, trace.count), y: trace.values.subarray(0, trace.count) };
   }
-  const keep = minmaxIndices(trace.values, trace.count);
+  const keep = minmaxIndices(trace.values, trace.count, budget);
   return { name, x: pick(xs, keep), y: pick(trace.values, keep) };
 }
 
@@ -122,8 +137,18 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   const charts = new Map<string, IChart>();
   let theme: IPlotTheme = readPlotTheme(root);
   let frame: number | null = null;
-  let redrawAll = true;
+  let roundTimer: ReturnType<typeof setTimeout> | null = null;
+  let roundStartedAt = -Infinity;
+  let roundCost = 0;
+  let inRound = false;
   let clock: ReturnType<typeof setInterval> | null = null;
+  let Plotly: IPlotly | null = null;
+  let unmounted = false;
+  // Metric keys whose chart must be redrawn by this view (each view keeps its own).
+  const pending = new Set<string>();
+  // Charts on screen; the others are redrawn when they scroll into view.
+  const visible = new WeakSet<Element>();
+  const seen = new WeakSet<Element>();
 
   const runLabel = (runId: string): string => {
     const entry = model.get('runs')?.[runId];
@@ -150,64 +175,145 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
       chart = { panel, plot, current, best: bestEl, drawn: false };
       charts.set(key, chart);
       resizer.observe(plot);
+      onScreen.observe(panel);
     }
     return chart;
   };
 
-  let Plotly: IPlotly | null = null;
-  let unmounted = false;
-
-  const drawChart = (key: string, plotly: IPlotly): void => {
-    const chart = chartFor(key);
-    const traces = store.tracesOf(key);
+  /** The tracked run first, then child runs in the order they appeared. */
+  const tracesOf = (key: string): ITrace[] => {
     const rootId = model.get('run_id');
-    // The tracked run first, then child runs in the order they appeared.
-    traces.sort((a, b) => Number(b.run === rootId) - Number(a.run === rootId));
-    const xAxis = model.get('x_axis') === 'time' ? 'time' : 'step';
-    const series = traces.map(trace => drawnSeries(trace, runLabel(trace.run), xAxis));
-    const figure = liveLinesFigure(series, { xAxis, theme, height: CHART_HEIGHT });
+    return store.tracesOf(key).sort((a, b) => Number(b.run === rootId) - Number(a.run === rootId));
+  };
+
+  const showSummary = (key: string, chart: IChart): void => {
+    const traces = tracesOf(key);
     const lower = lowerIsBetter(key);
     chart.current.textContent = `current ${formatValue(latest(traces))}`;
     chart.best.textContent = `best ${formatValue(best(traces, lower))} (${lower ? 'min' : 'max'})`;
     chart.panel.dataset.points = String(traces.reduce((sum, trace) => sum + trace.count, 0));
+    chart.panel.dataset.traces = String(traces.length);
+  };
+
+  const plotChart = (key: string, chart: IChart, plotly: IPlotly): void => {
+    const xAxis = model.get('x_axis') === 'time' ? 'time' : 'step';
+    const width = chart.plot.clientWidth;
+    const budget = pointBudget(width || 600);
+    const series = tracesOf(key).map(trace =>
+      drawnSeries(trace, runLabel(trace.run), xAxis, budget)
+    );
+    const figure = liveLinesFigure(series, { xAxis, theme, height: CHART_HEIGHT });
+    const layout = { ...figure.layout, width: width || undefined };
     chart.panel.dataset.drawnPoints = String(series.reduce((sum, s) => sum + s.x.length, 0));
-    chart.panel.dataset.traces = String(series.length);
-    void plotly.react(chart.plot, figure.data, { ...figure.layout, width: chart.plot.clientWidth || undefined }, PLOT_CONFIG);
+    void plotly.react(chart.plot, figure.data, layout, PLOT_CONFIG);
     chart.drawn = true;
   };
 
+  // One animation frame draws charts until FRAME_BUDGET_MS is spent (at least one), so a
+  // widget with many metrics spreads its work over frames instead of stalling the page.
   const draw = (): void => {
     frame = null;
-    if (Plotly === null) {
-      return; // drawn once plotly has loaded
-    }
     const keys = store.metricKeys();
     for (const key of keys) {
-      if (redrawAll || store.dirty.has(key) || !charts.has(key)) {
-        drawChart(key, Plotly);
+      if (!charts.has(key)) {
+        pending.add(key);
+      }
+      if (pending.has(key)) {
+        showSummary(key, chartFor(key));
       }
     }
-    store.dirty.clear();
-    redrawAll = false;
     empty.textContent = keys.length ? '' : 'No metrics logged yet.';
     empty.hidden = keys.length > 0;
     root.dataset.metrics = String(keys.length);
     root.dataset.seq = String(store.lastSeq);
-  };
-
-  const scheduleDraw = (all = false): void => {
-    redrawAll = redrawAll || all;
-    if (frame === null) {
+    if (Plotly === null) {
+      return; // drawn once plotly has loaded
+    }
+    const started = performance.now();
+    if (!inRound) {
+      inRound = true;
+      roundStartedAt = started;
+      roundCost = 0;
+    }
+    let more = false;
+    for (const key of keys) {
+      const chart = charts.get(key);
+      if (!chart || !pending.has(key)) {
+        continue;
+      }
+      if (seen.has(chart.panel) && !visible.has(chart.panel)) {
+        continue; // stays pending until it scrolls into view
+      }
+      if (performance.now() - started > FRAME_BUDGET_MS) {
+        more = true;
+        break;
+      }
+      pending.delete(key);
+      const first = !chart.drawn;
+      const before = performance.now();
+      plotChart(key, chart, Plotly);
+      if (!first) {
+        roundCost += performance.now() - before;
+      }
+    }
+    if (more) {
       frame = requestAnimationFrame(draw);
+    } else {
+      inRound = false;
     }
   };
 
+  const roundInterval = (): number =>
+    Math.min(MAX_ROUND_MS, Math.max(MIN_ROUND_MS, roundCost / DRAW_SHARE));
+
+  /** Redraw `keys` (all charts if omitted): in the next round, or in the next frame when
+   *  `now` (a person clicked, the theme changed, the run ended). */
+  const scheduleDraw = (keys?: Iterable<string>, now = false): void => {
+    for (const key of keys ?? store.metricKeys()) {
+      pending.add(key);
+    }
+    if (frame !== null || (roundTimer !== null && !now)) {
+      return;
+    }
+    const wait = now || inRound ? 0 : roundStartedAt + roundInterval() - performance.now();
+    if (wait <= 0) {
+      if (roundTimer !== null) {
+        clearTimeout(roundTimer);
+        roundTimer = null;
+      }
+      frame = requestAnimationFrame(draw);
+    } else {
+      roundTimer = setTimeout(() => {
+        roundTimer = null;
+        frame = requestAnimationFrame(draw);
+      }, wait);
+    }
+  };
+
+  // A new width changes the layout and the point budget: redraw that chart.
+  const widths = new WeakMap<Element, number>();
   const resizer = new ResizeObserver(entries => {
     for (const entry of entries) {
-      const plot = entry.target as HTMLElement;
-      const drawn = (plot as unknown as { data?: unknown }).data;
-      if (Plotly && plot.isConnected && plot.clientWidth > 0 && drawn) {
-        void Plotly.Plots.resize(plot);
+      const width = Math.round(entry.contentRect.width);
+      const key = (entry.target.parentElement as HTMLElement | null)?.dataset.metric;
+      if (width > 0 && widths.get(entry.target) !== width && key !== undefined) {
+        widths.set(entry.target, width);
+        scheduleDraw([key], true);
+      }
+    }
+  });
+
+  const onScreen = new IntersectionObserver(entries => {
+    for (const entry of entries) {
+      seen.add(entry.target);
+      if (entry.isIntersecting) {
+        visible.add(entry.target);
+        const key = (entry.target as HTMLElement).dataset.metric;
+        if (key !== undefined && pending.has(key)) {
+          scheduleDraw([key], true);
+        }
+      } else {
+        visible.delete(entry.target);
       }
     }
   });
@@ -244,6 +350,9 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
 
   const onStatus = (): void => {
     root.dataset.status = model.get('status');
+    if (model.get('status') !== 'RUNNING') {
+      scheduleDraw(undefined, true); // the final curves without waiting for the next round
+    }
     showProgress();
     const running = model.get('status') === 'RUNNING';
     if (running && clock === null) {
@@ -257,7 +366,7 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   // Theme changes: JupyterLab sets these body attributes once the new theme's CSS is in.
   const themeObserver = new MutationObserver(() => {
     theme = readPlotTheme(root);
-    scheduleDraw(true);
+    scheduleDraw(undefined, true);
   });
   themeObserver.observe(doc.body, {
     attributes: true,
@@ -266,10 +375,10 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
 
   const onXAxis = (): void => {
     showToggle();
-    scheduleDraw(true);
+    scheduleDraw(undefined, true);
   };
-  const onRuns = (): void => scheduleDraw(true);
-  const unsubscribe = store.subscribe(() => scheduleDraw());
+  const onRuns = (): void => scheduleDraw();
+  const unsubscribe = store.subscribe(keys => scheduleDraw(keys));
   model.on('change:x_axis', onXAxis);
   model.on('change:runs', onRuns);
   model.on('change:status', onStatus);
@@ -282,7 +391,7 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     if (!unmounted) {
       Plotly = plotly;
       // Re-rendered view: the store already holds the curves.
-      scheduleDraw(true);
+      scheduleDraw(undefined, true);
     }
   });
 
@@ -296,8 +405,12 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     model.off('change:steps_done', showProgress);
     themeObserver.disconnect();
     resizer.disconnect();
+    onScreen.disconnect();
     if (frame !== null) {
       cancelAnimationFrame(frame);
+    }
+    if (roundTimer !== null) {
+      clearTimeout(roundTimer);
     }
     if (clock !== null) {
       clearInterval(clock);

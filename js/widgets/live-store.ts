@@ -54,13 +54,12 @@ export class LiveStore {
   readonly traces = new Map<string, ITrace>();
   lastSeq = 0;
   resyncRequested = false;
-  /** Keys of metrics whose points changed since the views last drew. */
-  readonly dirty = new Set<string>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(changedKeys: Set<string>) => void>();
 
   constructor(private readonly model: AnyModel) {}
 
-  subscribe(listener: () => void): () => void {
+  /** `listener` hears the metric keys whose points changed with each message. */
+  subscribe(listener: (changedKeys: Set<string>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -74,11 +73,13 @@ export class LiveStore {
    *  so the plot keeps growing until the resync replaces it). */
   apply(message: IPointsMessage, buffers: DataView[]): ApplyOutcome {
     if (message.type === 'reset') {
+      const before = new Set(this.metricKeys());
       this.traces.clear();
-      this.append(message, buffers);
+      const changed = this.append(message, buffers);
+      before.forEach(key => changed.add(key));
       this.lastSeq = message.seq;
       this.resyncRequested = false;
-      this.notify();
+      this.notify(changed);
       return 'applied';
     }
     if (message.seq <= this.lastSeq) {
@@ -86,15 +87,17 @@ export class LiveStore {
     }
     const gap = message.seq !== this.lastSeq + 1;
     this.lastSeq = message.seq;
-    this.append(message, buffers);
+    const changed = this.append(message, buffers);
     if (gap && !this.resyncRequested) {
       this.requestResync();
     }
-    this.notify();
+    this.notify(changed);
     return gap ? 'gap' : 'applied';
   }
 
-  private append(message: IPointsMessage, buffers: DataView[]): void {
+  /** Append each trace's points; returns the metric keys that changed. */
+  private append(message: IPointsMessage, buffers: DataView[]): Set<string> {
+    const changed = new Set<string>();
     message.traces.forEach((descriptor, index) => {
       const buffer = buffers[index];
       if (!buffer || descriptor.n === 0) {
@@ -134,13 +137,14 @@ export class LiveStore {
         }
       }
       trace.count = needed;
-      this.dirty.add(descriptor.key);
+      changed.add(descriptor.key);
     });
+    return changed;
   }
 
-  private notify(): void {
+  private notify(changedKeys: Set<string>): void {
     for (const listener of this.listeners) {
-      listener();
+      listener(changedKeys);
     }
   }
 
