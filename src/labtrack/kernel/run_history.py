@@ -176,7 +176,7 @@ class ClientHistoryReader:
         self.root_run_id = root_run_id
         self._client = mlflow.MlflowClient(tracking_uri)
         self._seen: dict[tuple[str, str], int] = {}
-        self._latest: dict[tuple[str, str], tuple[int, int]] = {}
+        self._latest: dict[tuple[str, str], tuple | None] = {}
 
     def read_new(self) -> HistoryDelta:
         delta = HistoryDelta()
@@ -197,12 +197,18 @@ class ClientHistoryReader:
 
     def _read_run(self, run, delta: HistoryDelta) -> None:
         run_id = run.info.run_id
+        # The run's latest point per key says whether a history changed, without
+        # fetching it (a history is O(length) to fetch).
+        latest = {
+            m.key: (m.step, m.timestamp, repr(m.value))
+            for m in getattr(run.data, "_metric_objs", ())
+        }
         for key in run.data.metrics:
             trace = (run_id, key)
-            history = self._client.get_metric_history(run_id, key)
-            mark = (len(history), max((m.timestamp for m in history), default=0))
-            if self._latest.get(trace) == mark:
+            mark = latest.get(key)
+            if mark is not None and self._latest.get(trace) == mark:
                 continue
+            history = self._client.get_metric_history(run_id, key)
             self._latest[trace] = mark
             ordered = sorted(history, key=lambda m: (m.timestamp, m.step))
             seen = self._seen.get(trace, 0)
