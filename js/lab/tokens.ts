@@ -31,6 +31,185 @@ export interface IStatus {
   error: string | null;
 }
 
+// Responses of the other routes under {baseUrl}labtrack/api/ (docs/rest-api.md).
+// Mirrors of labtrack.server.contract.CONTRACT; tests/unit/test_contract.py checks them.
+
+export interface IErrorResponse {
+  error: string;
+  message: string;
+}
+
+export interface IRunRow {
+  run_id: string;
+  run_name: string;
+  experiment_id: string;
+  status: string;
+  start_time: number | null;
+  end_time: number | null;
+  user_id: string | null;
+  lifecycle_stage: string;
+  params: Record<string, string>;
+  metrics: Record<string, number | null>;
+  tags: Record<string, string>;
+}
+
+export interface IRunPage {
+  runs: IRunRow[];
+  next_page_token: string | null;
+}
+
+/** A metric's history, possibly reduced; parallel lists in step order. */
+export interface IMetricSeries {
+  key: string;
+  steps: number[];
+  timestamps: number[];
+  values: (number | null)[];
+  total_points: number;
+  reduced: boolean;
+  last_step: number | null;
+}
+
+export interface IExperimentView {
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: string;
+  creation_time: number | null;
+  last_update_time: number | null;
+  tags: Record<string, string>;
+}
+
+export interface IExperimentPage {
+  experiments: IExperimentView[];
+  next_page_token: string | null;
+}
+
+export interface IRunInfoView {
+  run_id: string;
+  run_name: string;
+  experiment_id: string;
+  status: string;
+  start_time: number | null;
+  end_time: number | null;
+  user_id: string | null;
+  lifecycle_stage: string;
+  artifact_uri: string;
+}
+
+export interface IRunLink {
+  run_id: string;
+  run_name: string;
+  status: string;
+}
+
+export interface IDatasetView {
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+  tags: Record<string, string>;
+}
+
+export interface ILoggedModelView {
+  model_id: string;
+  name: string;
+  artifact_location: string;
+  creation_timestamp: number | null;
+}
+
+export interface IRunDetail {
+  info: IRunInfoView;
+  params: Record<string, string>;
+  metrics: Record<string, number | null>;
+  tags: Record<string, string>;
+  datasets: IDatasetView[];
+  parent_run_id: string | null;
+  children: IRunLink[];
+  logged_models: ILoggedModelView[];
+}
+
+export interface IArtifactEntry {
+  path: string;
+  name: string;
+  is_dir: boolean;
+  size: number | null;
+}
+
+export interface IArtifactListing {
+  run_id: string;
+  path: string;
+  entries: IArtifactEntry[];
+}
+
+export interface ICompareRun {
+  run_id: string;
+  run_name: string;
+  experiment_id: string;
+  status: string;
+}
+
+export interface ICompareParamColumn {
+  key: string;
+  values: (string | null)[];
+}
+
+export interface ICompareMetricColumn {
+  key: string;
+  values: (number | null)[];
+}
+
+/** One row per run, one column per param and metric: ready for parallel coordinates. */
+export interface ICompareMatrix {
+  runs: ICompareRun[];
+  params: ICompareParamColumn[];
+  metrics: ICompareMetricColumn[];
+}
+
+export interface IVersionStage {
+  version: string;
+  stage: string;
+}
+
+export interface IModelSummary {
+  name: string;
+  description: string;
+  creation_timestamp: number | null;
+  last_updated_timestamp: number | null;
+  aliases: Record<string, string>;
+  tags: Record<string, string>;
+  latest_versions: IVersionStage[];
+}
+
+export interface IModelPage {
+  models: IModelSummary[];
+  next_page_token: string | null;
+}
+
+export interface IModelVersionView {
+  version: string;
+  stage: string;
+  status: string;
+  run_id: string | null;
+  source: string;
+  description: string;
+  creation_timestamp: number | null;
+  aliases: string[];
+  tags: Record<string, string>;
+}
+
+export interface IModelDetail {
+  name: string;
+  description: string;
+  creation_timestamp: number | null;
+  last_updated_timestamp: number | null;
+  aliases: Record<string, string>;
+  tags: Record<string, string>;
+  latest_versions: IVersionStage[];
+  versions: IModelVersionView[];
+}
+
 /** The one typed client of the labtrack server extension. */
 export interface ILabtrackService {
   /** Fetch the server's view of the tracking backend. Rejects when the request fails. */

@@ -18,17 +18,10 @@ from urllib.request import url2pathname
 
 from .artifact_paths import clean_artifact_path, resolve_inside
 from .errors import InvalidQuery, NotFound
+from .shapes import ArtifactEntry
 
 # Shown inline in the browser; everything else is served as a download.
 RASTER_IMAGES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"}
-
-
-@dataclass(frozen=True)
-class ArtifactEntry:
-    path: str
-    name: str
-    is_dir: bool
-    size: int | None
 
 
 @dataclass(frozen=True)

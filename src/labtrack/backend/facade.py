@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import asdict
-from typing import Any
 
 from .artifact_paths import clean_artifact_path
 from .artifacts import ArtifactFile, list_artifacts, open_artifact
@@ -19,7 +17,29 @@ from .client_reader import ClientReader
 from .errors import BackendUnavailable, InvalidQuery, NotFound, translate_mlflow_error
 from .health import probe
 from .location import BackendKind, BackendLocation
-from .queries import MetricSeries, RunPage, RunQuery, RunRow, token_text, valid_run_id
+from .queries import (
+    MetricSeries,
+    RunPage,
+    RunQuery,
+    RunRow,
+    finite_or_none,
+    token_text,
+    valid_run_id,
+)
+from .shapes import (
+    ArtifactListing,
+    CompareMatrix,
+    CompareMetricColumn,
+    CompareParamColumn,
+    CompareRun,
+    DatasetView,
+    ExperimentPage,
+    ExperimentView,
+    LoggedModelView,
+    RunDetail,
+    RunInfoView,
+    RunLink,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +107,7 @@ class TrackingFacade:
 
     # -- experiments -----------------------------------------------------------------
 
-    def experiments(self, name: str, page_size: int, page_token: str | None) -> dict[str, Any]:
+    def experiments(self, name: str, page_size: int, page_token: str | None) -> ExperimentPage:
         self.require_reachable()
         if "'" in name or '"' in name:
             raise InvalidQuery("experiment name search may not contain quotes")
@@ -99,21 +119,21 @@ class TrackingFacade:
                 page_token=page_token,
                 order_by=["name ASC"],
             )
-        return {
-            "experiments": [
-                {
-                    "experiment_id": e.experiment_id,
-                    "name": e.name,
-                    "artifact_location": e.artifact_location,
-                    "lifecycle_stage": e.lifecycle_stage,
-                    "creation_time": e.creation_time,
-                    "last_update_time": e.last_update_time,
-                    "tags": dict(e.tags),
-                }
+        return ExperimentPage(
+            experiments=[
+                ExperimentView(
+                    experiment_id=e.experiment_id,
+                    name=e.name,
+                    artifact_location=e.artifact_location,
+                    lifecycle_stage=e.lifecycle_stage,
+                    creation_time=e.creation_time,
+                    last_update_time=e.last_update_time,
+                    tags=dict(e.tags),
+                )
                 for e in page
             ],
-            "next_page_token": token_text(page.token),
-        }
+            next_page_token=token_text(page.token),
+        )
 
     def require_experiments(self, experiment_ids: tuple[str, ...]) -> None:
         with domain_errors():
@@ -130,7 +150,7 @@ class TrackingFacade:
     def runs_by_id(self, run_ids: list[str], query: RunQuery) -> list[RunRow]:
         return self._read("runs_by_id", run_ids, query)
 
-    def run_detail(self, run_id: str) -> dict[str, Any]:
+    def run_detail(self, run_id: str) -> RunDetail:
         valid_run_id(run_id)
         self.require_reachable()
         with domain_errors():
@@ -144,41 +164,34 @@ class TrackingFacade:
                 page_size=1000,
             ),
         ).runs
-        return {
-            "info": {
-                "run_id": info.run_id,
-                "run_name": info.run_name or "",
-                "experiment_id": str(info.experiment_id),
-                "status": info.status,
-                "start_time": info.start_time,
-                "end_time": info.end_time,
-                "user_id": info.user_id,
-                "lifecycle_stage": info.lifecycle_stage,
-                "artifact_uri": info.artifact_uri,
-            },
-            "params": dict(data.params),
-            "metrics": {key: _json_number(value) for key, value in data.metrics.items()},
-            "tags": dict(data.tags),
-            "datasets": [_dataset(entry) for entry in (run.inputs.dataset_inputs or [])],
-            "parent_run_id": data.tags.get(PARENT_TAG),
-            "children": [
-                {"run_id": c.run_id, "run_name": c.run_name, "status": c.status} for c in children
-            ],
-            "logged_models": self._logged_models(info.experiment_id, run_id),
-        }
+        return RunDetail(
+            info=RunInfoView(
+                run_id=info.run_id,
+                run_name=info.run_name or "",
+                experiment_id=str(info.experiment_id),
+                status=info.status,
+                start_time=info.start_time,
+                end_time=info.end_time,
+                user_id=info.user_id,
+                lifecycle_stage=info.lifecycle_stage,
+                artifact_uri=info.artifact_uri,
+            ),
+            params=dict(data.params),
+            metrics={key: finite_or_none(value) for key, value in data.metrics.items()},
+            tags=dict(data.tags),
+            datasets=[_dataset(entry) for entry in (run.inputs.dataset_inputs or [])],
+            parent_run_id=data.tags.get(PARENT_TAG),
+            children=[RunLink(c.run_id, c.run_name, c.status) for c in children],
+            logged_models=self._logged_models(info.experiment_id, run_id),
+        )
 
-    def _logged_models(self, experiment_id: str, run_id: str) -> list[dict[str, Any]]:
+    def _logged_models(self, experiment_id: str, run_id: str) -> list[LoggedModelView]:
         with domain_errors():
             models = self.client.search_logged_models(
                 experiment_ids=[experiment_id], filter_string=f"source_run_id = '{run_id}'"
             )
         return [
-            {
-                "model_id": m.model_id,
-                "name": m.name,
-                "artifact_location": m.artifact_location,
-                "creation_timestamp": m.creation_timestamp,
-            }
+            LoggedModelView(m.model_id, m.name, m.artifact_location, m.creation_timestamp)
             for m in models
         ]
 
@@ -188,11 +201,11 @@ class TrackingFacade:
         with domain_errors():
             return self.client.get_run(run_id).info.artifact_uri
 
-    def artifact_listing(self, run_id: str, raw_path: str | None) -> dict[str, Any]:
+    def artifact_listing(self, run_id: str, raw_path: str | None) -> ArtifactListing:
         path = clean_artifact_path(raw_path)
         uri = self.location.tracking_uri
         entries = list_artifacts(self._artifact_uri(run_id), path, uri)
-        return {"run_id": run_id, "path": path, "entries": [asdict(e) for e in entries]}
+        return ArtifactListing(run_id=run_id, path=path, entries=entries)
 
     def artifact_file(self, run_id: str, raw_path: str | None) -> ArtifactFile:
         path = clean_artifact_path(raw_path)
@@ -204,7 +217,7 @@ class TrackingFacade:
         valid_run_id(run_id)
         return self._read("metric_history", run_id, key, max_points, after_step)
 
-    def compare(self, run_ids: list[str]) -> dict[str, Any]:
+    def compare(self, run_ids: list[str]) -> CompareMatrix:
         for run_id in run_ids:
             valid_run_id(run_id)
         keys = self._read("column_keys", run_ids)
@@ -215,43 +228,29 @@ class TrackingFacade:
         missing = sorted(set(run_ids) - {row.run_id for row in rows})
         if missing:
             raise NotFound(f"no run with id {missing[0]}")
-        return {
-            "runs": [
-                {
-                    "run_id": r.run_id,
-                    "run_name": r.run_name,
-                    "experiment_id": r.experiment_id,
-                    "status": r.status,
-                }
-                for r in rows
+        return CompareMatrix(
+            runs=[CompareRun(r.run_id, r.run_name, r.experiment_id, r.status) for r in rows],
+            params=[
+                CompareParamColumn(key, [r.params.get(key) for r in rows]) for key in keys["params"]
             ],
-            "params": [
-                {"key": key, "values": [r.params.get(key) for r in rows]} for key in keys["params"]
-            ],
-            "metrics": [
-                {"key": key, "values": [r.metrics.get(key) for r in rows]}
+            metrics=[
+                CompareMetricColumn(key, [r.metrics.get(key) for r in rows])
                 for key in keys["metrics"]
             ],
-        }
+        )
 
 
-def _json_number(value: float) -> float | None:
-    from .queries import finite_or_none
-
-    return finite_or_none(value)
-
-
-def _dataset(entry) -> dict[str, Any]:
+def _dataset(entry) -> DatasetView:
     dataset = entry.dataset
-    return {
-        "name": dataset.name,
-        "digest": dataset.digest,
-        "source_type": dataset.source_type,
-        "source": dataset.source,
-        "schema": dataset.schema,
-        "profile": dataset.profile,
-        "tags": {tag.key: tag.value for tag in (entry.tags or [])},
-    }
+    return DatasetView(
+        name=dataset.name,
+        digest=dataset.digest,
+        source_type=dataset.source_type,
+        source=dataset.source,
+        schema=dataset.schema,
+        profile=dataset.profile,
+        tags={tag.key: tag.value for tag in (entry.tags or [])},
+    )
 
 
 class domain_errors:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .errors import InvalidQuery
 from .facade import TrackingFacade, domain_errors
 from .queries import token_text
+from .shapes import ModelDetail, ModelPage, ModelSummary, ModelVersionView, VersionStage
 
 MAX_VERSIONS = 1000
 
@@ -19,7 +18,7 @@ def _quoted(name: str) -> str:
 
 def list_models(
     facade: TrackingFacade, name: str, page_size: int, page_token: str | None
-) -> dict[str, Any]:
+) -> ModelPage:
     facade.require_reachable()
     filter_string = f"name ILIKE '%{_quoted(name)}%'" if name else None
     with domain_errors():
@@ -29,13 +28,12 @@ def list_models(
             page_token=page_token,
             order_by=["name ASC"],
         )
-    return {
-        "models": [_model_summary(model) for model in page],
-        "next_page_token": token_text(page.token),
-    }
+    return ModelPage(
+        models=[_model_summary(model) for model in page], next_page_token=token_text(page.token)
+    )
 
 
-def model_detail(facade: TrackingFacade, name: str) -> dict[str, Any]:
+def model_detail(facade: TrackingFacade, name: str) -> ModelDetail:
     facade.require_reachable()
     with domain_errors():
         model = facade.client.get_registered_model(name)
@@ -45,41 +43,41 @@ def model_detail(facade: TrackingFacade, name: str) -> dict[str, Any]:
     aliases_by_version: dict[str, list[str]] = {}
     for alias, version in (model.aliases or {}).items():
         aliases_by_version.setdefault(str(version), []).append(alias)
-    return {
-        **_model_summary(model),
-        "versions": sorted(
+    summary = _model_summary(model)
+    return ModelDetail(
+        **vars(summary),
+        versions=sorted(
             (_version(v, aliases_by_version) for v in versions),
-            key=lambda v: int(v["version"]),
+            key=lambda v: int(v.version),
             reverse=True,
         ),
-    }
+    )
 
 
-def _model_summary(model) -> dict[str, Any]:
-    return {
-        "name": model.name,
-        "description": model.description or "",
-        "creation_timestamp": model.creation_timestamp,
-        "last_updated_timestamp": model.last_updated_timestamp,
-        "aliases": {alias: str(v) for alias, v in (model.aliases or {}).items()},
-        "tags": dict(model.tags or {}),
-        "latest_versions": [
-            {"version": str(v.version), "stage": v.current_stage}
-            for v in (model.latest_versions or [])
+def _model_summary(model) -> ModelSummary:
+    return ModelSummary(
+        name=model.name,
+        description=model.description or "",
+        creation_timestamp=model.creation_timestamp,
+        last_updated_timestamp=model.last_updated_timestamp,
+        aliases={alias: str(v) for alias, v in (model.aliases or {}).items()},
+        tags=dict(model.tags or {}),
+        latest_versions=[
+            VersionStage(str(v.version), v.current_stage) for v in (model.latest_versions or [])
         ],
-    }
+    )
 
 
-def _version(version, aliases_by_version: dict[str, list[str]]) -> dict[str, Any]:
+def _version(version, aliases_by_version: dict[str, list[str]]) -> ModelVersionView:
     number = str(version.version)
-    return {
-        "version": number,
-        "stage": version.current_stage,
-        "status": version.status,
-        "run_id": version.run_id,
-        "source": version.source,
-        "description": version.description or "",
-        "creation_timestamp": version.creation_timestamp,
-        "aliases": sorted(aliases_by_version.get(number, [])),
-        "tags": dict(version.tags or {}),
-    }
+    return ModelVersionView(
+        version=number,
+        stage=version.current_stage,
+        status=version.status,
+        run_id=version.run_id,
+        source=version.source,
+        description=version.description or "",
+        creation_timestamp=version.creation_timestamp,
+        aliases=sorted(aliases_by_version.get(number, [])),
+        tags=dict(version.tags or {}),
+    )

@@ -1,0 +1,169 @@
+"""The shapes of what the façade answers, declared once.
+
+The REST API sends exactly these (``dataclasses.asdict``); ``js/lab/tokens.ts``
+mirrors each one and a test checks field names and types agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ExperimentView:
+    experiment_id: str
+    name: str
+    artifact_location: str
+    lifecycle_stage: str
+    creation_time: int | None
+    last_update_time: int | None
+    tags: dict[str, str]
+
+
+@dataclass
+class ExperimentPage:
+    experiments: list[ExperimentView]
+    next_page_token: str | None
+
+
+@dataclass
+class RunInfoView:
+    run_id: str
+    run_name: str
+    experiment_id: str
+    status: str
+    start_time: int | None
+    end_time: int | None
+    user_id: str | None
+    lifecycle_stage: str
+    artifact_uri: str
+
+
+@dataclass
+class RunLink:
+    run_id: str
+    run_name: str
+    status: str
+
+
+@dataclass
+class DatasetView:
+    name: str
+    digest: str
+    source_type: str
+    source: str
+    schema: str | None
+    profile: str | None
+    tags: dict[str, str]
+
+
+@dataclass
+class LoggedModelView:
+    model_id: str
+    name: str
+    artifact_location: str
+    creation_timestamp: int | None
+
+
+@dataclass
+class RunDetail:
+    info: RunInfoView
+    params: dict[str, str]
+    metrics: dict[str, float | None]
+    tags: dict[str, str]
+    datasets: list[DatasetView]
+    parent_run_id: str | None
+    children: list[RunLink]
+    logged_models: list[LoggedModelView]
+
+
+@dataclass
+class ArtifactEntry:
+    path: str
+    name: str
+    is_dir: bool
+    size: int | None
+
+
+@dataclass
+class ArtifactListing:
+    run_id: str
+    path: str
+    entries: list[ArtifactEntry]
+
+
+@dataclass
+class CompareRun:
+    run_id: str
+    run_name: str
+    experiment_id: str
+    status: str
+
+
+@dataclass
+class CompareParamColumn:
+    key: str
+    values: list[str | None]
+
+
+@dataclass
+class CompareMetricColumn:
+    key: str
+    values: list[float | None]
+
+
+@dataclass
+class CompareMatrix:
+    """One row per run, one column per param and metric: ready for parallel coordinates."""
+
+    runs: list[CompareRun]
+    params: list[CompareParamColumn]
+    metrics: list[CompareMetricColumn]
+
+
+@dataclass
+class VersionStage:
+    version: str
+    stage: str
+
+
+@dataclass
+class ModelSummary:
+    name: str
+    description: str
+    creation_timestamp: int | None
+    last_updated_timestamp: int | None
+    aliases: dict[str, str]
+    tags: dict[str, str]
+    latest_versions: list[VersionStage]
+
+
+@dataclass
+class ModelPage:
+    models: list[ModelSummary]
+    next_page_token: str | None
+
+
+@dataclass
+class ModelVersionView:
+    version: str
+    stage: str
+    status: str
+    run_id: str | None
+    source: str
+    description: str
+    creation_timestamp: int | None
+    aliases: list[str]
+    tags: dict[str, str]
+
+
+@dataclass
+class ModelDetail:
+    name: str
+    description: str
+    creation_timestamp: int | None
+    last_updated_timestamp: int | None
+    aliases: dict[str, str]
+    tags: dict[str, str]
+    latest_versions: list[VersionStage]
+    versions: list[ModelVersionView]
