@@ -8,6 +8,7 @@ it would fail the points logged around it.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from typing import NamedTuple
 
@@ -52,14 +53,16 @@ def now_millis() -> int:
     return int(time.time() * 1000)
 
 
-def check_point(
+def checked_numbers(
     key: object, value: object, timestamp: object, step: object, path: str = ""
-) -> None:
-    """Raise MLflow's ``MlflowException`` if MLflow would reject this point.
+) -> tuple[float, int, int | float]:
+    """``(value, timestamp, step)`` as plain Python numbers, or MLflow's ``MlflowException``.
 
     The common case (a known key, a float value, int timestamp and step) is
     decided without calling MLflow; anything else goes through MLflow's own
-    ``_validate_metric`` so the error is exactly MLflow's.
+    ``_validate_metric`` so the error is exactly MLflow's. Numbers MLflow accepts
+    but a database driver may not bind (``numpy.int64`` steps, ``Decimal`` values)
+    become ``int`` or ``float`` here, so they cannot fail a whole batch later.
     """
     if (
         type(value) is float
@@ -68,24 +71,30 @@ def check_point(
         and timestamp >= 0
         and key in KNOWN_VALID_KEYS
     ):
-        return
+        return value, timestamp, step
     from mlflow.utils.validation import _validate_metric
 
     _validate_metric(key, value, timestamp, step, path=path)
     if len(KNOWN_VALID_KEYS) < _MAX_REMEMBERED_KEYS:
         KNOWN_VALID_KEYS.add(key)  # type: ignore[arg-type]
+    return float(value), _plain_number(timestamp), _plain_number(step)  # type: ignore[arg-type]
+
+
+def _plain_number(number: numbers.Number) -> int | float:
+    return int(number) if isinstance(number, numbers.Integral) else float(number)  # type: ignore[arg-type]
 
 
 def point_from_metric(run_id: str, metric, path: str = "") -> MetricPoint:
     """Check an ``mlflow.entities.Metric`` and turn it into a point of ``run_id``."""
-    value = metric.value
-    check_point(metric.key, value, metric.timestamp, metric.step, path)
+    value, timestamp, step = checked_numbers(
+        metric.key, metric.value, metric.timestamp, metric.step, path
+    )
     return MetricPoint(
         run_id,
         metric.key,
-        value if type(value) is float else float(value),
-        metric.timestamp,
-        metric.step,
+        value,
+        timestamp,
+        step,
         metric.model_id,
         metric.dataset_name,
         metric.dataset_digest,

@@ -247,3 +247,17 @@ def test_the_store_is_restored_however_the_cell_ends(run_cell, ending):
     cell = run_cell(f"%%track --no-live\nimport mlflow\nmlflow.log_metric('m', 1.0)\n{ending}\n")
     assert not any(name in vars(store) for name in ("log_metric", "log_batch", "log_batch_async"))
     assert capture_for(cell.run_id) is None
+
+
+def test_numpy_numbers_are_stored_like_python_numbers(run_cell, client):
+    cell = run_cell(
+        "%%track --name numpy-numbers --no-live\n"
+        "import mlflow, labtrack, numpy as np\n"
+        "for step in np.arange(3):\n"
+        "    mlflow.log_metric('fluent', np.float32(step) / 2, step=step)\n"
+        "    labtrack.log_metric('labtrack', np.int64(step), step=step)\n"
+    )
+    assert cell.result.success, cell.out + cell.err
+    assert "warning" not in cell.err
+    assert _history(client, cell.run_id, "fluent") == [(0, 0.0), (1, 0.5), (2, 1.0)]
+    assert _history(client, cell.run_id, "labtrack") == [(0, 0.0), (1, 1.0), (2, 2.0)]

@@ -29,7 +29,7 @@ import threading
 from concurrent.futures import Future
 
 from ..backend.location import labtrack_home
-from ..metrics import KNOWN_VALID_KEYS, MetricPoint, check_point, plain_point, point_from_metric
+from ..metrics import KNOWN_VALID_KEYS, MetricPoint, checked_numbers, plain_point, point_from_metric
 from .metric_sink import DEFAULT_CLOSE_TIMEOUT, DEFAULT_FLUSH_INTERVAL, MetricSink, SinkReport
 from .metric_writers import writer_for
 from .pending_points import PENDING_DIRNAME, PendingPoints
@@ -100,7 +100,8 @@ class MetricCapture:
 
     def log(self, run_id: str, key: str, value: float, step: int, timestamp: int) -> None:
         if type(value) is not float or type(step) is not int or key not in KNOWN_VALID_KEYS:
-            check_point(key, value, timestamp, step)  # MLflow's error, or learns the key
+            # MLflow's error, or plain numbers (and the key is known from now on).
+            value, timestamp, step = checked_numbers(key, value, timestamp, step)
         point = plain_point(run_id, key, value, timestamp, step)
         if not self.sink.offer_one(point):
             self._originals["log_batch"](run_id, [_as_metric(point)], [], [])
