@@ -14,8 +14,21 @@ from labtrack.kernel.pending_points import PendingPoints
 from labtrack.metrics import MetricPoint
 
 
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    started = MlflowServer(tmp_path_factory.mktemp("shared-server"))
+    yield started
+    started.stop()
+
+
 @pytest.fixture
-def server(tmp_path):
+def server(shared_server):
+    return shared_server
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server this test alone uses (it may stop it)."""
     started = MlflowServer(tmp_path / "server")
     yield started
     started.stop()
@@ -26,18 +39,30 @@ def home(tmp_path):
     return tmp_path / "home"
 
 
-@pytest.fixture
-def rest_kernel(tmp_path, home, server):
+def _rest_kernel(folder, home, url):
     env = kernel_env(
         home,
-        MLFLOW_TRACKING_URI=server.url,
+        MLFLOW_TRACKING_URI=url,
         # A refused connection fails at once instead of after MLflow's retries.
         MLFLOW_HTTP_REQUEST_MAX_RETRIES="0",
         MLFLOW_HTTP_REQUEST_TIMEOUT="5",
     )
-    kernel = RealKernel(tmp_path, env)
+    kernel = RealKernel(folder, env)
     assert kernel.execute("%load_ext labtrack").status == "ok"
+    return kernel
+
+
+@pytest.fixture
+def rest_kernel(tmp_path, home, server):
+    kernel = _rest_kernel(tmp_path, home, server.url)
     yield kernel
+    kernel.shutdown()
+
+
+@pytest.fixture
+def dying_server_kernel(tmp_path, home, own_server):
+    kernel = _rest_kernel(tmp_path, home, own_server.url)
+    yield kernel, own_server
     kernel.shutdown()
 
 
@@ -64,9 +89,32 @@ def test_points_logged_to_an_mlflow_server_land_exactly_once(rest_kernel, server
     assert str(client.get_run(run_id).data.metrics["nan"]) == "nan"
 
 
+def test_points_the_server_refuses_are_kept_aside_and_the_rest_land(rest_kernel, server, home):
+    reply = rest_kernel.execute(
+        "%%track --name refused-points --no-live\n"
+        "import mlflow, labtrack\n"
+        "c = mlflow.MlflowClient()\n"
+        "with mlflow.start_run(nested=True) as child:\n"
+        "    mlflow.log_metric('loss', 1.0, step=0)\n"
+        "c.delete_run(child.info.run_id)  # a point logged to it now cannot be stored\n"
+        "c.log_metric(child.info.run_id, 'loss', 2.0, step=1)\n"
+        "for step in range(100):\n"
+        "    labtrack.log_metric('acc', step / 100, step=step)\n"
+    )
+    assert reply.status == "ok", reply.stdout + reply.stderr
+    run_id = re.search(r"\(([0-9a-f]{32})\)", reply.stdout.splitlines()[-1]).group(1)
+    client = mlflow.MlflowClient(tracking_uri=server.url)
+    assert len(client.get_metric_history(run_id, "acc")) == 100
+    kept = home / "pending" / "rejected" / f"{run_id}.jsonl"
+    assert "rejected 1 metric point(s)" in reply.stderr and str(kept) in reply.stderr
+    (point,) = [json.loads(line) for line in kept.read_text().splitlines()[1:]]
+    assert (point["key"], point["value"], point["step"]) == ("loss", 2.0, 1)
+
+
 def test_points_a_dead_server_cannot_take_are_saved_with_one_warning(
-    rest_kernel, server, tmp_path, home
+    dying_server_kernel, tmp_path, home
 ):
+    rest_kernel, server = dying_server_kernel
     stopped = tmp_path / "server-stopped"
     rest_kernel.start(
         "%%track --name server-dies --no-live\n"

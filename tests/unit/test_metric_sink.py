@@ -10,6 +10,7 @@ import threading
 import time
 
 from labtrack.kernel.metric_sink import MetricSink
+from labtrack.kernel.metric_writers import PointsRejected
 from labtrack.kernel.pending_points import PendingPoints
 from labtrack.metrics import MetricPoint
 
@@ -123,3 +124,32 @@ def test_pending_files_of_another_backend_are_left_alone(tmp_path):
     writer = RecordingWriter()
     assert mine.replay(writer) == []
     assert writer.points == [] and path.exists()
+
+
+class RejectingWriter(RecordingWriter):
+    """Refuses any batch holding a point of ``refused_run``, as a server answers 400."""
+
+    def __init__(self, refused_run: str) -> None:
+        super().__init__()
+        self.refused_run = refused_run
+
+    def write(self, points):
+        if any(point.run_id == self.refused_run for point in points):
+            raise PointsRejected("RestException: INVALID_PARAMETER_VALUE: run is deleted")
+        super().write(points)
+
+
+def test_points_the_backend_refuses_are_kept_aside_and_do_not_hold_back_the_rest(tmp_path):
+    pending = PendingPoints(tmp_path / "pending", "http://server:5000")
+    writer = RejectingWriter(refused_run="d" * 32)
+    sink = MetricSink(writer, name="e" * 32, pending=pending, flush_interval=0.05).start()
+    good = _points(50)
+    refused = _points(3, run_id="d" * 32)
+    sink.offer(good[:20] + refused[:2] + good[20:] + refused[2:])
+    report = sink.close()
+    assert writer.points == good
+    assert report.pending_file is None
+    assert report.rejected_file == tmp_path / "pending" / "rejected" / f"{'e' * 32}.jsonl"
+    (warning,) = report.warnings()
+    assert "rejected 3 metric point(s)" in warning and "run is deleted" in warning
+    assert pending.files() == []  # never replayed: the backend would refuse them again

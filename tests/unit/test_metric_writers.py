@@ -8,7 +8,12 @@ import pytest
 from mlflow.entities import Metric
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 
-from labtrack.kernel.metric_writers import BatchMetricWriter, SqlMetricWriter, writer_for
+from labtrack.kernel.metric_writers import (
+    BatchMetricWriter,
+    PointsRejected,
+    SqlMetricWriter,
+    writer_for,
+)
 from labtrack.metrics import MetricPoint
 
 POINTS = [
@@ -89,3 +94,8 @@ def test_the_batch_writer_sends_at_most_1000_metrics_per_call_per_run():
         ("a", 500),
         ("b", 1),
     ]
+
+
+def test_points_of_a_run_missing_from_the_database_are_rejected_not_retried(store):
+    with pytest.raises(PointsRejected):
+        writer_for(store).write([MetricPoint("f" * 32, "loss", 1.0, 1, 0)])

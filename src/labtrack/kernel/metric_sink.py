@@ -4,7 +4,9 @@ The loop only appends to an in-memory deque (a lock held for one append). A
 background thread writes what has accumulated at most once per flush interval
 (one transaction per flush on SQL stores), so a point is in the store about a
 second after it was logged. A failed write puts its points back at the front of
-the buffer and is retried with backoff.
+the buffer and is retried with backoff. Points the backend refuses outright (a
+4xx answer: say, their run was deleted meanwhile) are found by halving the batch
+and set aside in ``pending/rejected/``, so they never hold back the others.
 
 ``close`` stops taking points and waits for the last write. It gives up only when
 no write has made progress for ``close_timeout`` seconds; the points still unsaved
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..metrics import MetricPoint
-from .metric_writers import MetricWriter, in_chunks
+from .metric_writers import MetricWriter, PointsRejected, in_chunks
 from .pending_points import PendingPoints
 
 DEFAULT_FLUSH_INTERVAL = 1.0
@@ -44,6 +46,9 @@ class SinkReport:
     pending_file: Path | None = None
     pending_count: int = 0
     last_error: str | None = None
+    rejected_file: Path | None = None
+    rejected_count: int = 0
+    rejection: str | None = None
     notes: list[str] = field(default_factory=list)
 
     def warnings(self) -> list[str]:
@@ -53,6 +58,11 @@ class SinkReport:
                 f"the backend did not take {self.pending_count} metric point(s) "
                 f"({self.last_error}); saved them to {self.pending_file}, "
                 "the next tracked cell writes them to the store"
+            )
+        if self.rejected_file is not None:
+            lines.append(
+                f"the backend rejected {self.rejected_count} metric point(s) "
+                f"({self.rejection}); kept them in {self.rejected_file}"
             )
         return lines
 
@@ -86,6 +96,7 @@ class MetricSink:
         self._stored = 0
         self._in_flight: list[MetricPoint] = []
         self._last_progress = time.monotonic()
+        self._rejected: list[MetricPoint] = []
         self._listeners: list[FlushListener] = []
         self._report = SinkReport()
         self._thread = threading.Thread(target=self._run, name=f"labtrack-metrics-{name[:8]}")
@@ -150,7 +161,21 @@ class MetricSink:
         self._buffer.clear()
         if unsaved:
             self._save_pending(unsaved)
+        if self._rejected:
+            self._keep_rejected(list(self._rejected))
         return self._report
+
+    def _keep_rejected(self, rejected: list[MetricPoint]) -> None:
+        self._report.rejected_count = len(rejected)
+        try:
+            if self._pending is None:
+                raise OSError("no pending folder")
+            self._report.rejected_file = self._pending.rejected().save(self._name, rejected)
+        except OSError as error:
+            self._report.notes.append(
+                f"lost {len(rejected)} metric point(s) the backend rejected "
+                f"({self._report.rejection}); keeping them failed ({error})"
+            )
 
     def _save_pending(self, unsaved: list[MetricPoint]) -> None:
         self._report.pending_count = len(unsaved)
@@ -202,7 +227,7 @@ class MetricSink:
         written = 0
         try:
             for chunk in in_chunks(batch, self._writer.max_points_per_write):
-                self._writer.write(chunk)
+                self._write_around_rejections(chunk)
                 written += len(chunk)
                 self._last_progress = time.monotonic()
                 self._report.written += len(chunk)
@@ -219,6 +244,20 @@ class MetricSink:
             return False
         self._in_flight = []
         return True
+
+    def _write_around_rejections(self, points: Sequence[MetricPoint]) -> None:
+        """Write ``points``; if the backend refuses some, halve until they are found and
+        set them aside, so they never hold back the points around them."""
+        try:
+            self._writer.write(points)
+        except PointsRejected as rejection:
+            if len(points) == 1:
+                self._report.rejection = str(rejection)[:300]
+                self._rejected.append(points[0])
+                return
+            middle = len(points) // 2
+            self._write_around_rejections(points[:middle])
+            self._write_around_rejections(points[middle:])
 
     def _tell_listeners(self, chunk: Sequence[MetricPoint]) -> None:
         for listener in list(self._listeners):

@@ -33,6 +33,11 @@ _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 FAST_SQL_DIALECTS = ("sqlite", "postgresql")
 
 
+class PointsRejected(Exception):
+    """The backend answered that these points can never be stored (a 4xx answer, a
+    constraint violation): writing them again cannot help, unlike a lost connection."""
+
+
 class MetricWriter(Protocol):
     # How many points one ``write`` may take; ``None``: any number, in one transaction.
     max_points_per_write: int | None
@@ -67,7 +72,21 @@ class BatchMetricWriter:
         for run_id, metrics in by_run.items():
             for start in range(0, len(metrics), MAX_METRICS_PER_LOG_BATCH):
                 chunk = metrics[start : start + MAX_METRICS_PER_LOG_BATCH]
-                self._log_batch(run_id=run_id, metrics=chunk, params=[], tags=[])
+                try:
+                    self._log_batch(run_id=run_id, metrics=chunk, params=[], tags=[])
+                except Exception as error:
+                    if _is_rejection(error):
+                        raise PointsRejected(f"{type(error).__name__}: {error}") from error
+                    raise
+
+
+def _is_rejection(error: Exception) -> bool:
+    """A client error from MLflow (bad request, deleted run), not an outage or overload."""
+    status_of = getattr(error, "get_http_status_code", None)
+    if not callable(status_of):
+        return False
+    status = status_of()
+    return 400 <= status < 500 and status != 429
 
 
 class SqlMetricWriter:
@@ -115,12 +134,17 @@ class SqlMetricWriter:
                 rows.append((key, value, timestamp, step, is_nan, run_id))
         if rows:
             latest = _latest_rows(rows)
-            with self._engine.begin() as connection:
-                if self._is_sqlite:
-                    # MLflow's own sessions wait this long for SQLite's write lock.
-                    connection.exec_driver_sql("PRAGMA busy_timeout = 20000")
-                connection.exec_driver_sql(self._insert_metrics, rows)
-                connection.exec_driver_sql(self._upsert_latest, latest)
+            from sqlalchemy.exc import IntegrityError
+
+            try:
+                with self._engine.begin() as connection:
+                    if self._is_sqlite:
+                        # MLflow's own sessions wait this long for SQLite's write lock.
+                        connection.exec_driver_sql("PRAGMA busy_timeout = 20000")
+                    connection.exec_driver_sql(self._insert_metrics, rows)
+                    connection.exec_driver_sql(self._upsert_latest, latest)
+            except IntegrityError as error:  # e.g. a run that is not in the database
+                raise PointsRejected(f"IntegrityError: {error.orig}") from error
         if linked:
             self._fallback.write(linked)
 

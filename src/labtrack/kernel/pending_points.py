@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..metrics import MetricPoint
-from .metric_writers import MetricWriter, in_chunks
+from .metric_writers import MetricWriter, PointsRejected, in_chunks
 
 PENDING_DIRNAME = "pending"
+REJECTED_DIRNAME = "rejected"
 _HEADER_KEY = "labtrack_pending_points"
 
 
@@ -44,6 +45,10 @@ class PendingPoints:
         partial.replace(target)
         return target
 
+    def rejected(self) -> PendingPoints:
+        """Where points the backend refused are kept: never replayed, kept for the user."""
+        return PendingPoints(self.folder / REJECTED_DIRNAME, self.tracking_uri)
+
     def files(self) -> list[Path]:
         if not self.folder.is_dir():
             return []
@@ -60,6 +65,12 @@ class PendingPoints:
                 for chunk in in_chunks(points, writer.max_points_per_write):
                     writer.write(chunk)
                 path.unlink(missing_ok=True)
+            except PointsRejected as rejection:
+                kept = self.rejected().folder / path.name
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                path.replace(kept)
+                notes.append(f"the backend rejected unsaved points ({rejection}); kept in {kept}")
+                continue
             except Exception as error:
                 notes.append(f"could not replay unsaved points from {path}: {error}")
                 break  # the backend is still failing; try again with the next cell
