@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import mlflow
 import pytest
@@ -24,7 +25,8 @@ def backend(request, tmp_path_factory):
     if request.param == "embedded":
         location = resolve_backend(environ={"LABTRACK_HOME": str(home)})
         prepare_backend(location)
-        yield home, {}, populate(mlflow.MlflowClient(tracking_uri=location.tracking_uri))
+        client = mlflow.MlflowClient(tracking_uri=location.tracking_uri)
+        yield home, {}, populate(client, Path(location.artifact_root))
         return
     server = MlflowServer(folder / "server")
     try:

@@ -35,9 +35,15 @@ class SampleStore:
     notebook: str = "/work/notebooks/train.ipynb"
 
 
-def populate(client: MlflowClient) -> SampleStore:
-    experiment_id = client.create_experiment("api-tests")
-    other = client.create_experiment("other-experiment")
+def populate(client: MlflowClient, artifact_root: Path | None = None) -> SampleStore:
+    """Fill the store; ``artifact_root`` is needed for SQL stores, whose experiments would
+    otherwise keep their artifacts under ``./mlruns`` of the test process."""
+
+    def location(name: str) -> str | None:
+        return None if artifact_root is None else str(artifact_root / name)
+
+    experiment_id = client.create_experiment("api-tests", location("api-tests"))
+    other = client.create_experiment("other-experiment", location("other-experiment"))
     store = SampleStore(experiment_id=experiment_id, other_experiment_id=other)
     for index in range(12):
         run = client.create_run(
