@@ -4,14 +4,16 @@
 import type { RenderProps } from '@anywidget/types';
 import type { IPlotly } from 'plotly.js-dist-min';
 
-import { liveLinesFigure, lowerIsBetter, type ILineSeries, type XAxisMode } from '../plots/live-lines';
-import { MAX_POINTS, minmaxIndices, pick } from '../plots/reduce';
+import { liveLinesFigure, lowerIsBetter, type XAxisMode } from '../plots/live-lines';
 import { readPlotTheme, type IPlotTheme } from '../plots/theme';
-import { formatDuration, formatValue, shortRunId } from './format';
+import { formatValue, shortRunId } from './format';
 import { storeOf, type ITrace, type LiveStore } from './live-store';
 import { loadPlotly } from './plotly-loader';
+import { node } from './dom';
+import { ProgressBar } from './progress';
 import { renderRunCard, type IRunCardTraits } from './run-card';
 import { ensureStyles } from './styles';
+import { best, drawnSeries, latest, pointBudget } from './trace-values';
 
 export interface IRunEntry {
   name: string;
@@ -48,54 +50,6 @@ interface IChart {
   drawn: boolean;
 }
 
-function node(doc: Document, tag: string, className: string, testid?: string): HTMLElement {
-  const el = doc.createElement(tag);
-  el.className = className;
-  if (testid) {
-    el.dataset.testid = testid;
-  }
-  return el;
-}
-
-/** How many points a chart `width` pixels wide can show: a low and a high point per pixel
- *  column (more would be drawn on top of each other), never more than MAX_POINTS. */
-export function pointBudget(width: number): number {
-  return Math.max(64, Math.min(MAX_POINTS, 2 * Math.ceil(width) + 2));
-}
-
-/** The trace's points as drawn: at most `budget`, extremes kept. */
-function drawnSeries(trace: ITrace, name: string, xAxis: XAxisMode, budget: number): ILineSeries {
-  const xs = xAxis === 'time' ? trace.times : trace.steps;
-  if (trace.count <= budget) {
-    return { name, x: xs.subarray(0, trace.count), y: trace.values.subarray(0, trace.count) };
-  }
-  const keep = minmaxIndices(trace.values, trace.count, budget);
-  return { name, x: pick(xs, keep), y: pick(trace.values, keep) };
-}
-
-function latest(traces: ITrace[]): number | undefined {
-  let when = -Infinity;
-  let value: number | undefined;
-  for (const trace of traces) {
-    if (trace.count && trace.times[trace.count - 1] >= when) {
-      when = trace.times[trace.count - 1];
-      value = trace.values[trace.count - 1];
-    }
-  }
-  return value;
-}
-
-function best(traces: ITrace[], lower: boolean): number | undefined {
-  // low <= high only for traces holding at least one value that is not NaN.
-  const usable = traces.filter(trace => trace.low <= trace.high);
-  if (!usable.length) {
-    return undefined;
-  }
-  return lower
-    ? Math.min(...usable.map(trace => trace.low))
-    : Math.max(...usable.map(trace => trace.high));
-}
-
 export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () => void {
   ensureStyles(el);
   const doc = el.ownerDocument;
@@ -104,15 +58,10 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   const root = node(doc, 'div', 'lt-w-live', 'labtrack-live-plot');
   const header = node(doc, 'div', 'lt-w-live-header');
   const toolbar = node(doc, 'div', 'lt-w-live-toolbar');
-  const progress = node(doc, 'div', 'lt-w-progress', 'labtrack-progress');
-  const progressBar = node(doc, 'div', 'lt-w-progress-bar');
-  const progressFill = node(doc, 'div', 'lt-w-progress-fill');
-  const progressText = node(doc, 'span', 'lt-w-progress-text', 'labtrack-progress-text');
+  const progress = new ProgressBar(doc);
   const grid = node(doc, 'div', 'lt-w-charts', 'labtrack-charts');
   const empty = node(doc, 'div', 'lt-w-empty', 'labtrack-no-metrics');
-  progressBar.append(progressFill);
-  progress.append(progressBar, progressText);
-  toolbar.append(progress);
+  toolbar.append(progress.el);
   root.append(header, toolbar, grid, empty);
   el.replaceChildren(root);
   const unmountCard = renderRunCard({ model, el: header } as unknown as RenderProps<IRunCardTraits>);
@@ -318,35 +267,14 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     }
   });
 
-  const showProgress = (): void => {
-    const total = model.get('steps_total');
-    const done = model.get('steps_done');
-    if (typeof total !== 'number' || total <= 0) {
-      progress.hidden = true;
-      return;
-    }
-    progress.hidden = false;
-    const count = typeof done === 'number' ? Math.min(done, total) : 0;
-    const fraction = count / total;
-    progressFill.style.width = `${(fraction * 100).toFixed(1)}%`;
-    progress.dataset.done = String(count);
-    progress.dataset.total = String(total);
-    let text = `${count.toLocaleString()} / ${total.toLocaleString()} steps`;
-    const start = model.get('start_time_ms');
-    const running = model.get('status') === 'RUNNING';
-    if (running && typeof start === 'number' && count > 0 && count < total) {
-      const elapsed = Date.now() - start;
-      text += ` · ETA ${formatDuration((elapsed / count) * (total - count))}`;
-    }
-    progressText.textContent = text;
-  };
-
   const showToggle = (): void => {
     const mode = model.get('x_axis') === 'time' ? 'time' : 'step';
     buttons.forEach((button, index) => {
       button.setAttribute('aria-pressed', String((index === 0 ? 'step' : 'time') === mode));
     });
   };
+
+  const showProgress = (): void => progress.show(model);
 
   const onStatus = (): void => {
     root.dataset.status = model.get('status');
@@ -365,8 +293,11 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
 
   // Theme changes: JupyterLab sets these body attributes once the new theme's CSS is in.
   const themeObserver = new MutationObserver(() => {
-    theme = readPlotTheme(root);
-    scheduleDraw(undefined, true);
+    const next = readPlotTheme(root);
+    if (JSON.stringify(next) !== JSON.stringify(theme)) {
+      theme = next;
+      scheduleDraw(undefined, true);
+    }
   });
   themeObserver.observe(doc.body, {
     attributes: true,

@@ -74,6 +74,12 @@ def test_a_failing_cell_leaves_a_failed_live_plot_with_the_points_logged_before(
     assert widget.channel.point_count(cell.run_id, "loss") == 1
 
 
+def test_an_interrupted_cell_leaves_a_killed_live_plot(run_cell, magics):
+    cell = run_cell("%%track\nraise KeyboardInterrupt\n")
+    assert not cell.result.success
+    assert magics.last_live_plot.status == "KILLED"
+
+
 def test_no_live_shows_no_plot(run_cell, magics):
     magics.last_live_plot = None
     cell = run_cell("%%track --no-live\nimport mlflow\nmlflow.log_metric('loss', 1.0)\n")

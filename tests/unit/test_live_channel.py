@@ -85,3 +85,23 @@ def test_progress_reads_the_highest_step_of_the_run():
     assert channel.max_step(RUN) == 11
     assert channel.last_point(RUN, "acc")[0] == 11
     assert np.isclose(channel.last_point(RUN, "acc")[2], 1 / 12)
+
+
+def test_compacting_an_ended_history_keeps_what_a_resync_would_send():
+    channel = LiveChannel()
+    channel.add(RUN, "loss", points(0, 100_000))
+    channel.take_update()
+    before = decode(channel.take_reset())[(RUN, "loss")]
+    channel.compact()
+    after = decode(channel.take_reset())[(RUN, "loss")]
+    assert np.array_equal(before, after)
+    assert channel.point_count(RUN, "loss") == 100_000  # received, not held
+    assert channel.max_step(RUN) == 99_999
+
+
+def test_points_not_sent_yet_are_not_compacted_away():
+    channel = LiveChannel()
+    channel.add(RUN, "loss", points(0, 5_000))
+    channel.compact()
+    assert decode(channel.take_update())[(RUN, "loss")].shape[1] == MAX_POINTS
+    assert channel.take_update() is None

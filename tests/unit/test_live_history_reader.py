@@ -162,3 +162,14 @@ def test_a_resync_request_is_answered_with_the_whole_reduced_history(client, sto
     assert reset.content["type"] == "reset" and reset.content["seq"] == 2
     assert reset.content["traces"] == [{"run": run_id, "key": "loss", "n": 2000}]
     feed.reader.close()
+
+
+def test_a_closed_widget_stops_its_feed(client, store):
+    run_id = new_run(client)
+    widget = LivePlot(run_id=run_id)
+    feed = LiveFeed(widget, open_reader(store.tracking_uri, run_id), interval_s=0.01).start()
+    widget.close()
+    deadline = time.monotonic() + 5
+    while feed.running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not feed.running

@@ -19,9 +19,12 @@ from .run_history import HistoryDelta, HistoryReader, RunState, open_reader
 # At most 10 updates a second per widget (jupyter_server caps a kernel's output at
 # 1000 messages/s, shared with printed output).
 UPDATE_INTERVAL_S = 0.1
-# A slow reader (the MlflowClient fallback) must not hammer a remote server.
+# A slow reader (the MlflowClient fallback) must not hammer a remote server, and a run
+# that has gone quiet (a watched script that was killed and stays RUNNING) is polled
+# once a second.
 SLOW_READ_S = 0.05
-SLOW_READER_INTERVAL_S = 1.0
+SLOW_INTERVAL_S = 1.0
+QUIET_AFTER_S = 30.0
 
 
 class LiveFeed:
@@ -61,6 +64,7 @@ class LiveFeed:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
         self.poll_once()
+        self.widget.channel.compact()
         if end_time_ms is not None:
             self.widget.end_time_ms = end_time_ms
         if status is not None:
@@ -73,9 +77,15 @@ class LiveFeed:
 
     def _loop(self) -> None:
         seen_end = False
+        last_news = time.monotonic()
         while not self._stop.is_set():
+            if self.widget.comm is None:  # the widget was closed: nobody to feed
+                self.reader.close()
+                return
             started = time.monotonic()
-            self.poll_once()
+            delta = self.poll_once()
+            if delta is not None and delta.point_count:
+                last_news = started
             root = self._runs.get(self.reader.root_run_id)
             if self._stop_when_ended and root is not None and root.ended:
                 if seen_end:  # one more read after the end: the last points are in
@@ -83,11 +93,13 @@ class LiveFeed:
                     return
                 seen_end = True
             took = time.monotonic() - started
-            interval = SLOW_READER_INTERVAL_S if took > SLOW_READ_S else self.interval_s
+            slow = took > SLOW_READ_S or started - last_news > QUIET_AFTER_S
+            interval = SLOW_INTERVAL_S if slow else self.interval_s
             self._stop.wait(max(0.0, interval - took))
 
     def _finish_watch(self, root: RunState) -> None:
         self.reader.close()
+        self.widget.channel.compact()
         self.widget.end_time_ms = root.end_time_ms
         self.widget.status = root.status
 

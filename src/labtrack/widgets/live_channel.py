@@ -46,6 +46,7 @@ class _Trace:
     columns: np.ndarray = field(default_factory=lambda: np.empty((3, 256), dtype=np.float64))
     count: int = 0
     sent: int = 0
+    received: int = 0  # points ever added (count drops when the history is compacted)
     max_step: float = float("-inf")
 
     def extend(self, points: np.ndarray) -> None:
@@ -56,6 +57,7 @@ class _Trace:
             self.columns = grown
         self.columns[:, self.count : needed] = points
         self.count = needed
+        self.received += points.shape[1]
         self.max_step = max(self.max_step, float(points[0].max()))
 
     def unsent(self) -> np.ndarray:
@@ -94,8 +96,23 @@ class LiveChannel:
             self._traces.setdefault((run_id, key), _Trace()).extend(array)
 
     def point_count(self, run_id: str, key: str) -> int:
+        """Points received for a trace (whether or not the history was compacted since)."""
         trace = self._traces.get((run_id, key))
-        return trace.count if trace else 0
+        return trace.received if trace else 0
+
+    def compact(self) -> None:
+        """Keep only the reduced history once no more points will come (the run ended): a
+        resync is answered the same, and a finished 100k-step plot stops holding 100k
+        points per trace in the kernel for as long as the widget lives."""
+        with self._lock:
+            for trace in self._traces.values():
+                if trace.count > trace.sent:
+                    continue  # not sent yet: keep it for the next update
+                if trace.count > MAX_POINTS:
+                    history = trace.history()
+                    reduced = np.vstack(reduce_points(history[0], history[1], history[2]))
+                    trace.columns = np.ascontiguousarray(reduced)
+                    trace.count = trace.sent = reduced.shape[1]
 
     def last_point(self, run_id: str, key: str) -> Point | None:
         trace = self._traces.get((run_id, key))
