@@ -125,27 +125,31 @@ class SqliteHistoryReader:
 
     def _read_points(self, connection, run_ids: list[str], delta: HistoryDelta) -> None:
         marks = ",".join("?" * len(run_ids))
-        columns = "rowid, run_uuid, key, step, timestamp, value, is_nan"
+        columns = "run_uuid, key, step, timestamp, value, is_nan"
+        top = connection.execute("SELECT max(rowid) FROM metrics").fetchone()[0] or 0
         if self._cursor_rowid is None:
             # First read: the family's whole history through the run_uuid index.
             rows = connection.execute(
                 f"SELECT {columns} FROM metrics WHERE run_uuid IN ({marks}) ORDER BY rowid",
                 run_ids,
             ).fetchall()
-            top = connection.execute("SELECT max(rowid) FROM metrics").fetchone()[0]
-            self._cursor_rowid = top or 0
         else:
-            # Later reads: rows written since, whoever wrote them, filtered to the family.
+            # Later reads: the rows written since, whoever wrote them, kept if they belong
+            # to the family. `+run_uuid` keeps SQLite on the rowid range (rows come in
+            # rowid order, i.e. as written) instead of the run_uuid index.
             rows = connection.execute(
-                f"SELECT {columns} FROM metrics WHERE rowid > ? AND run_uuid IN ({marks}) "
-                "ORDER BY rowid",
-                [self._cursor_rowid, *run_ids],
+                f"SELECT {columns} FROM metrics WHERE rowid > ? AND rowid <= ? "
+                f"AND +run_uuid IN ({marks})",
+                [self._cursor_rowid, top, *run_ids],
             ).fetchall()
-            top = connection.execute("SELECT max(rowid) FROM metrics").fetchone()[0]
-            self._cursor_rowid = max(self._cursor_rowid, top or 0)
-        for _rowid, run_id, key, step, timestamp, value, is_nan in rows:
-            value = float("nan") if is_nan else _from_stored(value)
-            delta.points[(run_id, key)].append((float(step), float(timestamp), value))
+        self._cursor_rowid = max(self._cursor_rowid or 0, top)
+        points = delta.points
+        for run_id, key, step, timestamp, value, is_nan in rows:
+            if is_nan:
+                value = _NAN
+            elif not -_MAX_DOUBLE < value < _MAX_DOUBLE:
+                value = _from_stored(value)
+            points[(run_id, key)].append((step, timestamp, value))
 
     def close(self) -> None:
         if self._connection is not None:
@@ -154,6 +158,7 @@ class SqliteHistoryReader:
 
 
 _MAX_DOUBLE = 1.7976931348623157e308
+_NAN = float("nan")
 
 
 def _from_stored(value: float) -> float:
