@@ -7,9 +7,11 @@ answers; a test compares them on the same store.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
+from collections.abc import Iterator
 
 from .artifact_paths import clean_artifact_path
 from .artifacts import ArtifactFile, list_artifacts, open_artifact
@@ -62,6 +64,7 @@ class TrackingFacade:
         self._fast_lock = threading.Lock()
         self._probe_at = 0.0
         self._probe_ok = True
+        self._probe_error: str | None = None
 
     def close(self) -> None:
         if self._fast is not None:
@@ -82,8 +85,8 @@ class TrackingFacade:
     def _read(self, operation: str, *args):
         """Run ``operation`` on the fast reader, falling back to MLflow's client."""
         self.require_reachable()
-        fast = self._fast_reader()
         with domain_errors():
+            fast = self._fast_reader()  # connects to the database: errors map to 503
             if fast is not None:
                 try:
                     return getattr(fast, operation)(*args)
@@ -253,20 +256,19 @@ def _dataset(entry) -> DatasetView:
     )
 
 
-class domain_errors:
+@contextlib.contextmanager
+def domain_errors() -> Iterator[None]:
     """Turn MLflow and connection failures into the façade's domain errors."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, traceback):
-        if error is None or isinstance(error, InvalidQuery | NotFound | BackendUnavailable):
-            return False
+    try:
+        yield
+    except (InvalidQuery, NotFound, BackendUnavailable):
+        raise
+    except Exception as error:
         translated = translate_mlflow_error(error)
         if translated is None and _is_connection_failure(error):
             translated = BackendUnavailable(f"tracking backend unreachable: {error}")
         if translated is None:
-            return False
+            raise
         raise translated from error
 
 
