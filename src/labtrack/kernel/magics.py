@@ -100,7 +100,8 @@ class TrackMagics(Magics):
         The plain MLflow API (mlflow.log_metric, log_param, log_artifact,
         start_run(nested=True), mlflow.<flavor>.log_model) logs into the run.
         The cell's source, notebook path, git state, environment and hardware are
-        recorded with it.
+        recorded with it. Under the cell a live plot shows the run's status and a chart
+        per metric (child runs as traces of their own) while it runs.
         """
         __tracebackhide__ = True  # noqa: F841
         args = parse_argstring(self.track, line)
