@@ -200,7 +200,12 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
       pending.delete(key);
       const first = !chart.drawn;
       const before = performance.now();
-      plotChart(key, chart, Plotly);
+      try {
+        plotChart(key, chart, Plotly);
+      } catch (error) {
+        // One chart plotly cannot draw must not stop the others (nor the next rounds).
+        console.warn(`labtrack: could not draw the chart of ${key}`, error);
+      }
       if (!first) {
         roundCost += performance.now() - before;
       }

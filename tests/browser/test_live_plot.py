@@ -21,7 +21,9 @@ import math, time
 import mlflow
 for step in range({STEPS}):
     mlflow.log_metrics({{"loss": math.exp(-step / 15) + 0.05 * math.sin(step),
-                        "accuracy": 1 - math.exp(-step / 20)}}, step=step)
+                        "accuracy": 1 - math.exp(-step / 20),
+                        "val_loss": math.exp(-step / 12) + 0.1,
+                        "learning_rate": 0.1 * 0.97 ** step}}, step=step)
     time.sleep(0.1)
 """
 
@@ -107,6 +109,12 @@ def test_live_plot_grows_while_the_cell_runs_and_ends_matching_the_store(
         assert shown["counts"] == [len(history)] == [STEPS]
         assert shown["last"] == history[-1].value
     expect(live.get_by_test_id("labtrack-progress-text")).to_have_text(f"{STEPS} / {STEPS} steps")
+    # And every chart gets drawn once on screen (drawing is paced and skips charts out of view)
+    live.scroll_into_view_if_needed()
+    charts = live.get_by_test_id("labtrack-chart")
+    expect(charts).to_have_count(4)
+    for index in range(4):
+        expect(charts.nth(index).locator(".main-svg").first).to_be_visible()
     live.screenshot(path=artifacts_dir / "live-plot-finished.png")
 
     # When the notebook is saved and the page reloaded
