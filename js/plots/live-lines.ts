@@ -72,12 +72,29 @@ export function liveLinesFigure(series: ILineSeries[], options: ILiveLinesOption
     },
     hovermode: 'closest',
     hoverlabel: { bgcolor: theme.background, bordercolor: theme.grid, font: { color: theme.foreground } },
-    xaxis: { ...axis(theme), type: xAxis === 'time' ? 'date' : 'linear' },
+    xaxis: {
+      ...axis(theme),
+      type: xAxis === 'time' ? 'date' : 'linear',
+      // Steps are whole numbers: a short run must not get ticks at 0.5.
+      ...(xAxis === 'step' && stepSpan(series) < 10 ? { dtick: 1 } : {})
+    },
     yaxis: { ...axis(theme), exponentformat: 'SI' },
     // Keep the user's zoom while points stream in; a new axis mode starts afresh.
     uirevision: xAxis
   };
   return { data, layout };
+}
+
+function stepSpan(series: ILineSeries[]): number {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const line of series) {
+    if (line.x.length) {
+      low = Math.min(low, line.x[0]);
+      high = Math.max(high, line.x[line.x.length - 1]);
+    }
+  }
+  return high - low;
 }
 
 /** Lower is better for losses and errors, higher for everything else (accuracy, f1, auc…). */
