@@ -261,3 +261,13 @@ def test_numpy_numbers_are_stored_like_python_numbers(run_cell, client):
     assert "warning" not in cell.err
     assert _history(client, cell.run_id, "fluent") == [(0, 0.0), (1, 0.5), (2, 1.0)]
     assert _history(client, cell.run_id, "labtrack") == [(0, 0.0), (1, 1.0), (2, 2.0)]
+
+
+def test_labtrack_log_metric_outside_a_tracked_cell_is_mlflow_log_metric(shell, client):
+    import labtrack
+
+    with mlflow.start_run() as plain:
+        labtrack.log_metric("loss", 0.5, step=2)
+        labtrack.log_metrics({"acc": 0.9, "f1": 0.8}, step=2)
+        assert _history(client, plain.info.run_id, "loss") == [(2, 0.5)]  # written at the call
+    assert client.get_run(plain.info.run_id).data.metrics == {"loss": 0.5, "acc": 0.9, "f1": 0.8}
