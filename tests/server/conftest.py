@@ -20,7 +20,10 @@ def server_env() -> dict[str, str]:
 @pytest.fixture
 def jp_server_config(labtrack_home, server_env, monkeypatch):
     monkeypatch.setenv("LABTRACK_HOME", str(labtrack_home))
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    # mlflow.set_tracking_uri and set_registry_uri (run by kernel tests in this process)
+    # export these; the server must resolve its backend from a clean environment.
+    for name in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "_MLFLOW_SERVER_ARTIFACT_ROOT"):
+        monkeypatch.delenv(name, raising=False)
     for name, value in server_env.items():
         monkeypatch.setenv(name, value)
     return {"ServerApp": {"jpserver_extensions": {"labtrack": True}}}

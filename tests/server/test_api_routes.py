@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import mlflow
 import pytest
 from mlflow_server import MlflowServer
 from sample_store import HOSTILE_NAME, LONG_METRIC_STEPS, PNG, populate
@@ -25,12 +24,11 @@ def backend(request, tmp_path_factory):
     if request.param == "embedded":
         location = resolve_backend(environ={"LABTRACK_HOME": str(home)})
         prepare_backend(location)
-        client = mlflow.MlflowClient(tracking_uri=location.tracking_uri)
-        yield home, {}, populate(client, Path(location.artifact_root))
+        yield home, {}, populate(location.tracking_uri, Path(location.artifact_root))
         return
     server = MlflowServer(folder / "server")
     try:
-        sample = populate(mlflow.MlflowClient(tracking_uri=server.url))
+        sample = populate(server.url)
         yield home, {"MLFLOW_TRACKING_URI": server.url}, sample
     finally:
         server.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import mlflow
 import pytest
 from sample_store import populate
 
@@ -44,8 +43,7 @@ def readers(tmp_path_factory):
     home = tmp_path_factory.mktemp("equivalence-home")
     location = resolve_backend(environ={"LABTRACK_HOME": str(home)})
     prepare_backend(location)
-    client = mlflow.MlflowClient(tracking_uri=location.tracking_uri)
-    sample = populate(client, Path(location.artifact_root))
+    sample = populate(location.tracking_uri, Path(location.artifact_root))
     fast, reference = SqlReader(location.tracking_uri), ClientReader(location.tracking_uri)
     yield fast, reference, sample
     fast.close()

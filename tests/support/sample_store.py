@@ -35,9 +35,12 @@ class SampleStore:
     notebook: str = "/work/notebooks/train.ipynb"
 
 
-def populate(client: MlflowClient, artifact_root: Path | None = None) -> SampleStore:
+def populate(tracking_uri: str, artifact_root: Path | None = None) -> SampleStore:
     """Fill the store; ``artifact_root`` is needed for SQL stores, whose experiments would
     otherwise keep their artifacts under ``./mlruns`` of the test process."""
+    # The registry is named too: left unset it follows the process-wide registry URI,
+    # which another test may have pointed at a different store.
+    client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
 
     def location(name: str) -> str | None:
         return None if artifact_root is None else str(artifact_root / name)
