@@ -83,7 +83,7 @@ def test_an_interrupted_cell_keeps_exactly_the_points_logged_before_the_interrup
         "        mlflow.log_metric('acc', logged / 1e6, step=logged)\n"
         "        logged += 1\n"
         "    print('logged', logged, flush=True)\n"
-        "    time.sleep(2)  # the test interrupts here, so it knows the exact count\n"
+        "    time.sleep(4)  # the test interrupts here, so it knows the exact count\n"
     )
     run_id = _read_stdout_until(kernel, r"run ([0-9a-f]{32})", 60).group(1)
     # Let a few flushes happen first, so the test covers points stored before and after.
@@ -91,11 +91,18 @@ def test_an_interrupted_cell_keeps_exactly_the_points_logged_before_the_interrup
     kernel.manager.interrupt_kernel()
     reply = kernel.client.get_shell_msg(timeout=60)
     assert reply["content"]["ename"] == "KeyboardInterrupt"
+    traceback = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(reply["content"]["traceback"]))
+    in_sleep = "time.sleep(4)" in traceback
 
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{home}/mlflow.db")
     run = client.get_run(run_id)
     assert run.info.status == "KILLED"
     for key in ("loss", "acc"):
         steps = sorted(m.step for m in client.get_metric_history(run_id, key))
-        assert steps == list(range(logged)), f"{key}: {len(steps)} stored, {logged} logged"
-    assert run.data.metrics["loss"] == 1.0 / logged
+        assert steps == list(range(len(steps))), f"{key}: a point is missing or doubled"
+        if in_sleep:
+            assert len(steps) == logged, f"{key}: {len(steps)} stored, {logged} logged"
+        else:  # a loaded machine delivered the interrupt late, mid-loop: fewer are known
+            assert logged <= len(steps) <= logged + 2000, key
+    if in_sleep:
+        assert run.data.metrics["loss"] == 1.0 / logged
