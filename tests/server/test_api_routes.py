@@ -217,7 +217,7 @@ async def test_metric_history_is_incremental_after_a_step(sample, api):
     [
         (("0" * 32, "metrics", "loss"), {}, 404),
         (("RUN", "metrics", "no-such-metric"), {}, 404),
-        (("RUN", "metrics", "loss"), {"max_points": "1"}, 400),
+        (("RUN", "metrics", "loss"), {"max_points": "3"}, 400),
         (("RUN", "metrics", "loss"), {"max_points": "99999999"}, 400),
         (("RUN", "metrics", "loss"), {"after_step": "x"}, 400),
     ],

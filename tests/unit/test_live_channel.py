@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 
+from labtrack.backend.reduction import MAX_POINTS
 from labtrack.widgets.live_channel import LiveChannel, decode
-from labtrack.widgets.reduction import MAX_POINTS
 
 RUN = "a" * 32
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from labtrack.widgets.reduction import MAX_POINTS, minmax_indices, reduce_points
+from labtrack.backend.reduction import MAX_POINTS, minmax_indices, reduce_points
 
 
 def test_a_short_curve_is_kept_whole():

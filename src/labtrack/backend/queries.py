@@ -12,6 +12,7 @@ MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
 MAX_COLUMNS = 200
 MAX_METRIC_POINTS = 10_000
+MIN_METRIC_POINTS = 4  # the first, the last and one bucket's minimum and maximum
 DEFAULT_METRIC_POINTS = 1_000
 MAX_COMPARE_RUNS = 1_000
 _RUN_ID = re.compile(r"^[0-9a-zA-Z][\w\-]{0,255}$")

@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import NotFound
 from .queries import MetricSeries, RunPage, RunQuery, RunRow, finite_or_none
-from .reduction import min_max_indices
+from .reduction import minmax_indices
 
 IN_CHUNK = 1000  # ids per IN (...) list: a whole page, far below engines' parameter limits
 
@@ -195,7 +195,7 @@ def reduce_points(key: str, points, max_points: int) -> MetricSeries:
     timestamps = table[:, 1].astype(np.int64)
     values = table[:, 2]
     values[table[:, 3] != 0] = np.nan
-    keep = min_max_indices(values, max_points)
+    keep = minmax_indices(values, max_points)
     kept_values = values[keep]
     return MetricSeries(
         key=key,

@@ -11,6 +11,7 @@ from ..backend.queries import (
     DEFAULT_METRIC_POINTS,
     MAX_COMPARE_RUNS,
     MAX_METRIC_POINTS,
+    MIN_METRIC_POINTS,
     RunQuery,
     bounded_int,
     valid_columns,
@@ -76,7 +77,7 @@ class MetricHistoryHandler(LabtrackHandler):
                 self.get_query_argument("max_points", None),
                 "max_points",
                 DEFAULT_METRIC_POINTS,
-                2,
+                MIN_METRIC_POINTS,
                 MAX_METRIC_POINTS,
             )
             raw_after = self.get_query_argument("after_step", None)

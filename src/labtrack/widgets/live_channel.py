@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .reduction import MAX_POINTS, reduce_points
+from ..backend.reduction import MAX_POINTS, reduce_points
 
 TraceId = tuple[str, str]  # (run_id, metric key)
 Point = tuple[float, float, float]  # (step, timestamp_ms, value)
