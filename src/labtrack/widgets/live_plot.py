@@ -8,25 +8,19 @@ from __future__ import annotations
 import threading
 from collections import deque
 
-import anywidget
 import traitlets
 
-from .bundle import bundle_path
 from .live_channel import LiveChannel, Message
+from .run_card import RunCard
 
 RECENT_MESSAGES = 64
 
 
-class LivePlot(anywidget.AnyWidget):
-    _esm = bundle_path()
+class LivePlot(RunCard):
+    """The card's traits and text form (as ILivePlotTraits extends IRunCardTraits in JS)."""
+
     _labtrack_view = traitlets.Unicode("live_plot").tag(sync=True)
 
-    run_id = traitlets.Unicode("").tag(sync=True)
-    run_name = traitlets.Unicode("").tag(sync=True)
-    experiment_name = traitlets.Unicode("").tag(sync=True)
-    status = traitlets.Unicode("RUNNING").tag(sync=True)
-    start_time_ms = traitlets.Int(None, allow_none=True).tag(sync=True)
-    end_time_ms = traitlets.Int(None, allow_none=True).tag(sync=True)
     # Every run whose points are plotted: run_id → {"name", "status", "parent"}.
     runs = traitlets.Dict().tag(sync=True)
     # Progress, when the number of steps is known (--steps, or a tqdm bar's total).
@@ -72,11 +66,3 @@ class LivePlot(anywidget.AnyWidget):
     def _on_front_end_message(self, _widget, content, _buffers) -> None:
         if isinstance(content, dict) and content.get("type") == "resync":
             self.publish_reset()
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        if isinstance(data, dict):
-            # Where widgets cannot render (terminal, a saved notebook), say something useful.
-            data["text/plain"] = f"labtrack run {self.run_name} ({self.run_id}) {self.status}"
-        return bundle
