@@ -9,7 +9,15 @@ from __future__ import annotations
 import math
 
 from .errors import NotFound
-from .queries import MetricSeries, RunPage, RunQuery, RunRow, finite_or_none, token_text
+from .queries import (
+    MetricSeries,
+    RunPage,
+    RunQuery,
+    RunRow,
+    finite_or_none,
+    run_attributes,
+    token_text,
+)
 from .sql_reader import reduce_points
 
 
@@ -73,14 +81,7 @@ class ClientReader:
 def _row(run, query: RunQuery) -> RunRow:
     info, data = run.info, run.data
     return RunRow(
-        run_id=info.run_id,
-        run_name=info.run_name or "",
-        experiment_id=str(info.experiment_id),
-        status=info.status,
-        start_time=info.start_time,
-        end_time=info.end_time,
-        user_id=info.user_id,
-        lifecycle_stage=info.lifecycle_stage,
+        **run_attributes(info),
         params={k: data.params[k] for k in query.params if k in data.params},
         metrics={k: finite_or_none(data.metrics[k]) for k in query.metrics if k in data.metrics},
         tags={k: data.tags[k] for k in query.tags if k in data.tags},

@@ -25,6 +25,7 @@ from .queries import (
     RunQuery,
     RunRow,
     finite_or_none,
+    run_attributes,
     token_text,
     valid_run_id,
 )
@@ -168,17 +169,7 @@ class TrackingFacade:
             ),
         ).runs
         return RunDetail(
-            info=RunInfoView(
-                run_id=info.run_id,
-                run_name=info.run_name or "",
-                experiment_id=str(info.experiment_id),
-                status=info.status,
-                start_time=info.start_time,
-                end_time=info.end_time,
-                user_id=info.user_id,
-                lifecycle_stage=info.lifecycle_stage,
-                artifact_uri=info.artifact_uri,
-            ),
+            info=RunInfoView(**run_attributes(info), artifact_uri=info.artifact_uri),
             params=dict(data.params),
             metrics={key: finite_or_none(value) for key, value in data.metrics.items()},
             tags=dict(data.tags),

@@ -65,6 +65,20 @@ class MetricSeries:
     last_step: int | None
 
 
+def run_attributes(info) -> dict:
+    """The attribute fields RunRow and RunInfoView share, read from MLflow's RunInfo."""
+    return {
+        "run_id": info.run_id,
+        "run_name": info.run_name or "",
+        "experiment_id": str(info.experiment_id),
+        "status": info.status,
+        "start_time": info.start_time,
+        "end_time": info.end_time,
+        "user_id": info.user_id,
+        "lifecycle_stage": info.lifecycle_stage,
+    }
+
+
 # -- validation of what clients send -------------------------------------------------
 
 
