@@ -4,8 +4,19 @@ import { ServerConnection } from '@jupyterlab/services';
 import {
   BackendKind,
   BackendSource,
+  IArtifactListing,
   IBackendInfo,
+  ICompareMatrix,
+  IExperimentPage,
   ILabtrackService,
+  IMetricHistoryOptions,
+  IModelDetail,
+  IModelPage,
+  IMetricSeries,
+  INamedPageQuery,
+  IRunDetail,
+  IRunPage,
+  IRunSearch,
   IStatus
 } from './tokens';
 
@@ -40,40 +51,147 @@ export class LabtrackService implements ILabtrackService {
   readonly serverSettings: ServerConnection.ISettings;
 
   async getStatus(): Promise<IStatus> {
-    const body = await this._get('status');
-    return parseStatus(body);
+    return parseStatus(await this._json('status'));
   }
 
-  private async _get(path: string): Promise<unknown> {
-    const route = `labtrack/api/${path}`;
-    const url = URLExt.join(this.serverSettings.baseUrl, route);
-    let response: Response;
+  async listExperiments(query: INamedPageQuery = {}): Promise<IExperimentPage> {
+    const body = await this._json('experiments', namedPageParams(query));
+    return expectShape<IExperimentPage>(body, 'experiments', { experiments: 'array' });
+  }
+
+  async searchRuns(search: IRunSearch): Promise<IRunPage> {
+    const params = new URLSearchParams();
+    params.set('experiment_ids', search.experimentIds.join(','));
+    if (search.filter?.trim()) {
+      params.set('filter', search.filter.trim());
+    }
+    for (const clause of search.orderBy ?? []) {
+      params.append('order_by', clause);
+    }
+    setOptional(params, 'page_size', search.pageSize);
+    setOptional(params, 'page_token', search.pageToken);
+    for (const kind of ['params', 'metrics', 'tags'] as const) {
+      const keys = search[kind];
+      if (keys && keys.length) {
+        params.set(kind, keys.join(','));
+      }
+    }
+    setOptional(params, 'notebook', search.notebook);
+    const body = await this._json('runs', params);
+    return expectShape<IRunPage>(body, 'runs', { runs: 'array' });
+  }
+
+  async getRun(runId: string): Promise<IRunDetail> {
+    const body = await this._json(`runs/${encodeURIComponent(runId)}`);
+    return expectShape<IRunDetail>(body, 'run', {
+      info: 'object',
+      params: 'object',
+      metrics: 'object',
+      tags: 'object',
+      datasets: 'array',
+      children: 'array',
+      logged_models: 'array'
+    });
+  }
+
+  async getMetricHistory(
+    runId: string,
+    key: string,
+    options: IMetricHistoryOptions = {}
+  ): Promise<IMetricSeries> {
+    const params = new URLSearchParams();
+    setOptional(params, 'max_points', options.maxPoints);
+    setOptional(params, 'after_step', options.afterStep);
+    const route = `runs/${encodeURIComponent(runId)}/metrics/${encodeURIComponent(key)}`;
+    const body = await this._json(route, params);
+    return expectShape<IMetricSeries>(body, 'metric history', {
+      steps: 'array',
+      timestamps: 'array',
+      values: 'array'
+    });
+  }
+
+  async listArtifacts(runId: string, path = ''): Promise<IArtifactListing> {
+    const params = new URLSearchParams();
+    if (path) {
+      params.set('path', path);
+    }
+    const body = await this._json(`runs/${encodeURIComponent(runId)}/artifacts`, params);
+    return expectShape<IArtifactListing>(body, 'artifacts', { entries: 'array' });
+  }
+
+  async fetchArtifact(runId: string, path: string): Promise<Blob> {
+    const response = await this._request(artifactRoute(runId), { method: 'GET' }, fileParams(path));
+    if (!response.ok) {
+      throw await errorOf('GET', artifactRoute(runId), response);
+    }
+    return response.blob();
+  }
+
+  artifactUrl(runId: string, path: string): string {
+    return this._url(artifactRoute(runId), fileParams(path));
+  }
+
+  async compareRuns(runIds: string[]): Promise<ICompareMatrix> {
+    const body = await this._json('compare', undefined, {
+      method: 'POST',
+      body: JSON.stringify({ run_ids: runIds })
+    });
+    return expectShape<ICompareMatrix>(body, 'compare', {
+      runs: 'array',
+      params: 'array',
+      metrics: 'array'
+    });
+  }
+
+  async listModels(query: INamedPageQuery = {}): Promise<IModelPage> {
+    const body = await this._json('models', namedPageParams(query));
+    return expectShape<IModelPage>(body, 'models', { models: 'array' });
+  }
+
+  async getModel(name: string): Promise<IModelDetail> {
+    const body = await this._json(`models/${encodeURIComponent(name)}`);
+    return expectShape<IModelDetail>(body, 'model', { versions: 'array', aliases: 'object' });
+  }
+
+  private _url(route: string, params?: URLSearchParams): string {
+    const url = URLExt.join(this.serverSettings.baseUrl, 'labtrack/api', route);
+    const query = params?.toString();
+    return query ? `${url}?${query}` : url;
+  }
+
+  private async _request(
+    route: string,
+    init: RequestInit,
+    params?: URLSearchParams
+  ): Promise<Response> {
     try {
-      response = await ServerConnection.makeRequest(url, { method: 'GET' }, this.serverSettings);
+      return await ServerConnection.makeRequest(this._url(route, params), init, this.serverSettings);
     } catch (reason) {
       throw new ServerConnection.NetworkError(reason as TypeError);
     }
-    const text = await response.text();
-    let body: unknown = undefined;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // Not JSON: a proxy's or Jupyter's own error page; reported below.
-    }
+  }
+
+  /** Request `route` and return its JSON body; any error answer becomes a LabtrackResponseError. */
+  private async _json(
+    route: string,
+    params?: URLSearchParams,
+    init: RequestInit = { method: 'GET' }
+  ): Promise<unknown> {
+    const method = init.method ?? 'GET';
+    const response = await this._request(route, init, params);
     if (!response.ok) {
-      const message = isRecord(body) && typeof body.message === 'string' ? body.message : '';
+      throw await errorOf(method, route, response);
+    }
+    const text = await response.text();
+    try {
+      return text ? JSON.parse(text) : null;
+    } catch {
       throw new LabtrackResponseError(
-        `GET ${route}: ${response.status} ${response.statusText}${message ? ` — ${message}` : ''}`,
+        `${method} ${route}: the server answered ${response.status} with a body that is not JSON`,
         response.status
       );
     }
-    if (body === undefined) {
-      throw new LabtrackResponseError(
-        `GET ${route}: the server answered ${response.status} with a body that is not JSON`,
-        response.status
-      );
-    }
-    return body;
   }
 }
 
@@ -81,6 +199,68 @@ export namespace LabtrackService {
   export interface IOptions {
     serverSettings: ServerConnection.ISettings;
   }
+}
+
+function artifactRoute(runId: string): string {
+  return `runs/${encodeURIComponent(runId)}/artifacts/file`;
+}
+
+function fileParams(path: string): URLSearchParams {
+  return new URLSearchParams({ path });
+}
+
+function namedPageParams(query: INamedPageQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  if (query.name) {
+    params.set('name', query.name);
+  }
+  setOptional(params, 'page_size', query.pageSize);
+  setOptional(params, 'page_token', query.pageToken);
+  return params;
+}
+
+function setOptional(
+  params: URLSearchParams,
+  name: string,
+  value: string | number | null | undefined
+): void {
+  if (value !== null && value !== undefined && value !== '') {
+    params.set(name, String(value));
+  }
+}
+
+/** The server's own message for an error answer (JSON `{error, message}`), else the status. */
+async function errorOf(method: string, route: string, response: Response): Promise<Error> {
+  let message = '';
+  try {
+    const body: unknown = JSON.parse(await response.text());
+    if (isRecord(body) && typeof body.message === 'string') {
+      message = body.message;
+    }
+  } catch {
+    // Not JSON: a proxy's or Jupyter's own error page; the status line says enough.
+  }
+  return new LabtrackResponseError(
+    message || `${method} ${route}: ${response.status} ${response.statusText}`,
+    response.status
+  );
+}
+
+type FieldKind = 'array' | 'object';
+
+/** Check the fields a caller relies on before handing the body on typed. */
+function expectShape<T>(body: unknown, what: string, fields: Record<string, FieldKind>): T {
+  if (!isRecord(body)) {
+    throw new LabtrackResponseError(`${what}: the response should be a JSON object`);
+  }
+  for (const [key, kind] of Object.entries(fields)) {
+    const value = body[key];
+    const ok = kind === 'array' ? Array.isArray(value) : isRecord(value);
+    if (!ok) {
+      throw new LabtrackResponseError(`${what}: "${key}" should be an ${kind}`);
+    }
+  }
+  return body as T;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { Token } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
 
 /** Where the tracking backend's location came from (see DESIGN.md, decision 2). */
 export type BackendSource = 'explicit' | 'env' | 'embedded';
@@ -210,10 +211,61 @@ export interface IModelDetail {
   versions: IModelVersionView[];
 }
 
-/** The one typed client of the labtrack server extension. */
+/** A page of runs to ask for: `GET runs`. Only the listed param/metric/tag keys are read. */
+export interface IRunSearch {
+  experimentIds: string[];
+  /** An MLflow filter string; the server answers 400 with a message when it is malformed. */
+  filter?: string;
+  /** e.g. `['metrics.loss ASC', 'attributes.start_time DESC']`; default newest first. */
+  orderBy?: string[];
+  /** 1–1000 (default 100). */
+  pageSize?: number;
+  pageToken?: string | null;
+  params?: string[];
+  metrics?: string[];
+  tags?: string[];
+  /** Only the runs of this notebook path (`mlflow.source.name`). */
+  notebook?: string | null;
+}
+
+/** A page of experiments or models to ask for. */
+export interface INamedPageQuery {
+  /** Case-insensitive substring of the name. */
+  name?: string;
+  pageSize?: number;
+  pageToken?: string | null;
+}
+
+export interface IMetricHistoryOptions {
+  /** 4–10000 (default 1000): longer histories come back min/max reduced. */
+  maxPoints?: number;
+  /** Only points after this step (incremental updates). */
+  afterStep?: number | null;
+}
+
+/** The one typed client of the labtrack server extension. Every method rejects with a
+ * `LabtrackResponseError` carrying the server's message when the server answers an error. */
 export interface ILabtrackService {
-  /** Fetch the server's view of the tracking backend. Rejects when the request fails. */
+  /** Fetch the server's view of the tracking backend. */
   getStatus(): Promise<IStatus>;
+  listExperiments(query?: INamedPageQuery): Promise<IExperimentPage>;
+  searchRuns(search: IRunSearch): Promise<IRunPage>;
+  getRun(runId: string): Promise<IRunDetail>;
+  getMetricHistory(
+    runId: string,
+    key: string,
+    options?: IMetricHistoryOptions
+  ): Promise<IMetricSeries>;
+  /** One directory level of a run's artifacts; `path` is relative to the artifact root. */
+  listArtifacts(runId: string, path?: string): Promise<IArtifactListing>;
+  /** The bytes of one artifact file, fetched with Jupyter's auth. */
+  fetchArtifact(runId: string, path: string): Promise<Blob>;
+  /** The URL of one artifact file (served as an attachment, except raster images). */
+  artifactUrl(runId: string, path: string): string;
+  /** Params and metrics of 1–1000 runs, one row per run in the order given. */
+  compareRuns(runIds: string[]): Promise<ICompareMatrix>;
+  listModels(query?: INamedPageQuery): Promise<IModelPage>;
+  getModel(name: string): Promise<IModelDetail>;
 }
 
 export const ILabtrackService = new Token<ILabtrackService>(
@@ -221,9 +273,32 @@ export const ILabtrackService = new Token<ILabtrackService>(
   'The typed client of the labtrack server extension.'
 );
 
-/** Ids shared by the plugins. */
+/** The runs ticked in the Runs panel; the compare command uses them by default. */
+export interface IRunSelection {
+  readonly runIds: readonly string[];
+  readonly changed: ISignal<IRunSelection, readonly string[]>;
+}
+
+export const IRunSelection = new Token<IRunSelection>(
+  'labtrack:IRunSelection',
+  'The runs selected in the labtrack Runs panel.'
+);
+
+/** Ids shared by the plugins. Commands taking arguments document them here. */
 export namespace CommandIDs {
   export const openRuns = 'labtrack:open-runs';
+  /** Reload the Runs panel's table and status now. */
+  export const refreshRuns = 'labtrack:refresh-runs';
+  /** Compare runs in a main-area panel. Args: `{ runIds?: string[] }`, default the runs
+   * selected in the Runs panel. */
+  export const compareRuns = 'labtrack:compare-runs';
+  /** Show one run's details. Args: `{ runId: string }`. */
+  export const openRun = 'labtrack:open-run';
+  /** Open the notebook that produced a run, at its cell. Args: `{ runId: string }`. */
+  export const openRunNotebook = 'labtrack:open-run-notebook';
+  /** Insert a cell below the active one that loads a run's metrics or model.
+   * Args: `{ runId: string, what: 'metrics' | 'model' }`. */
+  export const insertRunCode = 'labtrack:insert-run-code';
 }
 
 export const RUNS_PANEL_ID = 'labtrack-runs';
