@@ -128,6 +128,21 @@ async def test_runs_filter_and_order_like_mlflow(sample, api):
     assert [r["run_name"] for r in answer["runs"]] == ["run-11", "run-09", "run-07"]
 
 
+async def test_run_columns_list_every_key_the_experiments_runs_have(sample, api):
+    columns = await api("runs", "columns", params={"experiment_ids": sample.experiment_id})
+    assert columns["params"] == ["lr", "optimizer", "trial"]
+    assert columns["metrics"] == ["accuracy", "loss", "unstable"]
+    assert {"team", "index", "mlflow.parentRunId", "mlflow.runName"} <= set(columns["tags"])
+    assert columns["tags"] == sorted(columns["tags"])
+    other = await api("runs", "columns", params={"experiment_ids": sample.other_experiment_id})
+    assert other["params"] == [] and other["metrics"] == ["loss"]
+
+
+async def test_run_columns_need_a_known_experiment(sample, api):
+    await api("runs", "columns", expect=400)
+    await api("runs", "columns", params={"experiment_ids": "987654"}, expect=404)
+
+
 async def test_runs_of_one_notebook(sample, api):
     answer = await api(
         "runs", params={"experiment_ids": sample.experiment_id, "notebook": sample.notebook}

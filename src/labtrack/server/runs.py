@@ -63,6 +63,13 @@ def valid_experiment_ids_or_400(ids: list[str]) -> tuple[str, ...]:
         raise tornado.web.HTTPError(400, str(error)) from None
 
 
+class RunColumnsHandler(LabtrackHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        experiment_ids = valid_experiment_ids_or_400(self.list_argument("experiment_ids"))
+        self.write_json(await self.call(self.labtrack.facade.run_columns, experiment_ids))
+
+
 class RunHandler(LabtrackHandler):
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
