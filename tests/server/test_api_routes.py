@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from mlflow import MlflowClient
 from mlflow_server import MlflowServer
 from sample_store import HOSTILE_NAME, LONG_METRIC_STEPS, PNG, populate
 from tornado.httpclient import HTTPClientError
@@ -148,6 +149,25 @@ async def test_runs_of_one_notebook(sample, api):
         "runs", params={"experiment_ids": sample.experiment_id, "notebook": sample.notebook}
     )
     assert sorted(r["run_name"] for r in answer["runs"]) == ["run-00", "run-01", "run-02", "run-03"]
+
+
+async def test_runs_of_a_notebook_named_relative_to_the_server_root(sample, api, jp_root_dir):
+    # Given a run of a notebook under the server's root, recorded by its absolute path
+    client = MlflowClient(tracking_uri=sample.tracking_uri, registry_uri=sample.tracking_uri)
+    experiment_id = client.create_experiment(
+        f"relative-notebook-{jp_root_dir.name}", str(jp_root_dir.parent / "artifacts")
+    )
+    notebook = jp_root_dir / "studies" / "train.ipynb"
+    run = client.create_run(experiment_id, tags={"mlflow.source.name": str(notebook)})
+    client.create_run(experiment_id, tags={"mlflow.source.name": "/elsewhere/train.ipynb"})
+
+    # When the front end asks by the contents path, as JupyterLab knows it
+    answer = await api(
+        "runs", params={"experiment_ids": experiment_id, "notebook": "studies/train.ipynb"}
+    )
+
+    # Then only that notebook's run is listed
+    assert [r["run_id"] for r in answer["runs"]] == [run.info.run_id]
 
 
 async def test_nan_metrics_travel_as_null(sample, api):
