@@ -243,6 +243,36 @@ def lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
 
 
 @pytest.fixture(scope="session")
+def fresh_lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
+    """Like `lab`, but no test logs runs into it: what a newcomer sees on first start."""
+    proc, server = _start_lab(
+        tmp_path_factory.mktemp("browser-fresh"), artifacts_dir / "jupyter-lab-fresh.log"
+    )
+    try:
+        yield server
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def extra_lab(tmp_path_factory, artifacts_dir):
+    """`extra_lab(name)` starts one more `jupyter lab` with a store of its own, for tests
+    that fill the store and must not see other tests' runs. All stop at the session's end."""
+    started: list[subprocess.Popen] = []
+
+    def start(name: str) -> LabServer:
+        proc, server = _start_lab(
+            tmp_path_factory.mktemp(f"browser-{name}"), artifacts_dir / f"jupyter-lab-{name}.log"
+        )
+        started.append(proc)
+        return server
+
+    yield start
+    for proc in started:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
 def unreachable_tracking_uri() -> str:
     """An MLflow REST URI on a loopback port nothing listens on."""
     return f"http://127.0.0.1:{_free_port()}"
