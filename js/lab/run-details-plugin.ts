@@ -80,6 +80,8 @@ export const runDetailsPlugin: JupyterFrontEndPlugin<void> = {
         const widget: RunDetailsWidget = new MainAreaWidget({
           content: new RunDetailsPanel(model, actions)
         });
+        // The panel's own header holds its actions; an empty toolbar would be a blank strip.
+        widget.toolbar.hide();
         widget.id = `labtrack-run-${runId}`;
         widget.title.label = `Run ${runId.slice(0, 8)}`;
         widget.title.icon = runsIcon;

@@ -57,7 +57,12 @@ export function formatMetric(value: number | null): string {
   if (value === null) {
     return 'NaN';
   }
-  return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
+  if (Number.isInteger(value)) {
+    return String(value);
+  }
+  const text = value.toPrecision(6);
+  // Trailing zeros of the fraction only; never those of an exponent ("1.2e+10").
+  return text.includes('e') ? text : text.replace(/\.?0+$/, '');
 }
 
 export function ParamsSection({ detail }: { detail: IRunDetail }): React.ReactElement {
