@@ -247,6 +247,8 @@ def test_artifact_tree_opens_by_keyboard_and_previews_the_png(
     plots = tree.locator("[role=treeitem][data-path='plots']")
     expect(plots).to_have_attribute("aria-expanded", "false")
     expect(tree.locator("[data-path='plots/curve.png']")).to_have_count(0)  # listed lazily
+    # (no labtrack/ folder, so no requirements to preview)
+    expect(details.get_by_test_id("labtrack-show-requirements")).to_have_count(0)
 
     # When the tree is focused, "plots" reached with the arrow keys, opened, and the PNG chosen
     tree.locator("[role=treeitem][tabindex='0']").focus()
@@ -394,7 +396,9 @@ def test_insert_metrics_code_adds_a_cell_below_that_loads_the_metrics(
     page.screenshot(path=artifacts_dir / "run-details-inserted-metrics.png")
 
 
-def test_open_notebook_at_cell_selects_the_run_cell(page, lab_with_app, store, open_lab):
+def test_open_notebook_at_cell_selects_the_run_cell(
+    page, lab_with_app, store, open_lab, artifacts_dir
+):
     # Given the details of a run recorded from cell "tracked-cell" of a notebook on the server
     open_lab(lab_with_app)
     details = open_run(page, store.notebook_run_id)
@@ -413,6 +417,7 @@ def test_open_notebook_at_cell_selects_the_run_cell(page, lab_with_app, store, o
         "() => window.jupyterapp.shell.currentWidget.content.activeCell.model.id"
     )
     assert active_id == TRACKED_CELL_ID
+    page.screenshot(path=artifacts_dir / "run-details-opened-notebook.png")
 
 
 def test_details_read_well_in_dark_theme(

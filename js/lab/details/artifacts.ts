@@ -36,11 +36,6 @@ function errorText(reason: unknown): string {
   return reason instanceof Error ? reason.message : String(reason);
 }
 
-function parentOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
-
 /** A run's artifact tree: directories listed when first expanded, one file previewed. */
 export class ArtifactTreeModel implements IDisposable {
   constructor(
@@ -174,9 +169,6 @@ export class ArtifactTreeModel implements IDisposable {
     }
     this._setPreview({ ...this._preview, ...update });
   }
-
-  /** The parent folder of a path ('' at the root). */
-  static parentOf = parentOf;
 
   dispose(): void {
     if (this._disposed) {

@@ -139,20 +139,24 @@ export function GitSection({ detail }: { detail: IRunDetail }): React.ReactEleme
 
 export function EnvironmentSection(props: {
   detail: IRunDetail;
+  /** Whether the run has labtrack's artifact folder, where requirements.txt is written. */
+  hasLabtrackArtifacts: boolean;
   onShowRequirements: () => void;
 }): React.ReactElement {
   const python = props.detail.tags['labtrack.python.version'];
   return (
     <Section title="Environment" testid="labtrack-run-environment">
       <KeyValues entries={python ? [['Python', python]] : []} empty="No Python version recorded" />
-      <button
-        type="button"
-        className="lt-LinkButton"
-        data-testid="labtrack-show-requirements"
-        onClick={props.onShowRequirements}
-      >
-        Preview labtrack/requirements.txt
-      </button>
+      {props.hasLabtrackArtifacts && (
+        <button
+          type="button"
+          className="lt-LinkButton"
+          data-testid="labtrack-show-requirements"
+          onClick={props.onShowRequirements}
+        >
+          Preview labtrack/requirements.txt
+        </button>
+      )}
     </Section>
   );
 }

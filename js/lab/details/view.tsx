@@ -70,6 +70,9 @@ export class RunDetailsPanel extends VDomRenderer<RunDetailsModel> {
           <GitSection detail={detail} />
           <EnvironmentSection
             detail={detail}
+            hasLabtrackArtifacts={
+              artifacts.dir('')?.entries?.some(e => e.is_dir && e.path === 'labtrack') ?? false
+            }
             onShowRequirements={() => void artifacts.reveal(REQUIREMENTS)}
           />
           <DatasetsSection detail={detail} />
