@@ -199,7 +199,7 @@ export class LabtrackService implements ILabtrackService {
       return text ? JSON.parse(text) : null;
     } catch {
       throw new LabtrackResponseError(
-        `${method} ${route}: the server answered ${response.status} with a body that is not JSON`,
+        `${method} labtrack/api/${route}: the server answered ${response.status} with a body that is not JSON`,
         response.status
       );
     }
@@ -252,7 +252,7 @@ async function errorOf(method: string, route: string, response: Response): Promi
     // Not JSON: a proxy's or Jupyter's own error page; the status line says enough.
   }
   return new LabtrackResponseError(
-    message || `${method} ${route}: ${response.status} ${response.statusText}`,
+    message || `${method} labtrack/api/${route}: ${response.status} ${response.statusText}`,
     response.status
   );
 }

@@ -39,6 +39,8 @@ CHROMIUM_FLAGS = [
 ]
 
 LAB_START_TIMEOUT_S = 90
+# Every `jupyter lab` this session started, so fixtures can undo what tests saved in them.
+STARTED_SERVERS: list[LabServer] = []
 LAB_STOP_TIMEOUT_S = 20
 
 # Plugin settings written to the test's user-settings dir, keyed by plugin id.
@@ -232,6 +234,7 @@ def _start_lab(
     except BaseException:
         _stop(proc)
         raise
+    STARTED_SERVERS.append(server)
     return proc, server
 
 
@@ -411,14 +414,13 @@ def contrast(page):
 
 
 @pytest.fixture
-def switch_theme(page, request):
+def switch_theme(page):
     """`switch_theme("JupyterLab Dark")`: choose a theme the way a person does.
 
-    The choice is saved in the server's settings dir (of `lab_with_app` when the test uses
-    it, else of `lab`); it is removed afterwards so the next test starts in the default theme.
+    The choice is saved in the server's settings dir; it is removed from every started
+    server's afterwards, so the next test starts in the default theme.
     """
-    server_fixture = "lab_with_app" if "lab_with_app" in request.fixturenames else "lab"
-    server = request.getfixturevalue(server_fixture)
     yield lambda name: _use_theme(page, name)
-    themes = server.settings_dir / "@jupyterlab" / "apputils-extension"
-    (themes / "themes.jupyterlab-settings").unlink(missing_ok=True)
+    for server in STARTED_SERVERS:
+        themes = server.settings_dir / "@jupyterlab" / "apputils-extension"
+        (themes / "themes.jupyterlab-settings").unlink(missing_ok=True)

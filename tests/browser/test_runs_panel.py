@@ -100,10 +100,10 @@ def test_runs_panel_without_server_extension_says_it_did_not_answer(
 
 
 def test_runs_panel_is_readable_in_light_and_dark_themes(
-    page, lab, open_lab, contrast, switch_theme, artifacts_dir
+    page, fresh_lab, open_lab, contrast, switch_theme, artifacts_dir
 ):
-    # Given the Runs panel open in the default light theme
-    open_lab(lab)
+    # Given the Runs panel of a store without runs open in the default light theme
+    open_lab(fresh_lab)
     expect(page.locator("body[data-jp-theme-light='true']")).to_have_count(1)
     page.locator(RUNS_TAB).click()
     expect(page.get_by_test_id("labtrack-backend-kind")).to_have_text("embedded", timeout=30_000)

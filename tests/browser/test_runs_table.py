@@ -141,6 +141,25 @@ def test_a_run_named_with_html_renders_as_text(page, table_lab, open_lab):
     expect(panel.locator(".lt-RunsTable img")).to_have_count(0)
 
 
+def test_a_run_opens_in_details_by_its_name_or_by_enter(page, table_lab, open_lab):
+    panel = open_runs_panel(page, open_lab, table_lab)
+    choose_experiment(panel, "api-tests")
+    details = page.get_by_test_id("labtrack-run-details")
+
+    # When a run's name is clicked, its details open in the main area
+    panel.locator(".lt-RunsTable-row", has_text="run-11").locator(".lt-RunsTable-open").click()
+    expect(details.get_by_test_id("labtrack-run-name")).to_have_text("run-11", timeout=20_000)
+
+    # When another row is focused with the keyboard and Enter pressed, that run opens too
+    body = panel.locator(".lt-RunsTable-body")
+    body.focus()
+    body.press("Home")
+    body.press("Enter")
+    expect(details.filter(has_text=HTML_NAME).get_by_test_id("labtrack-run-name")).to_have_text(
+        HTML_NAME, timeout=20_000
+    )
+
+
 def test_keyboard_moves_through_rows_and_space_selects(page, table_lab, open_lab):
     panel = open_runs_panel(page, open_lab, table_lab)
     choose_experiment(panel, "api-tests")
@@ -205,7 +224,7 @@ for step in range(12):
 
 
 def test_a_running_run_shows_live_and_flips_to_finished_by_itself(
-    page, table_lab, open_lab, idle_kernel, artifacts_dir, switch_theme
+    page, table_lab, open_lab, idle_kernel, artifacts_dir, switch_theme, contrast
 ):
     # Given a notebook with a slow tracked cell, and the Runs panel open beside it
     write_notebook(table_lab.root_dir / "slow.ipynb", "%load_ext labtrack", TRACKED)
@@ -234,4 +253,6 @@ def test_a_running_run_shows_live_and_flips_to_finished_by_itself(
     if not panel.is_visible():
         page.locator(RUNS_TAB).click()
     expect(row).to_be_visible()
+    for selector in (".lt-RunsTable-open", ".lt-Status.lt-mod-finished", ".lt-RunsTable-sort"):
+        assert contrast(selector, ".lt-RunsPanel") >= 4.5, selector
     page.screenshot(path=artifacts_dir / "runs-table-dark.png")
