@@ -16,9 +16,8 @@ export interface IAxis {
   kind: 'numeric' | 'log' | 'categorical';
   values: number[];
   range: [number, number];
-  /** Given when plotly's own ticks would not do (categories, log scale, a missing slot). */
-  tickvals?: number[];
-  ticktext?: string[];
+  tickvals: number[];
+  ticktext: string[];
   /** How many runs lack the value. */
   missing: number;
 }
@@ -49,37 +48,32 @@ function numberAxis(values: readonly (number | null)[]): IAxis {
   const present = values.filter(isFiniteNumber);
   const missing = values.length - present.length;
   if (!present.length) {
-    return { kind: 'numeric', values: values.map(() => 0), range: [0, 1], tickvals: [0],
-      ticktext: [MISSING_LABEL], missing };
+    // An empty top tick keeps the axis line (drawn from first to last tick) visible.
+    return { kind: 'numeric', values: values.map(() => 0), range: [0, 1], tickvals: [0, 1],
+      ticktext: [MISSING_LABEL, ''], missing };
   }
-  let low = Math.min(...present);
-  let high = Math.max(...present);
-  const log = low > 0 && high / low >= 100;
+  const log = Math.min(...present) > 0 && Math.max(...present) / Math.min(...present) >= 100;
   const scale = (v: number): number => (log ? Math.log10(v) : v);
-  low = scale(low);
-  high = scale(high);
-  if (low === high) {
-    const pad = Math.abs(low) * 0.1 || 1;
-    low -= pad;
-    high += pad;
-  }
-  const ticks = log ? logTicks(low, high) : niceTicks(low, high);
-  const needTicks = log || missing > 0;
-  // The missing slot sits a fifth of the span below the lowest value.
+  // Plotly draws an axis with given ticks only from its first to its last tick, so the ticks
+  // span the values: whole powers of ten on a log axis, round numbers on a linear one.
+  const ticks = log
+    ? wholeSteps(Math.floor(scale(Math.min(...present))), Math.ceil(scale(Math.max(...present))))
+    : roundTicks(Math.min(...present), Math.max(...present));
+  const low = ticks[0];
+  const high = ticks[ticks.length - 1];
+  // The missing slot sits a fifth of the span below the lowest tick.
   const missingAt = low - (high - low) * 0.2;
+  // Ticks are always given: plotly then formats none itself and draws no range labels
+  // (like "0.0454545") above and below the axis.
   return {
     kind: log ? 'log' : 'numeric',
     values: values.map(v => (isFiniteNumber(v) ? scale(v) : missingAt)),
     range: [missing ? missingAt : low, high],
-    ...(needTicks
-      ? {
-          tickvals: [...(missing ? [missingAt] : []), ...ticks],
-          ticktext: [
-            ...(missing ? [MISSING_LABEL] : []),
-            ...ticks.map(t => formatNumber(log ? 10 ** t : t))
-          ]
-        }
-      : {}),
+    tickvals: [...(missing ? [missingAt] : []), ...ticks],
+    ticktext: [
+      ...(missing ? [MISSING_LABEL] : []),
+      ...ticks.map(t => formatNumber(log ? 10 ** t : t))
+    ],
     missing
   };
 }
@@ -91,45 +85,64 @@ function categoricalAxis(values: readonly (string | null)[]): IAxis {
   const code = new Map(categories.map((c, i) => [c, i]));
   const missing = values.filter(v => v === null).length;
   const missingAt = -1;
-  // Thin the ticks of long category lists so their labels do not overlap.
-  const every = Math.ceil(categories.length / MAX_CATEGORY_TICKS);
-  const shown = categories.map((_, i) => i).filter(i => i % every === 0);
+  // Thin the ticks of long category lists so their labels do not overlap; keep the last, as
+  // the axis line is drawn from the first tick to the last.
   const top = Math.max(categories.length - 1, 0);
-  const bottom = missing ? missingAt : 0;
+  const every = Math.ceil(categories.length / MAX_CATEGORY_TICKS);
+  const shown = categories.map((_, i) => i).filter(i => i % every === 0 || i === top);
+  const text = (i: number): string => plotText(shorten(categories[i], MAX_TICK_CHARS));
+  const codes = values.map(v => (v === null ? missingAt : code.get(v) ?? missingAt));
+  if (categories.length === 1 && !missing) {
+    // One value in every run: empty ticks either side give the axis a visible line.
+    return { kind: 'categorical', values: codes, range: [-1, 1], tickvals: [-1, 0, 1],
+      ticktext: ['', text(0), ''], missing };
+  }
   return {
     kind: 'categorical',
-    values: values.map(v => (v === null ? missingAt : code.get(v) ?? missingAt)),
-    // A single value still gets an axis with some height around it.
-    range: top === bottom ? [bottom - 0.5, top + 0.5] : [bottom, top],
+    values: codes,
+    range: [missing ? missingAt : 0, top],
     tickvals: [...(missing ? [missingAt] : []), ...shown],
-    ticktext: [
-      ...(missing ? [MISSING_LABEL] : []),
-      ...shown.map(i => plotText(shorten(categories[i], MAX_TICK_CHARS)))
-    ],
+    ticktext: [...(missing ? [MISSING_LABEL] : []), ...shown.map(text)],
     missing
   };
 }
 
-/** About five round tick values within [low, high]. */
-export function niceTicks(low: number, high: number, count = 5): number[] {
-  const raw = (high - low) / Math.max(count - 1, 1);
+/** A round step giving about `count` ticks over `span`. */
+function roundStep(span: number, count = 5): number {
+  const raw = span / Math.max(count - 1, 1);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(s => s >= raw) ?? raw;
-  const ticks: number[] = [];
-  for (let t = Math.ceil(low / step) * step; t <= high + step * 1e-9; t += step) {
-    // Rounded to the step's precision, so 0.30000000000000004 reads 0.3.
-    ticks.push(Number(t.toPrecision(12)));
-  }
-  return ticks;
+  return [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(s => s >= raw) ?? raw;
 }
 
-/** Ticks at whole powers of ten (log10 space), or at the ends when the span is under one. */
-function logTicks(low: number, high: number): number[] {
-  const ticks: number[] = [];
-  for (let p = Math.ceil(low); p <= Math.floor(high); p++) {
-    ticks.push(p);
+/** Round ticks from at or below `low` to at or above `high`; one value gets one step of room
+ * either side, so it sits on the middle tick. */
+export function roundTicks(low: number, high: number): number[] {
+  if (low === high) {
+    const step = roundStep(Math.abs(low) * 0.2 || 2, 2);
+    return [low - step, low, low + step].map(t => Number(t.toPrecision(12)));
   }
-  return ticks.length >= 2 ? ticks : [low, high];
+  const step = roundStep(high - low);
+  const first = Math.floor(low / step + 1e-9);
+  const last = Math.ceil(high / step - 1e-9);
+  // Rounded to 12 digits, so 0.30000000000000004 reads 0.3.
+  return wholeSteps(first, last).map(i => Number((i * step).toPrecision(12)));
+}
+
+/** Round ticks within [low, high] (for a colour bar, whose ends need no tick). */
+export function niceTicks(low: number, high: number): number[] {
+  const step = roundStep(high - low);
+  const ticks = wholeSteps(Math.ceil(low / step - 1e-9), Math.floor(high / step + 1e-9));
+  return ticks.map(i => Number((i * step).toPrecision(12)));
+}
+
+/** The whole numbers from `first` to `last`. */
+function wholeSteps(first: number, last: number): number[] {
+  const steps: number[] = [];
+  for (let i = first; i <= last; i++) {
+    steps.push(i);
+  }
+  // A log axis spanning one power of ten still gets two ends.
+  return steps.length >= 2 ? steps : [first - 1, first];
 }
 
 /** Short, readable numbers for tick labels: 0.001, 1e-5, 12.5, 3.2e+6. */

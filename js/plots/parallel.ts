@@ -52,7 +52,8 @@ export function parallelFigure(data: ICompareData, options: IParallelOptions): I
       label: plotText(shorten(label, crowded ? 14 : 24)),
       values: axis.values,
       range: axis.range,
-      ...(axis.tickvals ? { tickvals: axis.tickvals, ticktext: axis.ticktext } : {})
+      tickvals: axis.tickvals,
+      ticktext: axis.ticktext
     })),
     line: colour
       ? lineColour(colour.key, colour.values, theme)

@@ -234,8 +234,16 @@ def _start_lab(
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
-    """A real `jupyter lab` serving a temporary copy of examples/, with its own labtrack home."""
-    proc, server = _start_lab(tmp_path_factory.mktemp("browser"), artifacts_dir / "jupyter-lab.log")
+    """A real `jupyter lab` serving a temporary copy of examples/, with its own labtrack home.
+
+    The app is exposed as `window.jupyterapp`, so a test can run a command with arguments
+    (e.g. `labtrack:compare-runs` with `runIds`) as another extension would.
+    """
+    proc, server = _start_lab(
+        tmp_path_factory.mktemp("browser"),
+        artifacts_dir / "jupyter-lab.log",
+        server_config={"LabApp": {"expose_app_in_browser": True}},
+    )
     try:
         yield server
     finally:
