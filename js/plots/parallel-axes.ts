@@ -111,7 +111,8 @@ function categoricalAxis(values: readonly (string | null)[]): IAxis {
 function roundStep(span: number, count = 5): number {
   const raw = span / Math.max(count - 1, 1);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(s => s >= raw) ?? raw;
+  // The tolerance keeps 0.89 - 0.69 = 0.20000000000000007 from needing the next step up.
+  return [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(s => s >= raw * (1 - 1e-9)) ?? raw;
 }
 
 /** Round ticks from at or below `low` to at or above `high`; one value gets one step of room

@@ -5,7 +5,7 @@ import type { ICompareData } from './compare-data';
 import type { IFigure } from './live-lines';
 import { lowerIsBetter } from './live-lines';
 import { IAxis, MISSING_LABEL, metricAxis, niceTicks, paramAxis, formatNumber } from './parallel-axes';
-import { plotText, shorten } from './text';
+import { plotText, shorten, shortenMiddle } from './text';
 import type { IPlotTheme } from './theme';
 
 export { MISSING_LABEL } from './parallel-axes';
@@ -17,8 +17,12 @@ export interface IParallelOptions {
   height: number;
 }
 
-/** Beyond this many axes the labels are tilted and shortened more. */
+/** Beyond this many axes the labels are tilted: tilted labels cannot overlap each other
+ * (at 30° and 110 px apart they are 55 px apart), so they may be longer. */
 const CROWDED_AXES = 8;
+const LABEL_ANGLE = -30;
+const MAX_LABEL_CHARS = 24;
+const MAX_TILTED_LABEL_CHARS = 32;
 /** Width each axis needs to stay readable; the panel scrolls sideways below it. */
 const AXIS_WIDTH_PX = 110;
 
@@ -46,10 +50,16 @@ export function parallelFigure(data: ICompareData, options: IParallelOptions): I
   const colour = options.colorMetric
     ? data.metrics.find(m => m.key === options.colorMetric) ?? null
     : null;
+  const labels = columns.map(c =>
+    shortenMiddle(c.label, crowded ? MAX_TILTED_LABEL_CHARS : MAX_LABEL_CHARS)
+  );
+  const longest = Math.max(0, ...labels.map(l => l.length));
+  // Room above the axes for tilted labels: their height grows with their length.
+  const top = crowded ? 40 + Math.ceil(longest * theme.fontSize * 0.6 * 0.5) : 56;
   const trace = {
     type: 'parcoords',
-    dimensions: columns.map(({ label, axis }) => ({
-      label: plotText(shorten(label, crowded ? 14 : 24)),
+    dimensions: columns.map(({ axis }, i) => ({
+      label: plotText(labels[i]),
       values: axis.values,
       range: axis.range,
       tickvals: axis.tickvals,
@@ -58,7 +68,7 @@ export function parallelFigure(data: ICompareData, options: IParallelOptions): I
     line: colour
       ? lineColour(colour.key, colour.values, theme)
       : { color: theme.colorway[0] },
-    labelangle: crowded ? -25 : 0,
+    labelangle: crowded ? LABEL_ANGLE : 0,
     labelside: 'top',
     labelfont: { size: theme.fontSize, color: theme.foreground, family: theme.fontFamily },
     tickfont: { size: small, color: theme.foreground, family: theme.fontFamily },
@@ -68,7 +78,7 @@ export function parallelFigure(data: ICompareData, options: IParallelOptions): I
   const layout = {
     height: options.height,
     autosize: true,
-    margin: { l: 70, r: colour ? 110 : 50, t: crowded ? 90 : 56, b: 24 },
+    margin: { l: 70, r: colour ? 110 : 50, t: top, b: 24 },
     paper_bgcolor: theme.background,
     plot_bgcolor: theme.background,
     font: { family: theme.fontFamily, size: theme.fontSize, color: theme.foreground },

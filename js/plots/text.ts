@@ -14,3 +14,13 @@ export function plotText(text: string): string {
 export function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 }
+
+/** At most `max` characters, cut in the middle: keys like `encoder.layer_03.hidden_size`
+ * differ in the middle or at the end, rarely only at the start. */
+export function shortenMiddle(text: string, max: number): string {
+  if (text.length <= max) {
+    return text;
+  }
+  const head = Math.ceil((max - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}

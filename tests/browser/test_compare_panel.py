@@ -253,3 +253,47 @@ def test_compare_panel_is_readable_in_light_and_dark_themes(
     for selector in texts:
         assert contrast(f"{COMPARE} {selector}", ".lt-Compare") >= 4.5, selector
     compare_panel.screenshot(path=artifacts_dir / "compare-panel-dark.png")
+
+
+@pytest.fixture(scope="module")
+def sweep_runs(lab) -> list[str]:
+    """Three runs of a sweep over 16 params with long names (one text-valued), one metric."""
+    client = MlflowClient(tracking_uri=lab.tracking_uri)
+    experiment_id = client.create_experiment(
+        "compare-panel-sweep", str(lab.labtrack_home / "artifacts" / "compare-panel-sweep")
+    )
+    run_ids = []
+    for index in range(3):
+        run_id = client.create_run(experiment_id, run_name=f"sweep-{index}").info.run_id
+        params = [
+            Param(f"encoder.layer_{n:02d}.hidden_size", str(64 * (n + index))) for n in range(15)
+        ]
+        params.append(Param("scheduler", ["cosine", "linear", "constant"][index]))
+        client.log_batch(
+            run_id, metrics=[Metric("val_loss", 0.3 - index * 0.05, 0, 0)], params=params
+        )
+        client.set_terminated(run_id)
+        run_ids.append(run_id)
+    return run_ids
+
+
+def test_many_axes_stay_readable(page, lab, open_lab, sweep_runs, artifacts_dir):
+    # Given three runs with 16 params of long names
+    open_lab(lab)
+
+    # When they are compared
+    run_command(page, sweep_runs)
+    page.locator(PARALLEL).wait_for(state="attached", timeout=PLOT_TIMEOUT_MS)
+
+    # Then all 17 axes are drawn with tilted labels, each telling its param apart
+    trace = plot_data(page, PARALLEL)[0]
+    labels = [d["label"] for d in trace["dimensions"]]
+    assert len(labels) == 17
+    assert labels[0] == "encoder.layer_00.hidden_size"
+    assert len(set(labels)) == 17
+    assert trace["labelangle"] != 0
+
+    # And the plot keeps a readable width, scrolling sideways rather than squeezing the axes
+    width = page.evaluate("s => document.querySelector(s).getBoundingClientRect().width", PARALLEL)
+    assert width >= 17 * 100
+    page.locator(COMPARE).screenshot(path=artifacts_dir / "compare-panel-many-axes.png")
