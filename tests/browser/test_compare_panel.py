@@ -297,3 +297,23 @@ def test_many_axes_stay_readable(page, lab, open_lab, sweep_runs, artifacts_dir)
     width = page.evaluate("s => document.querySelector(s).getBoundingClientRect().width", PARALLEL)
     assert width >= 17 * 100
     page.locator(COMPARE).screenshot(path=artifacts_dir / "compare-panel-many-axes.png")
+
+
+def test_plotly_loads_only_when_a_compare_panel_opens(page, lab, open_lab, compared_runs):
+    # Given a fresh JupyterLab with labtrack's extension loaded
+    open_lab(lab)
+    plotly_requests = """() => performance.getEntriesByType('resource')
+        .map(entry => entry.name).filter(name => name.includes('plotly')).length"""
+    labtrack_loaded = """() => performance.getEntriesByType('resource')
+        .some(entry => entry.name.includes('/extensions/labtrack/'))"""
+    assert page.evaluate(labtrack_loaded)
+
+    # Then plotly (4.6 MB) has not been fetched
+    assert page.evaluate(plotly_requests) == 0
+
+    # When runs are compared
+    run_command(page, compared_runs.run_ids)
+    page.locator(PARALLEL).wait_for(state="attached", timeout=PLOT_TIMEOUT_MS)
+
+    # Then plotly is fetched, once
+    assert page.evaluate(plotly_requests) == 1
