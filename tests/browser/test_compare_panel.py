@@ -211,7 +211,9 @@ def test_compare_needs_at_least_two_runs(page, lab, open_lab, compared_runs):
     expect(item).to_have_class(re.compile(r"\blm-mod-disabled\b"))
 
 
-def test_server_error_is_shown_with_the_servers_message(page, lab, open_lab, compared_runs):
+def test_server_error_is_shown_with_the_servers_message(
+    page, lab, open_lab, compared_runs, artifacts_dir
+):
     # Given a comparison that names a run the store does not have
     open_lab(lab)
     unknown = "0" * 32
@@ -224,6 +226,7 @@ def test_server_error_is_shown_with_the_servers_message(page, lab, open_lab, com
     expect(error).to_be_visible(timeout=30_000)
     expect(error).to_contain_text("Could not compare the runs.")
     expect(error).to_contain_text(unknown)
+    page.locator(COMPARE).screenshot(path=artifacts_dir / "compare-panel-error.png")
 
 
 def test_compare_panel_is_readable_in_light_and_dark_themes(

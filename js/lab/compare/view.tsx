@@ -75,7 +75,11 @@ export function CompareBody(props: ICompareBodyProps): React.ReactElement {
         <div className="lt-Compare-error" role="alert" data-testid="labtrack-compare-error">
           <strong>Could not compare the runs.</strong> {state.error}
         </div>
-        <button type="button" className="jp-Button jp-mod-styled jp-mod-accept" onClick={props.onRetry}>
+        <button
+          type="button"
+          className="lt-Compare-retry jp-Button jp-mod-styled jp-mod-accept"
+          onClick={props.onRetry}
+        >
           Try again
         </button>
       </div>
