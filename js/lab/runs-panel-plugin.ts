@@ -4,45 +4,106 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { refreshIcon } from '@jupyterlab/ui-components';
 
 import { runsIcon } from './icons';
 import { RunsPanelModel } from './runs/model';
+import { RunsTableModel } from './runs/table-model';
 import { RunsPanel } from './runs/view';
-import { CommandIDs, ILabtrackService } from './tokens';
+import { CommandIDs, ILabtrackService, IRunSelection } from './tokens';
 
 const PLUGIN_ID = 'labtrack:runs-panel';
+const TRACK_CELL = /^\s*%%track\b/;
+/** Another cell whose end should refresh the table: it may have logged runs. */
+const MAY_LOG_RUNS = /\blabtrack\b|\bmlflow\b/;
+/** The experiment a `%%track` line names, quoted or not. */
+const TRACK_EXPERIMENT = /^\s*%%track\b[^\n]*?(?:--experiment|-e)[ =](?:"([^"]+)"|'([^']+)'|(\S+))/;
 
-/** The "Runs" left sidebar and the command that opens it. */
-export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
+/** The "Runs" left sidebar: backend status and a live table of runs; provides the selection. */
+export const runsPanelPlugin: JupyterFrontEndPlugin<IRunSelection> = {
   id: PLUGIN_ID,
   description: 'The labtrack Runs sidebar: tracking backend status and tracked runs.',
   autoStart: true,
   requires: [ILabtrackService],
-  optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry],
+  optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry, INotebookTracker],
+  provides: IRunSelection,
   activate: (
     app: JupyterFrontEnd,
     service: ILabtrackService,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
-    settingRegistry: ISettingRegistry | null
-  ): void => {
+    settingRegistry: ISettingRegistry | null,
+    notebooks: INotebookTracker | null
+  ): IRunSelection => {
+    const { commands } = app;
     const model = new RunsPanelModel({ service });
-    const panel = new RunsPanel(model);
+    const table = new RunsTableModel({ service });
+    const panel = new RunsPanel(model, table, {
+      openRun: runId => {
+        if (commands.hasCommand(CommandIDs.openRun)) {
+          void commands.execute(CommandIDs.openRun, { runId });
+        }
+      },
+      compare: runIds => void commands.execute(CommandIDs.compareRuns, { runIds: [...runIds] }),
+      canCompare: () => commands.hasCommand(CommandIDs.compareRuns)
+    });
     app.shell.add(panel, 'left', { rank: 600 });
     restorer?.add(panel, panel.id);
 
-    app.commands.addCommand(CommandIDs.openRuns, {
+    commands.addCommand(CommandIDs.openRuns, {
       label: 'Open Runs Panel',
       caption: 'Show the labtrack Runs sidebar',
       icon: args => (args.isPalette ? undefined : runsIcon),
       execute: () => app.shell.activateById(panel.id)
     });
-    palette?.addItem({ command: CommandIDs.openRuns, category: 'labtrack' });
+    commands.addCommand(CommandIDs.refreshRuns, {
+      label: 'Refresh Runs',
+      caption: 'Ask the tracking backend for the latest runs now',
+      icon: args => (args.isPalette ? undefined : refreshIcon),
+      execute: async () => {
+        await Promise.all([model.refresh(), table.refresh()]);
+      }
+    });
+    for (const command of [CommandIDs.openRuns, CommandIDs.refreshRuns]) {
+      palette?.addItem({ command, category: 'labtrack' });
+    }
+
+    if (notebooks) {
+      const follow = (): void => table.setNotebookPath(notebooks.currentWidget?.context.path ?? null);
+      notebooks.currentChanged.connect(follow);
+      notebooks.widgetUpdated.connect(follow); // e.g. renamed
+
+      follow();
+      NotebookActions.executionScheduled.connect((_, { cell }) => {
+        const source = cell.model.sharedModel.getSource();
+        if (cell.model.type === 'code' && TRACK_CELL.test(source)) {
+          const named = TRACK_EXPERIMENT.exec(source);
+          void table.followTrackedCell(named ? (named[1] ?? named[2] ?? named[3]) : null);
+        }
+      });
+      NotebookActions.executed.connect((_, { cell }) => {
+        const source = cell.model.sharedModel.getSource();
+        if (cell.model.type !== 'code') {
+          return;
+        }
+        if (TRACK_CELL.test(source)) {
+          void table.trackedCellEnded();
+        } else if (MAY_LOG_RUNS.test(source)) {
+          void table.refresh();
+        }
+      });
+    }
 
     if (settingRegistry) {
       const apply = (settings: ISettingRegistry.ISettings): void => {
-        model.refreshInterval = settings.get('refreshInterval').composite as number;
+        const seconds = settings.get('refreshInterval').composite as number;
+        model.refreshInterval = seconds;
+        table.refreshInterval = seconds;
+        table.pageSize = settings.get('pageSize').composite as number;
+        table.defaultExperiment = settings.get('defaultExperiment').composite as string;
+        table.setDefaultColumns(settings.get('defaultColumns').composite as string[]);
       };
       settingRegistry
         .load(PLUGIN_ID)
@@ -54,5 +115,6 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
           console.warn(`labtrack: could not load the settings of ${PLUGIN_ID}`, reason);
         });
     }
+    return table;
   }
 };

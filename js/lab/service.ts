@@ -14,6 +14,7 @@ import {
   IModelPage,
   IMetricSeries,
   INamedPageQuery,
+  IRunColumns,
   IRunDetail,
   IRunPage,
   IRunSearch,
@@ -79,6 +80,16 @@ export class LabtrackService implements ILabtrackService {
     setOptional(params, 'notebook', search.notebook);
     const body = await this._json('runs', params);
     return expectShape<IRunPage>(body, 'runs', { runs: 'array' });
+  }
+
+  async getRunColumns(experimentIds: string[]): Promise<IRunColumns> {
+    const params = new URLSearchParams({ experiment_ids: experimentIds.join(',') });
+    const body = await this._json('runs/columns', params);
+    return expectShape<IRunColumns>(body, 'run columns', {
+      params: 'array',
+      metrics: 'array',
+      tags: 'array'
+    });
   }
 
   async getRun(runId: string): Promise<IRunDetail> {

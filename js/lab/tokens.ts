@@ -85,6 +85,13 @@ export interface IExperimentPage {
   next_page_token: string | null;
 }
 
+/** The param, metric and tag keys of an experiment's runs: the columns a table can offer. */
+export interface IRunColumns {
+  params: string[];
+  metrics: string[];
+  tags: string[];
+}
+
 export interface IRunInfoView {
   run_id: string;
   run_name: string;
@@ -250,6 +257,8 @@ export interface ILabtrackService {
   getStatus(): Promise<IStatus>;
   listExperiments(query?: INamedPageQuery): Promise<IExperimentPage>;
   searchRuns(search: IRunSearch): Promise<IRunPage>;
+  /** The keys runs of these experiments have (for a column chooser). */
+  getRunColumns(experimentIds: string[]): Promise<IRunColumns>;
   getRun(runId: string): Promise<IRunDetail>;
   getMetricHistory(
     runId: string,

@@ -160,10 +160,12 @@ def _start_lab(
     log_path: Path,
     extra_env: dict[str, str] | None = None,
     server_config: dict | None = None,
+    extra_args: list[str] | None = None,
 ) -> tuple[subprocess.Popen, LabServer]:
     """Start `jupyter lab` on a copy of examples/ under `base`; return once it answers.
 
-    `server_config` is written as the user-level jupyter_server_config.json.
+    `server_config` is written as the user-level jupyter_server_config.json; `extra_args`
+    are added to the command line.
     """
     root_dir = base / "examples"
     shutil.copytree(
@@ -219,6 +221,7 @@ def _start_lab(
         "--allow-root",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root_dir}",
+        *(extra_args or []),
     ]
     with log_path.open("w") as log:
         proc = subprocess.Popen(
@@ -234,19 +237,56 @@ def _start_lab(
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
-    """A real `jupyter lab` serving a temporary copy of examples/, with its own labtrack home.
+    """A real `jupyter lab` serving a temporary copy of examples/, with its own labtrack home."""
+    proc, server = _start_lab(tmp_path_factory.mktemp("browser"), artifacts_dir / "jupyter-lab.log")
+    try:
+        yield server
+    finally:
+        _stop(proc)
 
-    The app is exposed as `window.jupyterapp`, so a test can run a command with arguments
-    (e.g. `labtrack:compare-runs` with `runIds`) as another extension would.
-    """
+
+@pytest.fixture(scope="session")
+def fresh_lab(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
+    """Like `lab`, but no test logs runs into it: what a newcomer sees on first start."""
     proc, server = _start_lab(
-        tmp_path_factory.mktemp("browser"),
-        artifacts_dir / "jupyter-lab.log",
-        server_config={"LabApp": {"expose_app_in_browser": True}},
+        tmp_path_factory.mktemp("browser-fresh"), artifacts_dir / "jupyter-lab-fresh.log"
     )
     try:
         yield server
     finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def lab_with_app(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
+    """Like `lab`, but the app is `window.jupyterapp` in the page, so a test can run commands
+    (`window.jupyterapp.commands.execute(...)`) and read the shell's state."""
+    proc, server = _start_lab(
+        tmp_path_factory.mktemp("browser-with-app"),
+        artifacts_dir / "jupyter-lab-with-app.log",
+        extra_args=["--LabApp.expose_app_in_browser=True"],
+    )
+    try:
+        yield server
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def extra_lab(tmp_path_factory, artifacts_dir):
+    """`extra_lab(name)` starts one more `jupyter lab` with a store of its own, for tests
+    that fill the store and must not see other tests' runs. All stop at the session's end."""
+    started: list[subprocess.Popen] = []
+
+    def start(name: str) -> LabServer:
+        proc, server = _start_lab(
+            tmp_path_factory.mktemp(f"browser-{name}"), artifacts_dir / f"jupyter-lab-{name}.log"
+        )
+        started.append(proc)
+        return server
+
+    yield start
+    for proc in started:
         _stop(proc)
 
 
@@ -371,13 +411,14 @@ def contrast(page):
 
 
 @pytest.fixture
-def switch_theme(page, lab):
+def switch_theme(page, request):
     """`switch_theme("JupyterLab Dark")`: choose a theme the way a person does.
 
-    The choice is saved in the server's settings dir; it is removed afterwards so the next
-    test starts in the default theme again.
+    The choice is saved in the server's settings dir (of `lab_with_app` when the test uses
+    it, else of `lab`); it is removed afterwards so the next test starts in the default theme.
     """
+    server_fixture = "lab_with_app" if "lab_with_app" in request.fixturenames else "lab"
+    server = request.getfixturevalue(server_fixture)
     yield lambda name: _use_theme(page, name)
-    (lab.settings_dir / "@jupyterlab" / "apputils-extension" / "themes.jupyterlab-settings").unlink(
-        missing_ok=True
-    )
+    themes = server.settings_dir / "@jupyterlab" / "apputils-extension"
+    (themes / "themes.jupyterlab-settings").unlink(missing_ok=True)

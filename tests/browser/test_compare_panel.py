@@ -25,12 +25,12 @@ class ComparedRuns:
 
 
 @pytest.fixture(scope="module")
-def compared_runs(lab) -> ComparedRuns:
+def compared_runs(lab_with_app) -> ComparedRuns:
     """Three finished runs in the lab's own store: numeric and text params, `dropout` missing
     on one run, `seed` equal everywhere, and `loss`/`accuracy` logged over 20 steps."""
-    client = MlflowClient(tracking_uri=lab.tracking_uri)
+    client = MlflowClient(tracking_uri=lab_with_app.tracking_uri)
     experiment_id = client.create_experiment(
-        "compare-panel", str(lab.labtrack_home / "artifacts" / "compare-panel")
+        "compare-panel", str(lab_with_app.labtrack_home / "artifacts" / "compare-panel")
     )
     runs = [
         ("baseline", {"lr": "0.1", "optimizer": "adam", "seed": "42", "dropout": "0.2"}),
@@ -76,9 +76,9 @@ def plot_layout(page: Page, selector: str) -> dict:
 
 
 @pytest.fixture
-def compare_panel(page, lab, open_lab, compared_runs):
+def compare_panel(page, lab_with_app, open_lab, compared_runs):
     """Open JupyterLab and compare the three runs; return once both plots are drawn."""
-    open_lab(lab)
+    open_lab(lab_with_app)
     run_command(page, compared_runs.run_ids)
     page.locator(PARALLEL).wait_for(state="attached", timeout=PLOT_TIMEOUT_MS)
     page.locator(OVERLAY).wait_for(state="attached", timeout=PLOT_TIMEOUT_MS)
@@ -193,9 +193,9 @@ def test_hostile_run_name_is_shown_as_text(page, compare_panel):
     assert dialogs == []
 
 
-def test_compare_needs_at_least_two_runs(page, lab, open_lab, compared_runs):
-    # Given a fresh JupyterLab (no Runs table provides a selection here)
-    open_lab(lab)
+def test_compare_needs_at_least_two_runs(page, lab_with_app, open_lab, compared_runs):
+    # Given a fresh JupyterLab where no run is ticked in the Runs table
+    open_lab(lab_with_app)
     enabled = """args => window.jupyterapp.commands.isEnabled('labtrack:compare-runs', args)"""
 
     # Then the command is disabled for no runs or one, enabled for two
@@ -212,10 +212,10 @@ def test_compare_needs_at_least_two_runs(page, lab, open_lab, compared_runs):
 
 
 def test_server_error_is_shown_with_the_servers_message(
-    page, lab, open_lab, compared_runs, artifacts_dir
+    page, lab_with_app, open_lab, compared_runs, artifacts_dir
 ):
     # Given a comparison that names a run the store does not have
-    open_lab(lab)
+    open_lab(lab_with_app)
     unknown = "0" * 32
 
     # When the runs are compared
@@ -259,11 +259,11 @@ def test_compare_panel_is_readable_in_light_and_dark_themes(
 
 
 @pytest.fixture(scope="module")
-def sweep_runs(lab) -> list[str]:
+def sweep_runs(lab_with_app) -> list[str]:
     """Three runs of a sweep over 16 params with long names (one text-valued), one metric."""
-    client = MlflowClient(tracking_uri=lab.tracking_uri)
+    client = MlflowClient(tracking_uri=lab_with_app.tracking_uri)
     experiment_id = client.create_experiment(
-        "compare-panel-sweep", str(lab.labtrack_home / "artifacts" / "compare-panel-sweep")
+        "compare-panel-sweep", str(lab_with_app.labtrack_home / "artifacts" / "compare-panel-sweep")
     )
     run_ids = []
     for index in range(3):
@@ -280,9 +280,9 @@ def sweep_runs(lab) -> list[str]:
     return run_ids
 
 
-def test_many_axes_stay_readable(page, lab, open_lab, sweep_runs, artifacts_dir):
+def test_many_axes_stay_readable(page, lab_with_app, open_lab, sweep_runs, artifacts_dir):
     # Given three runs with 16 params of long names
-    open_lab(lab)
+    open_lab(lab_with_app)
 
     # When they are compared
     run_command(page, sweep_runs)
@@ -302,9 +302,9 @@ def test_many_axes_stay_readable(page, lab, open_lab, sweep_runs, artifacts_dir)
     page.locator(COMPARE).screenshot(path=artifacts_dir / "compare-panel-many-axes.png")
 
 
-def test_plotly_loads_only_when_a_compare_panel_opens(page, lab, open_lab, compared_runs):
+def test_plotly_loads_only_when_a_compare_panel_opens(page, lab_with_app, open_lab, compared_runs):
     # Given a fresh JupyterLab with labtrack's extension loaded
-    open_lab(lab)
+    open_lab(lab_with_app)
     plotly_requests = """() => performance.getEntriesByType('resource')
         .map(entry => entry.name).filter(name => name.includes('plotly')).length"""
     labtrack_loaded = """() => performance.getEntriesByType('resource')

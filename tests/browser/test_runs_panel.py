@@ -8,9 +8,10 @@ RUNS_TAB = ".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='labtrack-runs']"
 
 
 def test_runs_tab_opens_panel_showing_embedded_backend_reachable(
-    page, lab, open_lab, artifacts_dir
+    page, fresh_lab, open_lab, artifacts_dir
 ):
     # Given a fresh JupyterLab with labtrack installed and no MLFLOW_TRACKING_URI
+    lab = fresh_lab
     open_lab(lab)
     tab = page.locator(RUNS_TAB)
     expect(tab).to_be_visible()

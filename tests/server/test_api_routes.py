@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from mlflow import MlflowClient
 from mlflow_server import MlflowServer
 from sample_store import HOSTILE_NAME, LONG_METRIC_STEPS, PNG, populate
 from tornado.httpclient import HTTPClientError
@@ -128,11 +129,45 @@ async def test_runs_filter_and_order_like_mlflow(sample, api):
     assert [r["run_name"] for r in answer["runs"]] == ["run-11", "run-09", "run-07"]
 
 
+async def test_run_columns_list_every_key_the_experiments_runs_have(sample, api):
+    columns = await api("runs", "columns", params={"experiment_ids": sample.experiment_id})
+    assert columns["params"] == ["lr", "optimizer", "trial"]
+    assert columns["metrics"] == ["accuracy", "loss", "unstable"]
+    assert {"team", "index", "mlflow.parentRunId", "mlflow.runName"} <= set(columns["tags"])
+    assert columns["tags"] == sorted(columns["tags"])
+    other = await api("runs", "columns", params={"experiment_ids": sample.other_experiment_id})
+    assert other["params"] == [] and other["metrics"] == ["loss"]
+
+
+async def test_run_columns_need_a_known_experiment(sample, api):
+    await api("runs", "columns", expect=400)
+    await api("runs", "columns", params={"experiment_ids": "987654"}, expect=404)
+
+
 async def test_runs_of_one_notebook(sample, api):
     answer = await api(
         "runs", params={"experiment_ids": sample.experiment_id, "notebook": sample.notebook}
     )
     assert sorted(r["run_name"] for r in answer["runs"]) == ["run-00", "run-01", "run-02", "run-03"]
+
+
+async def test_runs_of_a_notebook_named_relative_to_the_server_root(sample, api, jp_root_dir):
+    # Given a run of a notebook under the server's root, recorded by its absolute path
+    client = MlflowClient(tracking_uri=sample.tracking_uri, registry_uri=sample.tracking_uri)
+    experiment_id = client.create_experiment(
+        f"relative-notebook-{jp_root_dir.name}", str(jp_root_dir.parent / "artifacts")
+    )
+    notebook = jp_root_dir / "studies" / "train.ipynb"
+    run = client.create_run(experiment_id, tags={"mlflow.source.name": str(notebook)})
+    client.create_run(experiment_id, tags={"mlflow.source.name": "/elsewhere/train.ipynb"})
+
+    # When the front end asks by the contents path, as JupyterLab knows it
+    answer = await api(
+        "runs", params={"experiment_ids": experiment_id, "notebook": "studies/train.ipynb"}
+    )
+
+    # Then only that notebook's run is listed
+    assert [r["run_id"] for r in answer["runs"]] == [run.info.run_id]
 
 
 async def test_nan_metrics_travel_as_null(sample, api):

@@ -27,6 +27,7 @@ LONG_METRIC_STEPS = 5000
 class SampleStore:
     experiment_id: str
     other_experiment_id: str
+    tracking_uri: str
     run_ids: list[str] = field(default_factory=list)
     parent_id: str = ""
     child_ids: list[str] = field(default_factory=list)
@@ -47,7 +48,9 @@ def populate(tracking_uri: str, artifact_root: Path | None = None) -> SampleStor
 
     experiment_id = client.create_experiment("api-tests", location("api-tests"))
     other = client.create_experiment("other-experiment", location("other-experiment"))
-    store = SampleStore(experiment_id=experiment_id, other_experiment_id=other)
+    store = SampleStore(
+        experiment_id=experiment_id, other_experiment_id=other, tracking_uri=tracking_uri
+    )
     for index in range(12):
         run = client.create_run(
             experiment_id,

@@ -20,7 +20,7 @@ export class CompareView extends VDomRenderer<CompareModel> {
   constructor(model: CompareModel) {
     super(model);
     this.addClass('lt-Compare');
-    this.node.dataset.testid = 'labtrack-compare';
+    this.node.dataset.testid = 'labtrack-compare-panel';
   }
 
   protected render(): React.ReactElement {

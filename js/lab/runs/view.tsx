@@ -2,10 +2,14 @@ import * as React from 'react';
 
 import { refreshIcon, VDomRenderer } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
+import { ISignal } from '@lumino/signaling';
 
 import { runsIcon } from '../icons';
 import { BackendSource, IStatus, RUNS_PANEL_ID } from '../tokens';
 import { IRunsPanelState, RunsPanelModel } from './model';
+import { IRunsTableState, RunsTableModel } from './table-model';
+import { RunsTable } from './table-view';
+import { RunsToolbar } from './toolbar';
 
 const SOURCE_LABELS: Record<BackendSource, string> = {
   explicit: 'explicit setting',
@@ -13,10 +17,20 @@ const SOURCE_LABELS: Record<BackendSource, string> = {
   embedded: 'embedded default'
 };
 
-/** The left-sidebar widget: renders a `RunsPanelModel`, tells it when it is shown. */
+/** What the panel asks of the rest of JupyterLab (commands other plugins may provide). */
+export interface IRunsPanelActions {
+  openRun: (runId: string) => void;
+  compare: (runIds: readonly string[]) => void;
+  canCompare: () => boolean;
+}
+
+/** The left-sidebar widget: renders the backend status and the runs table, and tells
+ * both models when it is shown so that hidden panels do not poll. */
 export class RunsPanel extends VDomRenderer<RunsPanelModel> {
-  constructor(model: RunsPanelModel) {
+  constructor(model: RunsPanelModel, table: RunsTableModel, actions: IRunsPanelActions) {
     super(model);
+    this._table = table;
+    this._actions = actions;
     this.id = RUNS_PANEL_ID;
     this.addClass('lt-RunsPanel');
     this.node.dataset.testid = 'labtrack-runs-panel';
@@ -25,37 +39,78 @@ export class RunsPanel extends VDomRenderer<RunsPanelModel> {
   }
 
   protected render(): React.ReactElement {
-    return <RunsPanelView state={this.model.state} onRefresh={() => void this.model.refresh()} />;
+    return (
+      <RunsPanelView
+        state={this.model.state}
+        table={this._table}
+        actions={this._actions}
+        onRefresh={() => {
+          void this.model.refresh();
+          void this._table.refresh();
+        }}
+      />
+    );
   }
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    this.model.active = this.isVisible;
+    this._setActive(this.isVisible);
   }
 
   protected onBeforeDetach(msg: Message): void {
-    this.model.active = false;
+    this._setActive(false);
     super.onBeforeDetach(msg);
   }
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this.model.active = true;
+    this._setActive(true);
   }
 
   protected onAfterHide(msg: Message): void {
-    this.model.active = false;
+    this._setActive(false);
     super.onAfterHide(msg);
   }
+
+  private _setActive(active: boolean): void {
+    this.model.active = active;
+    this._table.active = active;
+  }
+
+  private _table: RunsTableModel;
+  private _actions: IRunsPanelActions;
 }
 
 interface IRunsPanelViewProps {
   state: Readonly<IRunsPanelState>;
+  table: RunsTableModel;
+  actions: IRunsPanelActions;
   onRefresh: () => void;
 }
 
+/** Re-render when a model outside the renderer's own changes. */
+function useModelState<T>(model: { stateChanged: ISignal<any, void>; state: T }): T {
+  const [, setTick] = React.useState(0);
+  React.useEffect(() => {
+    const changed = (): void => setTick(tick => tick + 1);
+    model.stateChanged.connect(changed);
+    return () => {
+      model.stateChanged.disconnect(changed);
+    };
+  }, [model]);
+  return model.state;
+}
+
 /** The whole panel body. Every string from the server is rendered as text by React. */
-export function RunsPanelView({ state, onRefresh }: IRunsPanelViewProps): React.ReactElement {
+export function RunsPanelView(props: IRunsPanelViewProps): React.ReactElement {
+  const { state, table, actions } = props;
+  const tableState = useModelState(table);
+  const reachable = state.phase === 'ready' && state.status?.reachable === true;
+  const noRuns =
+    tableState.phase === 'ready' &&
+    tableState.rows.length === 0 &&
+    !tableState.appliedFilter &&
+    !tableState.notebookOnly;
   return (
     <div className="lt-RunsPanel-body">
       <header className="lt-RunsPanel-header">
@@ -67,18 +122,105 @@ export function RunsPanelView({ state, onRefresh }: IRunsPanelViewProps): React.
           title="Refresh"
           aria-label="Refresh"
           disabled={state.phase === 'loading'}
-          onClick={onRefresh}
+          onClick={props.onRefresh}
         >
           <refreshIcon.react tag="span" elementSize="normal" />
         </button>
       </header>
-      <BackendSection state={state} />
-      <TrackHint />
+      <BackendSection state={state} open={!reachable || noRuns} />
+      {reachable && (
+        <>
+          <RunsToolbar model={table} />
+          <RunsBody table={table} state={tableState} actions={actions} />
+        </>
+      )}
+      {(!reachable || noRuns) && state.phase !== 'loading' && <TrackHint />}
     </div>
   );
 }
 
-function BackendSection({ state }: { state: Readonly<IRunsPanelState> }): React.ReactElement {
+function RunsBody(props: {
+  table: RunsTableModel;
+  state: Readonly<IRunsTableState>;
+  actions: IRunsPanelActions;
+}): React.ReactElement {
+  const { table, state, actions } = props;
+  const loadMore = React.useCallback(() => void table.loadMore(), [table]);
+  if (state.phase === 'error') {
+    return (
+      <div className="lt-RunsBody-error" role="alert" data-testid="labtrack-runs-error">
+        {state.error}
+      </div>
+    );
+  }
+  const selected = state.selected.size;
+  return (
+    <>
+      <div className="lt-RunsBody">
+        {state.phase === 'loading' && state.rows.length === 0 ? (
+          <div className="lt-RunsBody-note" data-testid="labtrack-runs-loading">
+            Loading runs…
+          </div>
+        ) : state.rows.length === 0 && (state.appliedFilter || state.notebookOnly) ? (
+          <div className="lt-RunsBody-note" data-testid="labtrack-runs-none">
+            {state.notebookOnly && state.notebookPath === null
+              ? 'Open a notebook to list its runs.'
+              : 'No runs match.'}
+          </div>
+        ) : (
+          <RunsTable
+            rows={state.rows}
+            columns={table.columns}
+            sort={state.sort}
+            selected={state.selected}
+            hasMore={state.nextPageToken !== null}
+            loadingMore={state.loadingMore}
+            onSort={columnId => void table.sortBy(columnId)}
+            onToggle={runId => table.toggleSelected(runId)}
+            onOpen={actions.openRun}
+            onLoadMore={loadMore}
+          />
+        )}
+      </div>
+      <footer className="lt-RunsFooter">
+        <span className="lt-RunsFooter-count" data-testid="labtrack-runs-count">
+          {state.rows.length}
+          {state.nextPageToken ? '+' : ''} run{state.rows.length === 1 ? '' : 's'}
+        </span>
+        {selected > 0 && (
+          <span className="lt-RunsFooter-selection">
+            <span data-testid="labtrack-selected-count">{selected} selected</span>
+            <button
+              type="button"
+              className="jp-Button jp-mod-styled jp-mod-accept lt-RunsFooter-compare"
+              data-testid="labtrack-compare"
+              disabled={selected < 2 || !actions.canCompare()}
+              title={selected < 2 ? 'Select at least two runs to compare' : 'Compare the selected runs'}
+              onClick={() => actions.compare(table.runIds)}
+            >
+              Compare
+            </button>
+            <button
+              type="button"
+              className="jp-Button jp-mod-styled jp-mod-reject lt-RunsFooter-clear"
+              onClick={() => table.clearSelection()}
+            >
+              Clear
+            </button>
+          </span>
+        )}
+      </footer>
+    </>
+  );
+}
+
+function BackendSection({
+  state,
+  open
+}: {
+  state: Readonly<IRunsPanelState>;
+  open: boolean;
+}): React.ReactElement {
   if (state.phase === 'loading') {
     return (
       <section className="lt-Backend lt-mod-loading" data-testid="labtrack-backend-loading">
@@ -111,7 +253,13 @@ function BackendSection({ state }: { state: Readonly<IRunsPanelState> }): React.
           detail={status.error}
         />
       )}
-      <BackendDetails status={status} checkedAt={state.checkedAt} />
+      <details className="lt-Backend-more" open={open}>
+        <summary className="lt-Backend-summary">
+          Backend: {status.backend.kind}
+          {status.reachable ? '' : ' (unreachable)'}
+        </summary>
+        <BackendDetails status={status} checkedAt={state.checkedAt} />
+      </details>
     </section>
   );
 }

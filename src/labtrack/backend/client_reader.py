@@ -18,7 +18,11 @@ from .queries import (
     run_attributes,
     token_text,
 )
+from .shapes import RunColumns
 from .sql_reader import reduce_points
+
+# Newest runs whose keys a REST store's column list is drawn from.
+COLUMN_SAMPLE_RUNS = 1000
 
 
 class ClientReader:
@@ -62,6 +66,20 @@ class ClientReader:
             params.update(run.data.params)
             metrics.update(run.data.metrics)
         return {"params": sorted(params), "metrics": sorted(metrics)}
+
+    def run_columns(self, experiment_ids: tuple[str, ...]) -> RunColumns:
+        """The keys of the newest runs: a REST store has no cheap way to list them all."""
+        params: set[str] = set()
+        metrics: set[str] = set()
+        tags: set[str] = set()
+        runs = self._client.search_runs(
+            list(experiment_ids), max_results=COLUMN_SAMPLE_RUNS, order_by=["start_time DESC"]
+        )
+        for run in runs:
+            params.update(run.data.params)
+            metrics.update(run.data.metrics)
+            tags.update(run.data.tags)
+        return RunColumns(sorted(params), sorted(metrics), sorted(tags))
 
     def metric_history(
         self, run_id: str, key: str, max_points: int, after_step: int | None

@@ -39,6 +39,7 @@ from .shapes import (
     ExperimentPage,
     ExperimentView,
     LoggedModelView,
+    RunColumns,
     RunDetail,
     RunInfoView,
     RunLink,
@@ -150,6 +151,11 @@ class TrackingFacade:
         self.require_reachable()
         self.require_experiments(query.experiment_ids)
         return self._read("search_runs", query)
+
+    def run_columns(self, experiment_ids: tuple[str, ...]) -> RunColumns:
+        self.require_reachable()
+        self.require_experiments(experiment_ids)
+        return self._read("run_columns", experiment_ids)
 
     def runs_by_id(self, run_ids: list[str], query: RunQuery) -> list[RunRow]:
         return self._read("runs_by_id", run_ids, query)

@@ -27,6 +27,16 @@ class ExperimentPage:
 
 
 @dataclass
+class RunColumns:
+    """The param, metric and tag keys runs of some experiments have: the columns a run
+    table can offer."""
+
+    params: list[str]
+    metrics: list[str]
+    tags: list[str]
+
+
+@dataclass
 class RunInfoView:
     run_id: str
     run_name: str

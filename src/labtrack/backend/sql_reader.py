@@ -17,6 +17,7 @@ import numpy as np
 from .errors import NotFound
 from .queries import MetricSeries, RunPage, RunQuery, RunRow, finite_or_none
 from .reduction import minmax_indices
+from .shapes import RunColumns
 
 IN_CHUNK = 1000  # ids per IN (...) list: a whole page, far below engines' parameter limits
 
@@ -131,6 +132,31 @@ class SqlReader:
                     statement = select(entity.key).where(entity.run_uuid.in_(chunk)).distinct()
                     keys[target].update(session.execute(statement).scalars())
         return {name: sorted(values) for name, values in keys.items()}
+
+    def run_columns(self, experiment_ids: tuple[str, ...]) -> RunColumns:
+        """Every param, latest-metric and tag key of the experiments' active runs, sorted."""
+        from mlflow.store.tracking.dbmodels.models import (
+            SqlLatestMetric,
+            SqlParam,
+            SqlRun,
+            SqlTag,
+        )
+        from sqlalchemy import select
+
+        runs = select(SqlRun.run_uuid).where(
+            SqlRun.experiment_id.in_([int(i) for i in experiment_ids]),
+            SqlRun.lifecycle_stage == "active",
+        )
+        keys = {}
+        with self._store.ManagedSessionMaker() as session:
+            for entity, target in (
+                (SqlParam, "params"),
+                (SqlLatestMetric, "metrics"),
+                (SqlTag, "tags"),
+            ):
+                statement = select(entity.key).where(entity.run_uuid.in_(runs)).distinct()
+                keys[target] = sorted(key for (key,) in plain_rows(session, statement))
+        return RunColumns(**keys)
 
     # -- metric histories ------------------------------------------------------------
 

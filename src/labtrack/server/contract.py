@@ -52,6 +52,7 @@ CONTRACT: list[tuple[type, str]] = [
         for name in (
             "ExperimentView",
             "ExperimentPage",
+            "RunColumns",
             "RunInfoView",
             "RunLink",
             "DatasetView",

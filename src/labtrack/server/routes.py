@@ -10,7 +10,13 @@ from .browse import (
     ModelsHandler,
 )
 from .handlers import StatusHandler
-from .runs import CompareHandler, MetricHistoryHandler, RunHandler, RunsHandler
+from .runs import (
+    CompareHandler,
+    MetricHistoryHandler,
+    RunColumnsHandler,
+    RunHandler,
+    RunsHandler,
+)
 
 API_PREFIX = "labtrack/api"
 _RUN = r"(?P<run_id>[^/]+)"
@@ -19,6 +25,7 @@ ROUTES = [
     ("status", StatusHandler),
     ("experiments", ExperimentsHandler),
     ("runs", RunsHandler),
+    ("runs/columns", RunColumnsHandler),
     (rf"runs/{_RUN}", RunHandler),
     (rf"runs/{_RUN}/metrics/(?P<key>.+)", MetricHistoryHandler),
     (rf"runs/{_RUN}/artifacts", ArtifactsHandler),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import tornado.web
 
@@ -33,7 +34,7 @@ class RunsHandler(LabtrackHandler):
     def _query(self) -> RunQuery:
         experiment_ids = valid_experiment_ids_or_400(self.list_argument("experiment_ids"))
         filter_string = self.get_query_argument("filter", "").strip()
-        notebook = self.get_query_argument("notebook", "").strip()
+        notebook = self._notebook_path(self.get_query_argument("notebook", "").strip())
         if notebook:
             if "'" in notebook:
                 raise tornado.web.HTTPError(400, "notebook path may not contain a quote")
@@ -53,6 +54,14 @@ class RunsHandler(LabtrackHandler):
         except InvalidQuery as error:
             raise tornado.web.HTTPError(400, str(error)) from None
 
+    def _notebook_path(self, path: str) -> str:
+        """Runs record the notebook's absolute path; the front end knows it relative to
+        the server's root, as its contents API does."""
+        if not path or os.path.isabs(path):
+            return path
+        root = os.path.expanduser(self.settings.get("server_root_dir") or os.getcwd())
+        return os.path.normpath(os.path.join(root, path))
+
 
 def valid_experiment_ids_or_400(ids: list[str]) -> tuple[str, ...]:
     if not ids:
@@ -61,6 +70,13 @@ def valid_experiment_ids_or_400(ids: list[str]) -> tuple[str, ...]:
         return valid_experiment_ids(ids)
     except InvalidQuery as error:
         raise tornado.web.HTTPError(400, str(error)) from None
+
+
+class RunColumnsHandler(LabtrackHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        experiment_ids = valid_experiment_ids_or_400(self.list_argument("experiment_ids"))
+        self.write_json(await self.call(self.labtrack.facade.run_columns, experiment_ids))
 
 
 class RunHandler(LabtrackHandler):

@@ -1,0 +1,209 @@
+import { ISignal, Signal } from '@lumino/signaling';
+import { IDisposable } from '@lumino/disposable';
+
+import { IArtifactEntry, ILabtrackService } from '../tokens';
+import { ITextPreview, PreviewKind, previewKindOf, readTextPreview } from './preview';
+
+/** One directory level as far as it is known. */
+export interface IArtifactDir {
+  entries: IArtifactEntry[] | null;
+  loading: boolean;
+  error: string | null;
+}
+
+/** The file shown in the preview pane. */
+export interface IArtifactPreview {
+  path: string;
+  name: string;
+  kind: PreviewKind;
+  phase: 'loading' | 'ready' | 'failed';
+  /** A blob object URL for images; revoked when the preview changes or the model goes. */
+  objectUrl: string | null;
+  text: ITextPreview | null;
+  /** Where the file downloads from (every kind offers the download). */
+  downloadUrl: string;
+  error: string | null;
+}
+
+/** A visible row of the tree, in display order. */
+export interface IArtifactRow {
+  entry: IArtifactEntry;
+  depth: number;
+  parent: string;
+}
+
+function errorText(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+/** A run's artifact tree: directories listed when first expanded, one file previewed. */
+export class ArtifactTreeModel implements IDisposable {
+  constructor(
+    private readonly _service: ILabtrackService,
+    readonly runId: string
+  ) {}
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  dir(path: string): IArtifactDir | undefined {
+    return this._dirs.get(path);
+  }
+
+  isExpanded(path: string): boolean {
+    return this._expanded.has(path);
+  }
+
+  get focused(): string | null {
+    return this._focused;
+  }
+
+  get preview(): IArtifactPreview | null {
+    return this._preview;
+  }
+
+  /** The rows a person sees: root entries, and the children of expanded directories. */
+  rows(): IArtifactRow[] {
+    const rows: IArtifactRow[] = [];
+    const walk = (path: string, depth: number): void => {
+      for (const entry of this._dirs.get(path)?.entries ?? []) {
+        rows.push({ entry, depth, parent: path });
+        if (entry.is_dir && this._expanded.has(entry.path)) {
+          walk(entry.path, depth + 1);
+        }
+      }
+    };
+    walk('', 0);
+    return rows;
+  }
+
+  /** List one directory level (again, when `force`). */
+  async load(path = '', force = false): Promise<void> {
+    const known = this._dirs.get(path);
+    if (known && (known.loading || (known.entries && !force))) {
+      return;
+    }
+    this._dirs.set(path, { entries: known?.entries ?? null, loading: true, error: null });
+    this._emit();
+    let next: IArtifactDir;
+    try {
+      const listing = await this._service.listArtifacts(this.runId, path);
+      next = { entries: listing.entries, loading: false, error: null };
+    } catch (reason) {
+      next = { entries: known?.entries ?? null, loading: false, error: errorText(reason) };
+    }
+    if (!this._disposed) {
+      this._dirs.set(path, next);
+      this._emit();
+    }
+  }
+
+  async toggle(path: string): Promise<void> {
+    if (this._expanded.delete(path)) {
+      this._emit();
+      return;
+    }
+    this._expanded.add(path);
+    this._emit();
+    await this.load(path);
+  }
+
+  focus(path: string | null): void {
+    if (this._focused !== path) {
+      this._focused = path;
+      this._emit();
+    }
+  }
+
+  /** Open a file by path: expand its folders, focus it, and preview it. */
+  async reveal(path: string): Promise<void> {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      this._expanded.add(folder);
+      await this.load(folder);
+    }
+    this.focus(path);
+    await this.select(path);
+  }
+
+  /** Preview a file; images become object URLs, text is read as text, never as HTML. */
+  async select(path: string): Promise<void> {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const kind = previewKindOf(name);
+    this._setPreview({
+      path,
+      name,
+      kind,
+      phase: kind === 'download' ? 'ready' : 'loading',
+      objectUrl: null,
+      text: null,
+      downloadUrl: this._service.artifactUrl(this.runId, path),
+      error: null
+    });
+    if (kind === 'download') {
+      return;
+    }
+    const token = ++this._selection;
+    let update: Partial<IArtifactPreview>;
+    try {
+      const blob = await this._service.fetchArtifact(this.runId, path);
+      update =
+        kind === 'image'
+          ? { phase: 'ready', objectUrl: URL.createObjectURL(blob) }
+          : { phase: 'ready', text: await readTextPreview(blob, name) };
+    } catch (reason) {
+      update = { phase: 'failed', error: errorText(reason) };
+    }
+    if (this._disposed || token !== this._selection || this._preview?.path !== path) {
+      // Another file was chosen meanwhile: this answer is stale.
+      if (update.objectUrl) {
+        URL.revokeObjectURL(update.objectUrl);
+      }
+      return;
+    }
+    this._setPreview({ ...this._preview, ...update });
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    this._revoke();
+    Signal.clearData(this);
+  }
+
+  private _setPreview(preview: IArtifactPreview): void {
+    if (this._preview?.objectUrl && this._preview.objectUrl !== preview.objectUrl) {
+      this._revoke();
+    }
+    this._preview = preview;
+    this._emit();
+  }
+
+  private _revoke(): void {
+    if (this._preview?.objectUrl) {
+      URL.revokeObjectURL(this._preview.objectUrl);
+    }
+  }
+
+  private _emit(): void {
+    if (!this._disposed) {
+      this._changed.emit();
+    }
+  }
+
+  private _changed = new Signal<this, void>(this);
+  private _disposed = false;
+  private _dirs = new Map<string, IArtifactDir>();
+  private _expanded = new Set<string>();
+  private _focused: string | null = null;
+  private _preview: IArtifactPreview | null = null;
+  private _selection = 0;
+}

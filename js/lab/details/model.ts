@@ -1,0 +1,176 @@
+import { VDomModel } from '@jupyterlab/ui-components';
+import { Poll } from '@lumino/polling';
+
+import { ILabtrackService, IMetricSeries, IRunDetail } from '../tokens';
+import { ArtifactTreeModel } from './artifacts';
+
+/** Sparklines ask for this many points: enough for a shape, cheap for long histories. */
+export const SPARKLINE_POINTS = 64;
+/** Metrics beyond this many are listed without a sparkline (one request each). */
+const MAX_SPARKLINES = 40;
+/** How often a RUNNING run is read again. */
+export const LIVE_REFRESH_MS = 3000;
+
+/** Whether the notebook behind a run was found under the server root. */
+export interface INotebookLink {
+  phase: 'checking' | 'found' | 'missing';
+  /** The contents path (relative to the server root) when found. */
+  path: string | null;
+  /** Why the button is disabled, when missing. */
+  reason: string;
+}
+
+export interface IRunDetailsState {
+  phase: 'loading' | 'ready' | 'failed';
+  detail: IRunDetail | null;
+  error: string | null;
+  sparklines: Readonly<Record<string, IMetricSeries>>;
+  notebook: INotebookLink;
+  /** A notebook is open and active, so code can be inserted into it. */
+  canInsert: boolean;
+}
+
+/** Finds the contents path of the notebook that produced a run, or says why not. */
+export type NotebookLocator = (detail: IRunDetail) => Promise<INotebookLink>;
+
+/** One run's details: read through the typed service, refreshed while the run is RUNNING. */
+export class RunDetailsModel extends VDomModel {
+  constructor(options: RunDetailsModel.IOptions) {
+    super();
+    this.runId = options.runId;
+    this._service = options.service;
+    this._locateNotebook = options.locateNotebook;
+    this.artifacts = new ArtifactTreeModel(options.service, options.runId);
+    this.artifacts.changed.connect(() => this.stateChanged.emit(void 0));
+    this._poll = new Poll({
+      name: `labtrack:run-details#${options.runId}`,
+      factory: () => this.refresh(),
+      frequency: { interval: LIVE_REFRESH_MS, backoff: false },
+      // Read again only while the run is live; a finished run does not change.
+      standby: () => (this.isRunning ? 'when-hidden' : true),
+      auto: false
+    });
+  }
+
+  readonly runId: string;
+  readonly artifacts: ArtifactTreeModel;
+
+  get state(): Readonly<IRunDetailsState> {
+    return this._state;
+  }
+
+  get isRunning(): boolean {
+    return this._state.detail?.info.status === 'RUNNING';
+  }
+
+  set canInsert(value: boolean) {
+    this._update({ canInsert: value });
+  }
+
+  /** First load: details, sparklines, the artifact root and the notebook check. */
+  async start(): Promise<void> {
+    await this.refresh();
+    void this.artifacts.load('');
+    void this._checkNotebook();
+    void this._poll.start();
+  }
+
+  /** Read the run again; never rejects (failures become state). */
+  refresh(): Promise<void> {
+    if (!this._pending) {
+      this._pending = this._fetch().finally(() => {
+        this._pending = null;
+      });
+    }
+    return this._pending;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._poll.dispose();
+    this.artifacts.dispose();
+    super.dispose();
+  }
+
+  private async _fetch(): Promise<void> {
+    const wasRunning = this.isRunning;
+    try {
+      const detail = await this._service.getRun(this.runId);
+      if (this.isDisposed) {
+        return;
+      }
+      this._update({ phase: 'ready', detail, error: null });
+      await this._fetchSparklines(detail);
+      if (wasRunning && !this.isRunning) {
+        // The run just ended: it may have logged its last artifacts.
+        void this.artifacts.load('', true);
+      }
+    } catch (reason) {
+      if (!this.isDisposed) {
+        const error = reason instanceof Error ? reason.message : String(reason);
+        // Keep what was shown before a transient failure; say what went wrong.
+        this._update({ phase: this._state.detail ? 'ready' : 'failed', error });
+      }
+    }
+  }
+
+  private async _fetchSparklines(detail: IRunDetail): Promise<void> {
+    const keys = Object.keys(detail.metrics).sort().slice(0, MAX_SPARKLINES);
+    const answers = await Promise.all(
+      keys.map(key =>
+        this._service
+          .getMetricHistory(this.runId, key, { maxPoints: SPARKLINE_POINTS })
+          .catch(() => null)
+      )
+    );
+    const sparklines: Record<string, IMetricSeries> = {};
+    answers.forEach((series, index) => {
+      if (series) {
+        sparklines[keys[index]] = series;
+      }
+    });
+    if (!this.isDisposed) {
+      this._update({ sparklines });
+    }
+  }
+
+  private async _checkNotebook(): Promise<void> {
+    const detail = this._state.detail;
+    if (!detail) {
+      this._update({ notebook: { phase: 'missing', path: null, reason: 'Run not loaded' } });
+      return;
+    }
+    const notebook = await this._locateNotebook(detail);
+    if (!this.isDisposed) {
+      this._update({ notebook });
+    }
+  }
+
+  private _update(change: Partial<IRunDetailsState>): void {
+    this._state = { ...this._state, ...change };
+    this.stateChanged.emit(void 0);
+  }
+
+  private _service: ILabtrackService;
+  private _locateNotebook: NotebookLocator;
+  private _poll: Poll;
+  private _pending: Promise<void> | null = null;
+  private _state: IRunDetailsState = {
+    phase: 'loading',
+    detail: null,
+    error: null,
+    sparklines: {},
+    notebook: { phase: 'checking', path: null, reason: 'Looking for the notebook…' },
+    canInsert: false
+  };
+}
+
+export namespace RunDetailsModel {
+  export interface IOptions {
+    runId: string;
+    service: ILabtrackService;
+    locateNotebook: NotebookLocator;
+  }
+}
