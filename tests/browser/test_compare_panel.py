@@ -320,3 +320,26 @@ def test_plotly_loads_only_when_a_compare_panel_opens(page, lab_with_app, open_l
 
     # Then plotly is fetched, once
     assert page.evaluate(plotly_requests) == 1
+
+
+def test_runs_ticked_in_the_runs_table_are_compared(page, lab_with_app, open_lab, compared_runs):
+    # Given the Runs table on the compared runs' experiment
+    open_lab(lab_with_app)
+    page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='labtrack-runs']").click()
+    panel = page.get_by_test_id("labtrack-runs-panel")
+    panel.get_by_test_id("labtrack-experiment").select_option(label="compare-panel", timeout=30_000)
+    compare = panel.get_by_test_id("labtrack-compare")
+    enabled = "() => window.jupyterapp.commands.isEnabled('labtrack:compare-runs')"
+
+    # When two runs are ticked
+    for run_id in compared_runs.run_ids[:2]:
+        panel.locator(f".lt-RunsTable-row[data-run-id='{run_id}'] input[type=checkbox]").check()
+
+    # Then the palette command follows the selection, and Compare opens a panel of those two
+    assert page.evaluate(enabled) is True
+    compare.click()
+    expect(
+        page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Compare (2 runs)")
+    ).to_be_visible()
+    page.locator(PARALLEL).wait_for(state="attached", timeout=PLOT_TIMEOUT_MS)
+    assert all(len(d["values"]) == 2 for d in plot_data(page, PARALLEL)[0]["dimensions"])
