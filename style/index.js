@@ -1,2 +1,3 @@
 import './base.css';
 import './runs-table.css';
+import './compare.css';

@@ -1,9 +1,15 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { comparePlugin } from './compare-plugin';
 import { runDetailsPlugin } from './run-details-plugin';
 import { runsPanelPlugin } from './runs-panel-plugin';
 import { servicePlugin } from './service-plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [servicePlugin, runsPanelPlugin, runDetailsPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  servicePlugin,
+  runsPanelPlugin,
+  runDetailsPlugin,
+  comparePlugin
+];
 
 export default plugins;

@@ -1,0 +1,168 @@
+import { VDomModel } from '@jupyterlab/ui-components';
+
+import type { IOverlaySeries } from '../../plots/overlay';
+import { runLabels } from '../../plots/compare-data';
+import { ICompareMatrix, ILabtrackService } from '../tokens';
+
+/** Reduced histories are enough for a curve: the panel is at most a few thousand px wide. */
+export const OVERLAY_MAX_POINTS = 1000;
+
+/** The overlaid curves of one metric. */
+export interface IOverlayState {
+  phase: 'idle' | 'loading' | 'ready' | 'failed';
+  series: IOverlaySeries[];
+  /** Names of the runs that have no value of the metric (not fetched, not drawn). */
+  without: string[];
+  error: string | null;
+}
+
+/** What the Compare panel shows; the view only renders it. */
+export interface ICompareState {
+  /** `loading` until the matrix arrives, then `ready`, or `failed` with `error`. */
+  phase: 'loading' | 'ready' | 'failed';
+  matrix: ICompareMatrix | null;
+  error: string | null;
+  /** The metric colouring the parallel-coordinates lines (default the first metric). */
+  colorMetric: string | null;
+  /** The metric whose curves are overlaid (default the first metric). */
+  overlayMetric: string | null;
+  overlay: IOverlayState;
+  /** Hide the params every run has the same value of. */
+  onlyDifferences: boolean;
+  /** Bumped when JupyterLab's theme changes, so the plots read their colours again. */
+  themeRevision: number;
+}
+
+const IDLE_OVERLAY: IOverlayState = { phase: 'idle', series: [], without: [], error: null };
+
+/** Fetches the comparison of some runs through the labtrack service and holds the choices. */
+export class CompareModel extends VDomModel {
+  constructor(options: CompareModel.IOptions) {
+    super();
+    this._service = options.service;
+    this.runIds = [...options.runIds];
+  }
+
+  /** The compared runs, in the order the columns show them. */
+  readonly runIds: readonly string[];
+
+  get state(): Readonly<ICompareState> {
+    return this._state;
+  }
+
+  /** Fetch the params and metrics of the runs, then the curves of the first metric. Never
+   * rejects: failures become state, with the server's message. */
+  async load(): Promise<void> {
+    this._update({ phase: 'loading', error: null });
+    let matrix: ICompareMatrix;
+    try {
+      matrix = await this._service.compareRuns([...this.runIds]);
+    } catch (reason) {
+      this._update({ phase: 'failed', matrix: null, error: messageOf(reason) });
+      return;
+    }
+    const keys = matrix.metrics.map(m => m.key);
+    const keep = (key: string | null): string | null =>
+      key !== null && keys.includes(key) ? key : keys[0] ?? null;
+    this._update({
+      phase: 'ready',
+      matrix,
+      error: null,
+      colorMetric: keep(this._state.colorMetric),
+      overlayMetric: keep(this._state.overlayMetric)
+    });
+    await this._loadOverlay();
+  }
+
+  set colorMetric(key: string | null) {
+    this._update({ colorMetric: key });
+  }
+
+  set overlayMetric(key: string | null) {
+    if (key !== this._state.overlayMetric) {
+      this._update({ overlayMetric: key });
+      void this._loadOverlay();
+    }
+  }
+
+  set onlyDifferences(value: boolean) {
+    this._update({ onlyDifferences: value });
+  }
+
+  /** JupyterLab's theme changed: draw the plots again with its colours. */
+  themeChanged(): void {
+    this._update({ themeRevision: this._state.themeRevision + 1 });
+  }
+
+  /** Fetch each run's reduced history of the overlay metric; a newer choice wins. */
+  private async _loadOverlay(): Promise<void> {
+    const { matrix, overlayMetric } = this._state;
+    const request = ++this._overlayRequest;
+    if (!matrix || overlayMetric === null) {
+      this._update({ overlay: IDLE_OVERLAY });
+      return;
+    }
+    const column = matrix.metrics.find(m => m.key === overlayMetric);
+    const labels = runLabels(matrix.runs);
+    // A run without the metric has no history (the server would answer 404): skip it.
+    const has = matrix.runs.map((_, i) => column !== undefined && column.values[i] !== null);
+    const without = labels.filter((_, i) => !has[i]);
+    this._update({ overlay: { ...this._state.overlay, phase: 'loading', without, error: null } });
+    let overlay: IOverlayState;
+    try {
+      const histories = await Promise.all(
+        matrix.runs.map((run, i) =>
+          has[i]
+            ? this._service.getMetricHistory(run.run_id, overlayMetric, {
+                maxPoints: OVERLAY_MAX_POINTS
+              })
+            : null
+        )
+      );
+      const series: IOverlaySeries[] = [];
+      histories.forEach((history, i) => {
+        if (history) {
+          series.push({ name: labels[i], steps: history.steps, values: history.values });
+        }
+      });
+      overlay = { phase: 'ready', series, without, error: null };
+    } catch (reason) {
+      overlay = { phase: 'failed', series: [], without, error: messageOf(reason) };
+    }
+    if (request === this._overlayRequest) {
+      this._update({ overlay });
+    }
+  }
+
+  private _update(change: Partial<ICompareState>): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._state = { ...this._state, ...change };
+    this.stateChanged.emit(void 0);
+  }
+
+  private _service: ILabtrackService;
+  private _overlayRequest = 0;
+  private _state: ICompareState = {
+    phase: 'loading',
+    matrix: null,
+    error: null,
+    colorMetric: null,
+    overlayMetric: null,
+    overlay: IDLE_OVERLAY,
+    onlyDifferences: true,
+    themeRevision: 0
+  };
+}
+
+export namespace CompareModel {
+  export interface IOptions {
+    service: ILabtrackService;
+    runIds: readonly string[];
+  }
+}
+
+function messageOf(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}

@@ -1,0 +1,86 @@
+import * as React from 'react';
+
+import { valuesDiffer } from '../../plots/compare-data';
+import { ICompareParamColumn } from '../tokens';
+
+interface IParamsTableProps {
+  params: readonly ICompareParamColumn[];
+  /** Column headers: the runs' names, in the order of each column's values. */
+  runLabels: readonly string[];
+  runIds: readonly string[];
+  onlyDifferences: boolean;
+  onOnlyDifferencesChange: (value: boolean) => void;
+}
+
+/** Params × runs. Every value is server text, rendered by React as text, never as HTML. */
+export function ParamsTable(props: IParamsTableProps): React.ReactElement {
+  const { params, runLabels, runIds, onlyDifferences } = props;
+  const shown = onlyDifferences ? params.filter(p => valuesDiffer(p.values)) : params;
+  const hidden = params.length - shown.length;
+  return (
+    <section className="lt-Compare-section" aria-label="Params">
+      <header className="lt-Compare-sectionHeader">
+        <h3 className="lt-Compare-sectionTitle">
+          Params
+        </h3>
+        <label className="lt-Compare-control">
+          <input
+            type="checkbox"
+            data-testid="labtrack-compare-only-differences"
+            checked={onlyDifferences}
+            onChange={event => props.onOnlyDifferencesChange(event.currentTarget.checked)}
+          />
+          Only differences
+        </label>
+      </header>
+      <p className="lt-Compare-note" data-testid="labtrack-compare-params-summary">
+        {summary(params.length, shown.length, hidden)}
+      </p>
+      {shown.length > 0 && (
+        <div className="lt-Compare-tableScroll">
+          <table className="lt-Compare-table" data-testid="labtrack-compare-params">
+            <thead>
+              <tr>
+                <th scope="col">Param</th>
+                {runLabels.map((label, i) => (
+                  <th scope="col" key={runIds[i]} title={`${label}\n${runIds[i]}`}>
+                    {label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map(param => (
+                <tr key={param.key} data-param={param.key}>
+                  <th scope="row">{param.key}</th>
+                  {param.values.map((value, i) =>
+                    value === null ? (
+                      <td key={runIds[i]} className="lt-Compare-missing" title="not logged">
+                        —
+                      </td>
+                    ) : (
+                      <td key={runIds[i]}>{value}</td>
+                    )
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function summary(total: number, shown: number, hidden: number): string {
+  if (total === 0) {
+    return 'None of these runs logged params.';
+  }
+  if (hidden === 0) {
+    return `${total} param${total === 1 ? '' : 's'}.`;
+  }
+  if (shown === 0) {
+    return `All ${total} params are the same in every run.`;
+  }
+  return `${shown} of ${total} params differ; ${hidden} equal in every run ${hidden === 1 ? 'is' : 'are'} hidden.`;
+}
