@@ -18,8 +18,6 @@ from .liveness import Heartbeat, ProcessIdentity, reap_dead_runs
 from .options import parse_param_names, parse_tags
 from .session import RunRequest, RunSession, TrackingError
 
-LINE_SUBCOMMANDS = ("status", "watch")
-
 
 @magics_class
 class TrackMagics(Magics):
@@ -154,47 +152,15 @@ class TrackMagics(Magics):
 
     @line_magic("track")
     def track_command(self, line: str):
-        """labtrack commands.
+        """labtrack commands: ``%track COMMAND …``; see ``labtrack.kernel.line_commands``.
 
         ``%track status`` shows the tracking backend in use.
         ``%track watch RUN_ID [--steps N]`` shows a live plot of a run that another
         process (a script, another kernel, a remote job) is writing, until it ends.
         """
-        words = line.split()
-        if not words or words[0] not in LINE_SUBCOMMANDS:
-            raise UsageError(
-                f"%track expects one of: {', '.join(LINE_SUBCOMMANDS)} "
-                "(use %%track at the top of a cell to track it)"
-            )
-        if words[0] == "watch":
-            return self._watch(words[1:])
-        import mlflow
+        from .line_commands import run_line_command
 
-        uri = mlflow.get_tracking_uri()
-        print(f"labtrack: backend {self.location.kind.value} ({self.location.source.value})")
-        print(f"labtrack: tracking URI {uri}")
-        if self.location.artifact_root:
-            print(f"labtrack: artifacts in {self.location.artifact_root}")
-        if self.last_run_id:
-            print(f"labtrack: last tracked run {self.last_run_id}")
-
-    def _watch(self, words: list[str]):
-        usage = "usage: %track watch RUN_ID [--steps N]"
-        steps = None
-        if len(words) == 3 and words[1] == "--steps" and words[2].isdigit():
-            steps = int(words[2])
-        elif len(words) != 1:
-            raise UsageError(usage)
-        from IPython.display import display
-
-        from .watch import watch
-
-        try:
-            widget = watch(words[0].strip("'\""), steps=steps)
-        except Exception as error:  # an unknown run id: MLflow's message, no traceback
-            raise UsageError(f"labtrack: cannot watch {words[0]}: {error}") from None
-        self.last_watch = widget
-        display(widget)
+        return run_line_command(self, line)
 
 
 def show_live_plot(session: RunSession, steps: int | None):

@@ -1,0 +1,75 @@
+"""The ``%track SUBCOMMAND …`` line commands, one function each, looked up by name.
+
+Each command takes the ``TrackMagics`` instance and the words after its name, and
+returns what the magic returns (shown as the cell's result) or ``None``. Bad input is a
+``UsageError`` with one clear line. A new command is a function in its own module plus
+one entry in ``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+
+from IPython.core.error import UsageError
+
+LineCommand = Callable[[object, list[str]], object]
+
+
+def status(magics, words: list[str]) -> None:
+    """``%track status``: the tracking backend in use."""
+    if words:
+        raise UsageError("usage: %track status")
+    import mlflow
+
+    location = magics.location
+    print(f"labtrack: backend {location.kind.value} ({location.source.value})")
+    print(f"labtrack: tracking URI {mlflow.get_tracking_uri()}")
+    if location.artifact_root:
+        print(f"labtrack: artifacts in {location.artifact_root}")
+    if magics.last_run_id:
+        print(f"labtrack: last tracked run {magics.last_run_id}")
+
+
+def watch(magics, words: list[str]) -> None:
+    """``%track watch RUN_ID [--steps N]``: a live plot of a run another process writes."""
+    usage = "usage: %track watch RUN_ID [--steps N]"
+    steps = None
+    if len(words) == 3 and words[1] == "--steps" and words[2].isdigit():
+        steps = int(words[2])
+    elif len(words) != 1:
+        raise UsageError(usage)
+    from IPython.display import display
+
+    from .watch import watch as watch_run
+
+    try:
+        widget = watch_run(words[0], steps=steps)
+    except Exception as error:  # an unknown run id: MLflow's message, no traceback
+        raise UsageError(f"labtrack: cannot watch {words[0]}: {error}") from None
+    magics.last_watch = widget
+    display(widget)
+
+
+COMMANDS: dict[str, LineCommand] = {
+    "status": status,
+    "watch": watch,
+}
+
+
+def split_words(line: str) -> list[str]:
+    """Shell-like words, so quoted names and filters stay one word."""
+    try:
+        return shlex.split(line)
+    except ValueError as error:  # an unclosed quote
+        raise UsageError(f"labtrack: cannot read {line!r}: {error}") from None
+
+
+def run_line_command(magics, line: str):
+    words = split_words(line)
+    if not words or words[0] not in COMMANDS:
+        raise UsageError(
+            f"%track expects one of: {', '.join(COMMANDS)} "
+            "(use %%track at the top of a cell to track it)"
+        )
+    return COMMANDS[words[0]](magics, words[1:])
