@@ -331,15 +331,17 @@ def test_runs_ticked_in_the_runs_table_are_compared(page, lab_with_app, open_lab
     compare = panel.get_by_test_id("labtrack-compare")
     enabled = "() => window.jupyterapp.commands.isEnabled('labtrack:compare-runs')"
 
-    # When two runs are ticked
-    for run_id in compared_runs.run_ids[:2]:
+    # When three runs are ticked
+    assert len(compared_runs.run_ids) >= 3
+    for run_id in compared_runs.run_ids[:3]:
         panel.locator(f".lt-RunsTable-row[data-run-id='{run_id}'] input[type=checkbox]").check()
 
-    # Then the palette command follows the selection, and Compare opens a panel of those two
+    # Then the palette command follows the selection, and Compare opens a panel of those three
+    # whose parallel coordinates draw exactly three lines
     assert page.evaluate(enabled) is True
     compare.click()
     expect(
-        page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Compare (2 runs)")
+        page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Compare (3 runs)")
     ).to_be_visible()
     page.locator(PARALLEL).wait_for(state="attached", timeout=PLOT_TIMEOUT_MS)
-    assert all(len(d["values"]) == 2 for d in plot_data(page, PARALLEL)[0]["dimensions"])
+    assert all(len(d["values"]) == 3 for d in plot_data(page, PARALLEL)[0]["dimensions"])
