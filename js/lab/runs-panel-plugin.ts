@@ -91,7 +91,7 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<IRunSelection> = {
         if (TRACK_CELL.test(source)) {
           void table.trackedCellEnded();
         } else if (MAY_LOG_RUNS.test(source)) {
-          void table.refresh();
+          void table.refreshIfShown();
         }
       });
     }

@@ -1,6 +1,9 @@
 """Given a fresh LABTRACK_HOME, when the embedded store is prepared, then it is ready to share."""
 
+import os
 import sqlite3
+import subprocess
+import sys
 
 import mlflow
 import pytest
@@ -44,3 +47,45 @@ def test_experiments_created_by_plain_mlflow_keep_artifacts_under_the_home(
     experiment = mlflow.get_experiment(experiment_id)
     assert experiment.artifact_location.endswith(f"home/artifacts/{experiment_id}")
     assert not (tmp_path / "mlruns").exists()
+
+
+FIRST_USE = """
+import sys
+from labtrack.backend import activate, resolve_backend
+from labtrack.backend.facade import TrackingFacade
+location = resolve_backend(environ={"LABTRACK_HOME": sys.argv[1]})
+if sys.argv[2] == "server":
+    print(len(TrackingFacade(location).experiments("", 10, None).experiments))
+else:
+    import mlflow
+    activate(location)
+    with mlflow.start_run():
+        mlflow.log_metric("x", 1.0)
+    print(1)
+"""
+
+
+def test_a_server_and_kernels_opening_a_new_store_at_once_leave_it_whole(tmp_path):
+    # Given a home without a store, and two "servers" and two "kernels" starting together
+    home = tmp_path / "home"
+    roles = ["server", "kernel", "server", "kernel"]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", FIRST_USE, str(home), role],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"},
+        )
+        for role in roles
+    ]
+
+    # When each opens the store through labtrack
+    results = [process.communicate(timeout=180) for process in processes]
+
+    # Then every one succeeded (no migration ran twice) and both kernels' runs are there
+    for process, (_out, err) in zip(processes, results, strict=True):
+        assert process.returncode == 0, err[-2000:]
+    location = resolve_backend(environ={"LABTRACK_HOME": str(home)})
+    runs = mlflow.MlflowClient(location.tracking_uri, location.registry_uri).search_runs(["0"])
+    assert len(runs) == 2

@@ -193,6 +193,11 @@ export class RunsTableModel extends VDomModel implements IRunSelection {
 
   // -- loading -----------------------------------------------------------------------
 
+  /** Refresh if a view shows the table (a hidden one refreshes when it is shown). */
+  refreshIfShown(): Promise<void> {
+    return this._active ? this.refresh() : Promise.resolve();
+  }
+
   /** Start again from the first page (the query changed). */
   reload(): Promise<void> {
     this._update({ rows: [], nextPageToken: null, phase: 'loading', error: null });
@@ -219,6 +224,9 @@ export class RunsTableModel extends VDomModel implements IRunSelection {
    * run shows as RUNNING (then the live refresh takes over), for its experiment and run.
    * The kernel may first spend seconds on earlier cells or imports. */
   async followTrackedCell(experimentName: string | null): Promise<void> {
+    if (!this._active) {
+      return; // a hidden panel asks nothing; it refreshes when shown
+    }
     const following = { experimentName };
     this._following = following;
     const startedAt = Date.now();
@@ -242,6 +250,9 @@ export class RunsTableModel extends VDomModel implements IRunSelection {
   async trackedCellEnded(): Promise<void> {
     const following = this._following;
     this._following = null;
+    if (!this._active) {
+      return;
+    }
     await this._showExperimentOf(following?.experimentName ?? null);
   }
 

@@ -44,6 +44,7 @@ from .shapes import (
     RunInfoView,
     RunLink,
 )
+from .store import prepare_backend
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,10 @@ class TrackingFacade:
     def __init__(self, location: BackendLocation) -> None:
         from mlflow import MlflowClient
 
+        # MLflow's client migrates a new SQLite store as it opens it; a kernel may be
+        # creating the same store right now, and two migrations at once corrupt it. The
+        # cross-process lock of prepare_backend makes one process create it, first.
+        prepare_backend(location)
         self.location = location
         self.client = MlflowClient(
             tracking_uri=location.tracking_uri, registry_uri=location.registry_uri
