@@ -9,6 +9,7 @@ __all__ = [
     "load_ipython_extension",
     "log_metric",
     "log_metrics",
+    "runs",
     "unload_ipython_extension",
     "watch",
 ]
@@ -21,6 +22,12 @@ def __getattr__(name: str):
 
         value = globals()[name] = getattr(metric_api, name)  # looked up once
         return value
+    if name == "runs":
+        # ``labtrack.runs(...)``: a DataFrame like mlflow.search_runs, read the fast way.
+        from .runs_api import runs
+
+        globals()["runs"] = runs
+        return runs
     if name == "watch":
         # ``labtrack.watch(run_id)``: a live plot of a run written by another process.
         from .kernel.watch import watch
