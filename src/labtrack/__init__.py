@@ -4,6 +4,7 @@ from ._version import __version__
 
 __all__ = [
     "__version__",
+    "compare",
     "_jupyter_labextension_paths",
     "_jupyter_server_extension_points",
     "load_ipython_extension",
@@ -22,6 +23,12 @@ def __getattr__(name: str):
 
         value = globals()[name] = getattr(metric_api, name)  # looked up once
         return value
+    if name == "compare":
+        # ``labtrack.compare(runs)``: the inline comparison widget.
+        from .compare_api import compare
+
+        globals()["compare"] = compare
+        return compare
     if name == "runs":
         # ``labtrack.runs(...)``: a DataFrame like mlflow.search_runs, read the fast way.
         from .runs_api import runs
