@@ -40,9 +40,9 @@ class RunSelection:
 def select_runs(
     facade: TrackingFacade, selection: RunSelection, default_experiments: Iterable[str] = ()
 ) -> RunTable:
-    """The runs ``selection`` names. Experiments default to the parent run's experiment
-    (``children_of``), every active experiment (``notebook_path``), else
-    ``default_experiments`` (the kernel's current experiment)."""
+    """The runs ``selection`` names. Experiments default to every active experiment
+    with ``children_of`` or ``notebook_path``, else ``default_experiments`` (the
+    kernel's current experiment)."""
     if selection.max_results < 1:
         raise InvalidQuery(f"max_results must be positive, got {selection.max_results}")
     clauses = [selection.filter_string.strip()] if selection.filter_string.strip() else []
@@ -50,8 +50,10 @@ def select_runs(
     if selection.children_of is not None:
         parent = valid_run_id(selection.children_of)
         with domain_errors():
-            parent_experiment = facade.client.get_run(parent).info.experiment_id
-        experiment_ids = experiment_ids or (str(parent_experiment),)
+            facade.client.get_run(parent)  # an unknown parent is NotFound, not "no runs"
+        # A child may live in another experiment than its parent (start_run(nested=True)
+        # uses the active experiment): search them all unless told where.
+        experiment_ids = experiment_ids or all_experiments(facade)
         clauses.append(f"tags.`{PARENT_TAG}` = '{parent}'")
     if selection.notebook_path is not None:
         if "'" in selection.notebook_path:
