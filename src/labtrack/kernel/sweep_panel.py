@@ -24,9 +24,7 @@ class SweepPanel:
     def trials(self, runs: dict[str, RunState]) -> list[str]:
         """Ended direct children of the tracked run, in the order they appeared."""
         return [
-            run.run_id
-            for run in runs.values()
-            if run.parent_id == self.root_run_id and run.ended
+            run.run_id for run in runs.values() if run.parent_id == self.root_run_id and run.ended
         ][-MAX_TRIALS:]
 
     def update(self, runs: dict[str, RunState]) -> dict | None:

@@ -13,8 +13,8 @@ import sys
 import threading
 import time
 
-from ..widgets.live_plot import LivePlot
 from ..runs_api import current_facade
+from ..widgets.live_plot import LivePlot
 from .run_history import HistoryDelta, HistoryReader, RunState, open_reader
 from .sweep_panel import SweepPanel
 
