@@ -2,6 +2,7 @@
 // Python class names the view it wants in the `_labtrack_view` trait (default "run_card").
 import type { AnyModel, InitializeProps, Render, RenderProps } from '@anywidget/types';
 
+import { renderCompare } from './compare';
 import { renderLivePlot } from './live-plot';
 import { storeOf } from './live-store';
 import { renderRunCard } from './run-card';
@@ -9,7 +10,8 @@ import { renderRunCard } from './run-card';
 /** Views in this bundle, by the name a Python widget puts in `_labtrack_view`. */
 const VIEWS: Record<string, Render<any>> = {
   run_card: renderRunCard,
-  live_plot: renderLivePlot
+  live_plot: renderLivePlot,
+  compare: renderCompare
 };
 
 const DEFAULT_VIEW = 'run_card';

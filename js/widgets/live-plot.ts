@@ -4,6 +4,7 @@
 import type { RenderProps } from '@anywidget/types';
 import type { IPlotly } from 'plotly.js-dist-min';
 
+import type { ICompareData } from '../plots/compare-data';
 import { liveLinesFigure, lowerIsBetter, type XAxisMode } from '../plots/live-lines';
 import { readPlotTheme, type IPlotTheme } from '../plots/theme';
 import { formatValue, shortRunId } from './format';
@@ -13,6 +14,7 @@ import { node } from './dom';
 import { ProgressBar } from './progress';
 import { renderRunCard, type IRunCardTraits } from './run-card';
 import { ensureStyles } from './styles';
+import { SweepPanel } from './sweep-panel';
 import { best, drawnSeries, latest, pointBudget } from './trace-values';
 
 export interface IRunEntry {
@@ -28,6 +30,8 @@ export interface ILivePlotTraits extends IRunCardTraits {
   steps_done: number | null;
   x_axis: XAxisMode;
   mode: 'track' | 'watch';
+  /** Finished trials (child runs), in the shape of js/plots/compare-data's ICompareData. */
+  sweep: Partial<ICompareData>;
 }
 
 const CHART_HEIGHT = 180;
@@ -62,7 +66,8 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   const grid = node(doc, 'div', 'lt-w-charts', 'labtrack-charts');
   const empty = node(doc, 'div', 'lt-w-empty', 'labtrack-no-metrics');
   toolbar.append(progress.el);
-  root.append(header, toolbar, grid, empty);
+  const sweep = new SweepPanel(doc);
+  root.append(header, toolbar, sweep.el, grid, empty);
   el.replaceChildren(root);
   const unmountCard = renderRunCard({ model, el: header } as unknown as RenderProps<IRunCardTraits>);
 
@@ -302,6 +307,7 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     if (JSON.stringify(next) !== JSON.stringify(theme)) {
       theme = next;
       scheduleDraw(undefined, true);
+      drawSweep();
     }
   });
   themeObserver.observe(doc.body, {
@@ -314,18 +320,30 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     scheduleDraw(undefined, true);
   };
   const onRuns = (): void => scheduleDraw();
+  const drawSweep = (): void => {
+    if (Plotly !== null) {
+      sweep.draw(Plotly, theme);
+    }
+  };
+  const onSweep = (): void => {
+    sweep.setData(model.get('sweep'));
+    drawSweep();
+  };
   const unsubscribe = store.subscribe(keys => scheduleDraw(keys));
   model.on('change:x_axis', onXAxis);
   model.on('change:runs', onRuns);
+  model.on('change:sweep', onSweep);
   model.on('change:status', onStatus);
   model.on('change:steps_total', showProgress);
   model.on('change:steps_done', showProgress);
 
   showToggle();
   onStatus();
+  sweep.setData(model.get('sweep'));
   void loadPlotly().then(plotly => {
     if (!unmounted) {
       Plotly = plotly;
+      onSweep();
       // Re-rendered view: the store already holds the curves.
       scheduleDraw(undefined, true);
     }
@@ -336,6 +354,8 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     unsubscribe();
     model.off('change:x_axis', onXAxis);
     model.off('change:runs', onRuns);
+    model.off('change:sweep', onSweep);
+    sweep.dispose(Plotly);
     model.off('change:status', onStatus);
     model.off('change:steps_total', showProgress);
     model.off('change:steps_done', showProgress);

@@ -196,6 +196,20 @@ const CSS = `
   font-style: italic;
 }
 .lt-w-empty[hidden] { display: none; }
+.lt-w-sweep {
+  border: 1px solid var(--jp-border-color2, var(--vscode-editorWidget-border, #d0d0d0));
+  border-radius: 4px;
+  margin: 6px 0;
+  padding: 6px 8px;
+}
+.lt-w-sweep[hidden] { display: none; }
+.lt-w-sweep-summary { font-weight: 600; }
+.lt-w-sweep-scroll { overflow-x: auto; }
+.lt-w-sweep .parcoords .axis .domain,
+.lt-w-sweep .parcoords .axis .tick > line {
+  stroke: var(--jp-ui-font-color1, currentColor);
+  stroke-opacity: 0.45;
+}
 .lt-w-error {
   color: var(--jp-error-color1, #d32f2f);
   font-family: var(--jp-ui-font-family, system-ui, sans-serif);

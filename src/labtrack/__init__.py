@@ -4,11 +4,13 @@ from ._version import __version__
 
 __all__ = [
     "__version__",
+    "compare",
     "_jupyter_labextension_paths",
     "_jupyter_server_extension_points",
     "load_ipython_extension",
     "log_metric",
     "log_metrics",
+    "runs",
     "unload_ipython_extension",
     "watch",
 ]
@@ -21,6 +23,18 @@ def __getattr__(name: str):
 
         value = globals()[name] = getattr(metric_api, name)  # looked up once
         return value
+    if name == "compare":
+        # ``labtrack.compare(runs)``: the inline comparison widget.
+        from .compare_api import compare
+
+        globals()["compare"] = compare
+        return compare
+    if name == "runs":
+        # ``labtrack.runs(...)``: a DataFrame like mlflow.search_runs, read the fast way.
+        from .runs_api import runs
+
+        globals()["runs"] = runs
+        return runs
     if name == "watch":
         # ``labtrack.watch(run_id)``: a live plot of a run written by another process.
         from .kernel.watch import watch

@@ -107,3 +107,30 @@ def test_every_example_runs_without_error(path, tmp_path, quickstart):
         if output.get("output_type") == "error"
     ]
     assert errors == []
+
+
+def test_sweep_leaves_one_finished_parent_with_finished_trials(tmp_path):
+    import time
+
+    started = time.monotonic()
+    notebook = execute_notebook(EXAMPLES / "sweep.ipynb", tmp_path / "home")
+    elapsed = time.monotonic() - started
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{tmp_path / 'home'}/mlflow.db")
+    experiment = client.get_experiment_by_name("optuna-sweep")
+    runs = client.search_runs([experiment.experiment_id])
+    parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
+    (parent,) = parents
+    children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id]
+    assert parent.info.status == "FINISHED"
+    assert len(children) == 12 == len(runs) - 1
+    assert {child.info.status for child in children} == {"FINISHED"}
+    # Every trial logged its validation curve; the parent knows the best value.
+    history = client.get_metric_history(children[0].info.run_id, "valid_loss")
+    assert [point.step for point in history] == list(range(60))
+    best = min(child.data.metrics["final_valid_loss"] for child in children)
+    assert parent.data.metrics["best_valid_loss"] == best
+    # The comparison showed the twelve trials, and the best row is the best trial.
+    text = _outputs_text(notebook)
+    assert "labtrack comparison of 12 runs" in text
+    assert f"{best}"[:6] in text
+    assert elapsed < 60, f"the sweep example took {elapsed:.0f} s"

@@ -46,6 +46,11 @@ class ClientReader:
             runs=[_row(run, query) for run in page], next_page_token=token_text(page.token)
         )
 
+    def run_table(self, query: RunQuery, max_results: int):
+        from .run_table import read_client_run_table
+
+        return read_client_run_table(self._client, query, max_results)
+
     def runs_by_id(self, run_ids: list[str], query: RunQuery) -> list[RunRow]:
         from mlflow.exceptions import MlflowException
 

@@ -162,6 +162,13 @@ class TrackingFacade:
         self.require_experiments(experiment_ids)
         return self._read("run_columns", experiment_ids)
 
+    def run_table(self, query: RunQuery, max_results: int):
+        """Every param, latest metric and tag of up to ``max_results`` runs (a DataFrame's
+        worth; see ``run_table.py``)."""
+        self.require_reachable()
+        self.require_experiments(query.experiment_ids)
+        return self._read("run_table", query, max_results)
+
     def runs_by_id(self, run_ids: list[str], query: RunQuery) -> list[RunRow]:
         return self._read("runs_by_id", run_ids, query)
 

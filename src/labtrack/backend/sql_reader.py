@@ -35,43 +35,13 @@ class SqlReader:
     # -- runs ------------------------------------------------------------------------
 
     def search_runs(self, query: RunQuery) -> RunPage:
-        from mlflow.store.tracking import sqlalchemy_store as mlflow_sql
         from mlflow.store.tracking.dbmodels.models import SqlRun
         from mlflow.utils.search_utils import SearchUtils
-        from sqlalchemy import select
 
         with self._store.ManagedSessionMaker() as session:
-            parsed_filters = SearchUtils.parse_search_filter(query.filter_string)
-            order_columns, order_clauses, order_joins = mlflow_sql._get_orderby_clauses(
-                list(query.order_by), session
-            )
-            attribute_filters, joined_filters, dataset_filters = (
-                mlflow_sql._get_sqlalchemy_filter_clauses(
-                    parsed_filters, session, self._store._get_dialect()
-                )
-            )
-            # Columns, not ORM objects: building 10k SqlRun instances costs more than the query.
-            statement = select(*_RUN_COLUMNS(SqlRun), *order_columns)
-            for joined in joined_filters:
-                statement = statement.join(joined)
-            for dataset in dataset_filters:
-                statement = statement.join(dataset, SqlRun.run_uuid == dataset.c.destination_id)
-            for joined in order_joins:
-                statement = statement.outerjoin(joined)
             offset = SearchUtils.parse_start_offset_from_page_token(query.page_token)
-            if joined_filters or dataset_filters or order_joins:
-                # Joins can repeat a run; without them run_uuid (the key) is unique already.
-                statement = statement.distinct()
-            statement = (
-                statement.filter(
-                    SqlRun.experiment_id.in_([int(i) for i in query.experiment_ids]),
-                    SqlRun.lifecycle_stage == "active",
-                    *attribute_filters,
-                )
-                .order_by(*order_clauses)
-                .offset(offset)
-                .limit(query.page_size + 1)
-            )
+            statement = self.filtered_runs(session, query, _RUN_COLUMNS(SqlRun))
+            statement = statement.offset(offset).limit(query.page_size + 1)
             found = plain_rows(session, statement)
             rows = [_row_from_columns(run) for run in found[: query.page_size]]
             # Asked columns for just this page: joining them into the page query would
@@ -81,6 +51,47 @@ class SqlReader:
         if len(found) > query.page_size:
             next_token = SearchUtils.create_page_token(offset + query.page_size).decode()
         return RunPage(runs=rows, next_page_token=next_token)
+
+    def filtered_runs(self, session, query: RunQuery, columns: tuple):
+        """SELECT ``columns`` of the active runs of ``query``'s experiments that match its
+        filter, in its order (MLflow's default order when none is given): MLflow's own
+        clause builders, so a filter means exactly what it means to MLflow."""
+        from mlflow.store.tracking import sqlalchemy_store as mlflow_sql
+        from mlflow.store.tracking.dbmodels.models import SqlRun
+        from mlflow.utils.search_utils import SearchUtils
+        from sqlalchemy import select
+
+        parsed_filters = SearchUtils.parse_search_filter(query.filter_string)
+        order_columns, order_clauses, order_joins = mlflow_sql._get_orderby_clauses(
+            list(query.order_by), session
+        )
+        attribute_filters, joined_filters, dataset_filters = (
+            mlflow_sql._get_sqlalchemy_filter_clauses(
+                parsed_filters, session, self._store._get_dialect()
+            )
+        )
+        # Columns, not ORM objects: building 10k SqlRun instances costs more than the query.
+        statement = select(*columns, *order_columns)
+        for joined in joined_filters:
+            statement = statement.join(joined)
+        for dataset in dataset_filters:
+            statement = statement.join(dataset, SqlRun.run_uuid == dataset.c.destination_id)
+        for joined in order_joins:
+            statement = statement.outerjoin(joined)
+        if joined_filters or dataset_filters or order_joins:
+            # Joins can repeat a run; without them run_uuid (the key) is unique already.
+            statement = statement.distinct()
+        return statement.filter(
+            SqlRun.experiment_id.in_([int(i) for i in query.experiment_ids]),
+            SqlRun.lifecycle_stage == "active",
+            *attribute_filters,
+        ).order_by(*order_clauses)
+
+    def run_table(self, query: RunQuery, max_results: int):
+        """Every param, latest metric and tag of up to ``max_results`` matching runs."""
+        from .run_table import read_sql_run_table
+
+        return read_sql_run_table(self, query, max_results)
 
     def _fill_columns(self, session, rows: list[RunRow], query: RunQuery) -> None:
         from mlflow.store.tracking.dbmodels.models import SqlLatestMetric, SqlParam, SqlTag

@@ -51,7 +51,15 @@ def watch(magics, words: list[str]) -> None:
     display(widget)
 
 
+def compare(magics, words: list[str]):
+    """``%track compare RUN_ID … | --last N | --filter F | --children RUN_ID``."""
+    from .compare_command import compare as compare_runs
+
+    return compare_runs(magics, words)
+
+
 COMMANDS: dict[str, LineCommand] = {
+    "compare": compare,
     "status": status,
     "watch": watch,
 }

@@ -40,6 +40,7 @@ class TrackMagics(Magics):
         # The latest live plots shown (for tests and for users who want the widget object).
         self.last_live_plot = None
         self.last_watch = None
+        self.last_compare = None
         self._cell_id: str | None = None
         shell.events.register("pre_run_cell", self._remember_cell)
 
@@ -157,6 +158,8 @@ class TrackMagics(Magics):
         ``%track status`` shows the tracking backend in use.
         ``%track watch RUN_ID [--steps N]`` shows a live plot of a run that another
         process (a script, another kernel, a remote job) is writing, until it ends.
+        ``%track compare RUN_ID … | --last N | --filter "…" | --children RUN_ID
+        [--experiment NAME]`` compares runs inline (``_.selected``: the brushed runs).
         """
         from .line_commands import run_line_command
 

@@ -13,8 +13,10 @@ import sys
 import threading
 import time
 
+from ..runs_api import current_facade
 from ..widgets.live_plot import LivePlot
 from .run_history import HistoryDelta, HistoryReader, RunState, open_reader
+from .sweep_panel import SweepPanel
 
 # At most 10 updates a second per widget (jupyter_server caps a kernel's output at
 # 1000 messages/s, shared with printed output).
@@ -48,6 +50,7 @@ class LiveFeed:
         self._thread: threading.Thread | None = None
         self._runs: dict[str, RunState] = {}
         self._explicit_steps = widget.steps_total
+        self._sweep = SweepPanel(reader.root_run_id, current_facade)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -135,6 +138,13 @@ class LiveFeed:
             run.run_id: {"name": run.name, "status": run.status, "parent": run.parent_id}
             for run in runs.values()
         }
+        try:
+            sweep = self._sweep.update(self._runs)
+        except Exception as error:  # the panel is extra: the curves go on without it
+            self._note(f"sweep panel: {type(error).__name__}: {error}")
+            sweep = None
+        if sweep is not None:
+            self.widget.sweep = sweep
 
     def _show_progress(self) -> None:
         """--steps N counts the run's highest logged step; without it, a tqdm bar's total

@@ -28,6 +28,9 @@ class LivePlot(RunCard):
     steps_done = traitlets.Int(None, allow_none=True).tag(sync=True)
     # "step" or "time" (wall clock); the toggle in the widget sets it.
     x_axis = traitlets.Unicode("step").tag(sync=True)
+    # Finished child runs (trials of a sweep) as {"runs", "params", "metrics"} columns,
+    # drawn as parallel coordinates with the best trial so far; {} without children.
+    sweep = traitlets.Dict().tag(sync=True)
     # "track": under a tracked cell; "watch": following a run written elsewhere.
     mode = traitlets.Unicode("track").tag(sync=True)
 

@@ -1,0 +1,104 @@
+// The comparison widget's traits decoded into the plain shapes js/plots builds from (see
+// src/labtrack/widgets/compare_payload.py for the packing).
+import type { ICompareData } from '../plots/compare-data';
+import type { IOverlaySeries } from '../plots/overlay';
+
+export interface ICompareRunTrait {
+  run_id: string;
+  run_name: string;
+  status: string;
+}
+
+/** Traits of the Python CompareWidget; keep in step with src/labtrack/widgets/compare.py. */
+export interface ICompareTraits {
+  _labtrack_view: string;
+  runs: ICompareRunTrait[];
+  params: { key: string; values: (string | null)[] }[];
+  metric_keys: string[];
+  metric_values: DataView | ArrayBuffer | null;
+  color_metric: string | null;
+  curve_metric: string | null;
+  curve_runs: { run_id: string; n: number }[];
+  curve_values: DataView | ArrayBuffer | null;
+  curve_missing: string[];
+  only_differences: boolean;
+  selected: string[];
+}
+
+/** float64 little-endian numbers of a bytes trait (copied: a DataView inside a websocket
+ *  frame need not be 8-aligned). */
+export function float64s(raw: DataView | ArrayBuffer | null | undefined): Float64Array {
+  if (!raw) {
+    return new Float64Array(0);
+  }
+  const bytes =
+    raw instanceof ArrayBuffer
+      ? new Uint8Array(raw).slice()
+      : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength).slice();
+  return new Float64Array(bytes.buffer, 0, Math.floor(bytes.byteLength / 8));
+}
+
+export function compareData(
+  runs: readonly ICompareRunTrait[],
+  params: ICompareTraits['params'],
+  metricKeys: readonly string[],
+  metricValues: Float64Array
+): ICompareData {
+  const n = runs.length;
+  return {
+    runs: runs.map(r => ({ run_id: r.run_id, run_name: r.run_name })),
+    params,
+    metrics: metricKeys.map((key, i) => ({
+      key,
+      values: Array.from(metricValues.subarray(i * n, (i + 1) * n), v =>
+        Number.isFinite(v) ? v : null
+      )
+    }))
+  };
+}
+
+/** The overlay's series: per run steps[n] then values[n] in one buffer. */
+export function curveSeries(
+  curveRuns: ICompareTraits['curve_runs'],
+  values: Float64Array,
+  labelOf: (runId: string) => string
+): IOverlaySeries[] {
+  const series: IOverlaySeries[] = [];
+  let at = 0;
+  for (const { run_id, n } of curveRuns) {
+    const steps = Array.from(values.subarray(at, at + n));
+    const ys = Array.from(values.subarray(at + n, at + 2 * n), v => (Number.isFinite(v) ? v : null));
+    series.push({ name: labelOf(run_id), steps, values: ys });
+    at += 2 * n;
+  }
+  return series;
+}
+
+/** Indices of the runs inside every brushed range of parcoords `dimensions`. */
+export function brushedRuns(
+  dimensions: readonly { values?: ArrayLike<number>; constraintrange?: unknown }[],
+  count: number
+): number[] | null {
+  const ranges: { values: ArrayLike<number>; spans: [number, number][] }[] = [];
+  for (const dimension of dimensions) {
+    const raw = dimension.constraintrange;
+    if (!Array.isArray(raw) || raw.length === 0 || !dimension.values) {
+      continue;
+    }
+    const spans = (Array.isArray(raw[0]) ? raw : [raw]) as [number, number][];
+    ranges.push({ values: dimension.values, spans });
+  }
+  if (!ranges.length) {
+    return null;
+  }
+  const inside: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const ok = ranges.every(({ values, spans }) =>
+      spans.some(([low, high]) => values[i] >= Math.min(low, high) && values[i] <= Math.max(low, high))
+    );
+    if (ok) {
+      inside.push(i);
+    }
+  }
+  return inside;
+}

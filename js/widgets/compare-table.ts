@@ -1,0 +1,79 @@
+// The params × runs table of the comparison widget, with "Only differences". Every value is
+// kernel text, set as textContent, never as HTML.
+import { valuesDiffer } from '../plots/compare-data';
+import { node } from './dom';
+
+export interface IParamsTableInput {
+  params: readonly { key: string; values: readonly (string | null)[] }[];
+  runLabels: readonly string[];
+  runIds: readonly string[];
+  onlyDifferences: boolean;
+  /** Runs brushed in the plot: their columns are highlighted. */
+  selected: ReadonlySet<string>;
+}
+
+export function paramsSummary(total: number, shown: number): string {
+  const hidden = total - shown;
+  if (total === 0) {
+    return 'None of these runs logged params.';
+  }
+  if (hidden === 0) {
+    return `${total} param${total === 1 ? '' : 's'}.`;
+  }
+  if (shown === 0) {
+    return `All ${total} params are the same in every run.`;
+  }
+  return `${shown} of ${total} params differ; ${hidden} equal in every run hidden.`;
+}
+
+/** Fill `host` with the summary line and the table. */
+export function renderParamsTable(host: HTMLElement, input: IParamsTableInput): void {
+  const doc = host.ownerDocument;
+  const shown = input.onlyDifferences ? input.params.filter(p => valuesDiffer(p.values)) : input.params;
+  const summary = node(doc, 'p', 'lt-w-cmp-note', 'labtrack-compare-params-summary');
+  summary.textContent = paramsSummary(input.params.length, shown.length);
+  host.replaceChildren(summary);
+  if (!shown.length) {
+    return;
+  }
+  const scroll = node(doc, 'div', 'lt-w-cmp-table-scroll');
+  const table = node(doc, 'table', 'lt-w-cmp-table', 'labtrack-compare-params');
+  const head = doc.createElement('thead');
+  const headRow = doc.createElement('tr');
+  const corner = doc.createElement('th');
+  corner.scope = 'col';
+  corner.textContent = 'Param';
+  headRow.append(corner);
+  input.runLabels.forEach((label, i) => {
+    const th = doc.createElement('th');
+    th.scope = 'col';
+    th.textContent = label;
+    th.title = `${label}\n${input.runIds[i]}`;
+    th.classList.toggle('lt-w-cmp-selected', input.selected.has(input.runIds[i]));
+    headRow.append(th);
+  });
+  head.append(headRow);
+  const body = doc.createElement('tbody');
+  for (const param of shown) {
+    const row = doc.createElement('tr');
+    row.dataset.param = param.key;
+    const th = doc.createElement('th');
+    th.scope = 'row';
+    th.textContent = param.key;
+    row.append(th);
+    param.values.forEach((value, i) => {
+      const td = doc.createElement('td');
+      td.textContent = value ?? '—';
+      if (value === null) {
+        td.className = 'lt-w-cmp-missing';
+        td.title = 'not logged';
+      }
+      td.classList.toggle('lt-w-cmp-selected', input.selected.has(input.runIds[i]));
+      row.append(td);
+    });
+    body.append(row);
+  }
+  table.append(head, body);
+  scroll.append(table);
+  host.append(scroll);
+}

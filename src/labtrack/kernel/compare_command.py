@@ -1,0 +1,62 @@
+"""``%track compare``: the inline comparison of runs named on the line."""
+
+from __future__ import annotations
+
+from IPython.core.error import UsageError
+from IPython.core.magic_arguments import MagicArgumentParser
+
+USAGE = (
+    'usage: %track compare RUN_ID … | --last N | --children RUN_ID | --filter "…" '
+    "[--experiment NAME] [--max N]"
+)
+
+
+def _parser() -> MagicArgumentParser:
+    parser = MagicArgumentParser(prog="%track compare", add_help=False, usage=USAGE)
+    parser.add_argument("run_ids", nargs="*")
+    parser.add_argument("--last", type=int, metavar="N")
+    parser.add_argument("--filter", default="", metavar="FILTER")
+    parser.add_argument("--experiment", "-e", action="append", default=[], metavar="NAME")
+    parser.add_argument("--children", metavar="RUN_ID")
+    parser.add_argument("--max", type=int, default=1000, metavar="N")
+    return parser
+
+
+def compare(magics, words: list[str]):
+    """``%track compare …``: returns the widget, so it shows as the cell's result and
+    ``_.selected`` reads the brushed runs."""
+    from ..backend.errors import TrackingQueryError
+    from ..backend.frames import RunSelection
+    from ..compare_api import compare_ids, compare_selection
+    from ..runs_api import current_facade, default_experiment_ids
+
+    try:
+        args = _parser().parse_args(words)
+    except UsageError as error:
+        raise UsageError(f"labtrack: {error}; {USAGE}") from None
+    for value, option in ((args.last, "--last"), (args.max, "--max")):
+        if value is not None and value < 1:
+            raise UsageError(f"labtrack: {option} needs a positive number")
+    selects = args.last is not None or args.filter or args.children or args.experiment
+    if args.run_ids and selects:
+        raise UsageError(f"labtrack: give run ids or a selection, not both; {USAGE}")
+    if not args.run_ids and not selects:
+        raise UsageError(USAGE)
+    try:
+        facade = current_facade()
+        if args.run_ids:
+            widget = compare_ids(facade, args.run_ids)
+        else:
+            selection = RunSelection(
+                experiments=tuple(args.experiment),
+                filter_string=args.filter,
+                order_by=("attributes.start_time DESC",) if args.last else (),
+                max_results=args.last or args.max,
+                children_of=args.children,
+            )
+            widget = compare_selection(facade, selection, default_experiment_ids())
+    except TrackingQueryError as error:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        raise UsageError(f"labtrack: cannot compare: {message}") from None
+    magics.last_compare = widget
+    return widget
