@@ -51,9 +51,24 @@ def watch(magics, words: list[str]) -> None:
     display(widget)
 
 
+def _registry_command(name: str) -> LineCommand:
+    def command(magics, words: list[str]):
+        from . import registry_commands
+
+        return getattr(registry_commands, name)(magics, words)
+
+    command.__name__ = name
+    return command
+
+
 COMMANDS: dict[str, LineCommand] = {
     "status": status,
     "watch": watch,
+    # The model registry (``registry_commands``), imported on first use.
+    **{
+        name: _registry_command(name)
+        for name in ("register", "promote", "rollback", "approve", "history")
+    },
 }
 
 
