@@ -371,6 +371,8 @@ export const IRunSelection = new Token<IRunSelection>(
 /** Ids shared by the plugins. Commands taking arguments document them here. */
 export namespace CommandIDs {
   export const openRuns = 'labtrack:open-runs';
+  /** Show the Models (registry) sidebar. */
+  export const openModels = 'labtrack:open-models';
   /** Reload the Runs panel's table and status now. */
   export const refreshRuns = 'labtrack:refresh-runs';
   /** Compare runs in a main-area panel. Args: `{ runIds?: string[] }`, default the runs
@@ -386,3 +388,4 @@ export namespace CommandIDs {
 }
 
 export const RUNS_PANEL_ID = 'labtrack-runs';
+export const MODELS_PANEL_ID = 'labtrack-models';

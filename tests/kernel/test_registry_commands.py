@@ -126,3 +126,32 @@ def test_the_public_api_promotes_rolls_back_and_loads(model):
     assert str(labtrack.rollback(model, "champion").version) == "1"
     assert [e.action for e in labtrack.history(model)][-1] == "rollback"
     assert labtrack.load_model(f"{model}@champion").predict([[5.0]])[0] == pytest.approx(10)
+
+
+def test_the_models_widget_acts_through_the_kernel_and_reports_refusals(run_cell, model, shell):
+    widget = run_cell(f"%track models {model}").result.result
+    assert widget.selected == model and [v["version"] for v in widget.detail["versions"]] == [
+        "2",
+        "1",
+    ]
+    widget._on_message(
+        widget,
+        {
+            "action": "promote",
+            "name": model,
+            "version": "2",
+            "alias": "champion",
+            "stage": "Staging",
+        },
+        [],
+    )
+    assert widget.detail["aliases"] == {"champion": "2"} and "is now @champion Staging" in (
+        widget.notice
+    )
+    widget._on_message(widget, {"action": "rollback", "name": model, "alias": "champion"}, [])
+    assert widget.error and "no holder before its first move" in widget.error
+    assert widget.audit[0]["action"] == "alias"  # newest first
+
+
+def test_the_models_widget_refuses_an_unknown_model(run_cell):
+    assert "cannot show model nope" in _usage_error(run_cell("%track models nope"))

@@ -67,7 +67,7 @@ COMMANDS: dict[str, LineCommand] = {
     # The model registry (``registry_commands``), imported on first use.
     **{
         name: _registry_command(name)
-        for name in ("register", "promote", "rollback", "approve", "history")
+        for name in ("register", "promote", "rollback", "approve", "history", "models")
     },
 }
 

@@ -60,6 +60,7 @@ class TrackMagics(Magics):
         # The latest live plots shown (for tests and for users who want the widget object).
         self.last_live_plot = None
         self.last_watch = None
+        self.last_registry_widget = None
         self._cell_id: str | None = None
         shell.events.register("pre_run_cell", self._remember_cell)
 

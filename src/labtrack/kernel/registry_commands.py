@@ -135,6 +135,24 @@ def history(magics, words: list[str]):
         print(describe(entry))
 
 
+def models(magics, words: list[str]):
+    """``%track models [NAME]``: the registry widget (returned, so the cell shows it)."""
+    parser = _parser("models")
+    parser.add_argument("name", nargs="?", metavar="NAME")
+    args = parser.parse_args(words)
+    from ..backend.facade import TrackingFacade
+    from ..widgets.registry_view import RegistryWidget
+
+    registry = _registry(magics)
+    if args.name:
+        with _acting(f"show model {args.name}"):
+            registry.model(args.name)
+    facade = TrackingFacade(magics.location)
+    widget = RegistryWidget(registry, facade, args.name)
+    magics.last_registry_widget = widget
+    return widget
+
+
 def describe(entry) -> str:
     """One line of the audit trail, as a person reads it."""
     when = datetime.fromtimestamp(entry.timestamp / 1000).strftime("%Y-%m-%d %H:%M:%S")
