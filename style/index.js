@@ -1,3 +1,4 @@
 import './base.css';
 import './runs-table.css';
 import './compare.css';
+import './models.css';

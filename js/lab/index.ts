@@ -1,6 +1,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { comparePlugin } from './compare-plugin';
+import { modelsPlugin } from './models-plugin';
 import { runDetailsPlugin } from './run-details-plugin';
 import { runsPanelPlugin } from './runs-panel-plugin';
 import { servicePlugin } from './service-plugin';
@@ -9,7 +10,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   servicePlugin,
   runsPanelPlugin,
   runDetailsPlugin,
-  comparePlugin
+  comparePlugin,
+  modelsPlugin
 ];
 
 export default plugins;

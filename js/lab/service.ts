@@ -4,7 +4,11 @@ import { ServerConnection } from '@jupyterlab/services';
 import {
   BackendKind,
   BackendSource,
+  IAliasRequest,
+  IApprovalRequest,
+  IApprovalState,
   IArtifactListing,
+  IAuditTrail,
   IBackendInfo,
   ICompareMatrix,
   IExperimentPage,
@@ -12,6 +16,10 @@ import {
   IMetricHistoryOptions,
   IModelDetail,
   IModelPage,
+  IModelVersionView,
+  IRegisterRequest,
+  IRollbackRequest,
+  IStageRequest,
   IMetricSeries,
   INamedPageQuery,
   IRunColumns,
@@ -161,8 +169,52 @@ export class LabtrackService implements ILabtrackService {
   }
 
   async getModel(name: string): Promise<IModelDetail> {
-    const body = await this._json(`models/${encodeURIComponent(name)}`);
-    return expectShape<IModelDetail>(body, 'model', { versions: 'array', aliases: 'object' });
+    return modelDetail(await this._json(modelRoute(name)));
+  }
+
+  async registerVersion(name: string, request: IRegisterRequest): Promise<IModelVersionView> {
+    const body = await this._send('POST', `${modelRoute(name)}/versions`, request);
+    return expectShape<IModelVersionView>(body, 'model version', { aliases: 'array' });
+  }
+
+  async setAlias(name: string, alias: string, request: IAliasRequest): Promise<IModelDetail> {
+    const route = `${modelRoute(name)}/aliases/${encodeURIComponent(alias)}`;
+    return modelDetail(await this._send('PUT', route, request));
+  }
+
+  async deleteAlias(name: string, alias: string, reason = ''): Promise<IModelDetail> {
+    const route = `${modelRoute(name)}/aliases/${encodeURIComponent(alias)}`;
+    const params = reason ? new URLSearchParams({ reason }) : undefined;
+    return modelDetail(await this._json(route, params, { method: 'DELETE' }));
+  }
+
+  async promote(name: string, version: string, request: IStageRequest): Promise<IModelDetail> {
+    const route = `${modelRoute(name)}/versions/${encodeURIComponent(version)}/stage`;
+    return modelDetail(await this._send('POST', route, request));
+  }
+
+  async rollback(name: string, request: IRollbackRequest): Promise<IModelDetail> {
+    return modelDetail(await this._send('POST', `${modelRoute(name)}/rollback`, request));
+  }
+
+  async approve(
+    name: string,
+    version: string,
+    request: IApprovalRequest = { reason: '' }
+  ): Promise<IApprovalState> {
+    const route = `${modelRoute(name)}/versions/${encodeURIComponent(version)}/approvals`;
+    const body = await this._send('POST', route, request);
+    return expectShape<IApprovalState>(body, 'approval', { approvers: 'array' });
+  }
+
+  async getAudit(name: string): Promise<IAuditTrail> {
+    const body = await this._json(`${modelRoute(name)}/audit`);
+    return expectShape<IAuditTrail>(body, 'audit trail', { entries: 'array' });
+  }
+
+  /** A write: `request` as the JSON body (Jupyter's XSRF token is added by makeRequest). */
+  private _send(method: string, route: string, request: object): Promise<unknown> {
+    return this._json(route, undefined, { method, body: JSON.stringify(request) });
   }
 
   private _url(route: string, params?: URLSearchParams): string {
@@ -210,6 +262,14 @@ export namespace LabtrackService {
   export interface IOptions {
     serverSettings: ServerConnection.ISettings;
   }
+}
+
+function modelRoute(name: string): string {
+  return `models/${encodeURIComponent(name)}`;
+}
+
+function modelDetail(body: unknown): IModelDetail {
+  return expectShape<IModelDetail>(body, 'model', { versions: 'array', aliases: 'object' });
 }
 
 function artifactRoute(runId: string): string {

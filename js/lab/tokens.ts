@@ -205,6 +205,8 @@ export interface IModelVersionView {
   creation_timestamp: number | null;
   aliases: string[];
   tags: Record<string, string>;
+  /** Users who approved this version under labtrack's approval policy. */
+  approvers: string[];
 }
 
 export interface IModelDetail {
@@ -216,6 +218,70 @@ export interface IModelDetail {
   tags: Record<string, string>;
   latest_versions: IVersionStage[];
   versions: IModelVersionView[];
+}
+
+/** `POST models/{name}/versions`: register the model a run logged at `path`. */
+export interface IRegisterRequest {
+  run_id: string;
+  path: string;
+  alias: string | null;
+  tags: Record<string, string>;
+  reason: string;
+}
+
+/** `PUT models/{name}/aliases/{alias}`: move the alias to `version`. */
+export interface IAliasRequest {
+  version: string;
+  reason: string;
+}
+
+/** `POST models/{name}/versions/{v}/stage`: a stage and/or an alias in one promotion. */
+export interface IStageRequest {
+  stage: string | null;
+  alias: string | null;
+  archive_existing: boolean;
+  reason: string;
+}
+
+/** `POST models/{name}/rollback`: the alias back to its previous holder. */
+export interface IRollbackRequest {
+  alias: string;
+  reason: string;
+}
+
+/** `POST models/{name}/versions/{v}/approvals`: approve as the signed-in user. */
+export interface IApprovalRequest {
+  reason: string;
+}
+
+export interface IApprovalState {
+  model: string;
+  version: string;
+  approvers: string[];
+  required: number;
+  protected: string[];
+}
+
+/** One registry action of the audit trail. `action` is one of register, alias,
+ * alias-delete, stage, rollback, approve; `before`/`after` are versions (alias moves)
+ * or stages (stage transitions). */
+export interface IAuditEntry {
+  key: string;
+  timestamp: number;
+  user: string;
+  action: string;
+  model: string;
+  version: string | null;
+  alias: string | null;
+  stage: string | null;
+  before: string | null;
+  after: string | null;
+  reason: string;
+}
+
+export interface IAuditTrail {
+  model: string;
+  entries: IAuditEntry[];
 }
 
 /** A page of runs to ask for: `GET runs`. Only the listed param/metric/tag keys are read. */
@@ -275,6 +341,15 @@ export interface ILabtrackService {
   compareRuns(runIds: string[]): Promise<ICompareMatrix>;
   listModels(query?: INamedPageQuery): Promise<IModelPage>;
   getModel(name: string): Promise<IModelDetail>;
+  /** The registry's write routes; each answers 409 with a message when approvals are
+   * missing or the user approved already. */
+  registerVersion(name: string, request: IRegisterRequest): Promise<IModelVersionView>;
+  setAlias(name: string, alias: string, request: IAliasRequest): Promise<IModelDetail>;
+  deleteAlias(name: string, alias: string, reason?: string): Promise<IModelDetail>;
+  promote(name: string, version: string, request: IStageRequest): Promise<IModelDetail>;
+  rollback(name: string, request: IRollbackRequest): Promise<IModelDetail>;
+  approve(name: string, version: string, request?: IApprovalRequest): Promise<IApprovalState>;
+  getAudit(name: string): Promise<IAuditTrail>;
 }
 
 export const ILabtrackService = new Token<ILabtrackService>(
@@ -296,6 +371,8 @@ export const IRunSelection = new Token<IRunSelection>(
 /** Ids shared by the plugins. Commands taking arguments document them here. */
 export namespace CommandIDs {
   export const openRuns = 'labtrack:open-runs';
+  /** Show the Models (registry) sidebar. */
+  export const openModels = 'labtrack:open-models';
   /** Reload the Runs panel's table and status now. */
   export const refreshRuns = 'labtrack:refresh-runs';
   /** Compare runs in a main-area panel. Args: `{ runIds?: string[] }`, default the runs
@@ -311,3 +388,4 @@ export namespace CommandIDs {
 }
 
 export const RUNS_PANEL_ID = 'labtrack-runs';
+export const MODELS_PANEL_ID = 'labtrack-models';

@@ -5,13 +5,15 @@ import type { AnyModel, InitializeProps, Render, RenderProps } from '@anywidget/
 import { renderCompare } from './compare';
 import { renderLivePlot } from './live-plot';
 import { storeOf } from './live-store';
+import { renderRegistry } from './registry';
 import { renderRunCard } from './run-card';
 
 /** Views in this bundle, by the name a Python widget puts in `_labtrack_view`. */
 const VIEWS: Record<string, Render<any>> = {
   run_card: renderRunCard,
   live_plot: renderLivePlot,
-  compare: renderCompare
+  compare: renderCompare,
+  registry: renderRegistry
 };
 
 const DEFAULT_VIEW = 'run_card';

@@ -5,6 +5,12 @@ from ._version import __version__
 __all__ = [
     "__version__",
     "compare",
+    "approve",
+    "history",
+    "load_model",
+    "promote",
+    "register",
+    "rollback",
     "_jupyter_labextension_paths",
     "_jupyter_server_extension_points",
     "load_ipython_extension",
@@ -14,6 +20,8 @@ __all__ = [
     "unload_ipython_extension",
     "watch",
 ]
+
+_REGISTRY_NAMES = ("approve", "history", "load_model", "promote", "register", "rollback")
 
 
 def __getattr__(name: str):
@@ -41,6 +49,12 @@ def __getattr__(name: str):
 
         globals()["watch"] = watch
         return watch
+    if name in _REGISTRY_NAMES:
+        # ``labtrack.register(...)`` and friends: the model registry from code.
+        from . import registry_api
+
+        value = globals()[name] = getattr(registry_api, name)
+        return value
     raise AttributeError(f"module 'labtrack' has no attribute {name!r}")
 
 

@@ -15,6 +15,11 @@ class NotFound(TrackingQueryError):
     """No such run, experiment, metric, artifact or model (HTTP 404)."""
 
 
+class Conflict(TrackingQueryError):
+    """The request is well formed but the current state refuses it (HTTP 409): a
+    promotion still missing approvals, a second approval by the same user."""
+
+
 class BackendUnavailable(TrackingQueryError):
     """The tracking backend does not answer (HTTP 503)."""
 
@@ -27,6 +32,8 @@ def translate_mlflow_error(error: Exception) -> TrackingQueryError | None:
         return InvalidQuery(message)
     if code in ("RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"):
         return NotFound(message)
+    if code in ("RESOURCE_ALREADY_EXISTS", "ALREADY_EXISTS"):
+        return Conflict(message)
     if code in ("TEMPORARILY_UNAVAILABLE", "ENDPOINT_NOT_FOUND"):
         return BackendUnavailable(message)
     if message.startswith("API request to ") and " failed with exception " in message:

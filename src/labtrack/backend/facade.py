@@ -16,7 +16,13 @@ from collections.abc import Iterator
 from .artifact_paths import clean_artifact_path
 from .artifacts import ArtifactFile, list_artifacts, open_artifact
 from .client_reader import ClientReader
-from .errors import BackendUnavailable, InvalidQuery, NotFound, translate_mlflow_error
+from .errors import (
+    BackendUnavailable,
+    Conflict,
+    InvalidQuery,
+    NotFound,
+    translate_mlflow_error,
+)
 from .health import probe
 from .location import BackendKind, BackendLocation
 from .queries import (
@@ -270,7 +276,7 @@ def domain_errors() -> Iterator[None]:
     """Turn MLflow and connection failures into the façade's domain errors."""
     try:
         yield
-    except (InvalidQuery, NotFound, BackendUnavailable):
+    except (InvalidQuery, NotFound, Conflict, BackendUnavailable):
         raise
     except Exception as error:
         translated = translate_mlflow_error(error)

@@ -1,7 +1,8 @@
-"""Read-only views of the model registry for the UI (writes come with the registry work)."""
+"""Read-only views of the model registry for the UI (writes: ``labtrack.registry``)."""
 
 from __future__ import annotations
 
+from ..registry.policy import approvers
 from .errors import InvalidQuery
 from .facade import TrackingFacade, domain_errors
 from .queries import token_text
@@ -80,4 +81,5 @@ def _version(version, aliases_by_version: dict[str, list[str]]) -> ModelVersionV
         creation_timestamp=version.creation_timestamp,
         aliases=sorted(aliases_by_version.get(number, [])),
         tags=dict(version.tags or {}),
+        approvers=approvers(dict(version.tags or {})),
     )

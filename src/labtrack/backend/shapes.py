@@ -165,6 +165,8 @@ class ModelVersionView:
     creation_timestamp: int | None
     aliases: list[str]
     tags: dict[str, str]
+    # Users who approved this version (labtrack's approval policy), in order.
+    approvers: list[str]
 
 
 @dataclass

@@ -52,6 +52,16 @@ def load(shell) -> None:
     print(f"labtrack: tracking to {location.kind.value} backend {location.display_uri()}")
 
 
+def loaded_magics() -> TrackMagics | None:
+    """The magics of the running IPython shell, if labtrack is loaded into it."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return None if shell is None else _loaded.get(id(shell))
+
+
 def unload(shell) -> None:
     magics = _loaded.pop(id(shell), None)
     if magics is not None:

@@ -58,10 +58,25 @@ def compare(magics, words: list[str]):
     return compare_runs(magics, words)
 
 
+def _registry_command(name: str) -> LineCommand:
+    def command(magics, words: list[str]):
+        from . import registry_commands
+
+        return getattr(registry_commands, name)(magics, words)
+
+    command.__name__ = name
+    return command
+
+
 COMMANDS: dict[str, LineCommand] = {
     "compare": compare,
     "status": status,
     "watch": watch,
+    # The model registry (``registry_commands``), imported on first use.
+    **{
+        name: _registry_command(name)
+        for name in ("register", "promote", "rollback", "approve", "history", "models")
+    },
 }
 
 

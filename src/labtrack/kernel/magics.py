@@ -9,7 +9,7 @@ import time
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
-from traitlets import Unicode
+from traitlets import Int, List, Unicode
 
 from ..backend import BackendLocation, activate, resolve_backend
 from .cell_runner import compile_body, run_compiled
@@ -31,6 +31,26 @@ class TrackMagics(Magics):
         ),
     )
 
+    approvals_required = Int(
+        0,
+        config=True,
+        help=(
+            "Approvals from distinct users a model version needs before it may take a "
+            "protected alias or stage (models with labtrack.approvals.* tags use theirs)."
+        ),
+    )
+    protected_targets = List(
+        Unicode(),
+        default_value=[],
+        config=True,
+        help="Aliases and stages (e.g. champion, Production) that need approvals_required.",
+    )
+
+    def approval_policy(self):
+        from ..registry import ApprovalPolicy
+
+        return ApprovalPolicy.parse(self.approvals_required, list(self.protected_targets))
+
     def __init__(self, shell, **kwargs) -> None:
         super().__init__(shell, **kwargs)
         self.location: BackendLocation = resolve_backend(self.tracking_uri)
@@ -41,6 +61,7 @@ class TrackMagics(Magics):
         self.last_live_plot = None
         self.last_watch = None
         self.last_compare = None
+        self.last_registry_widget = None
         self._cell_id: str | None = None
         shell.events.register("pre_run_cell", self._remember_cell)
 

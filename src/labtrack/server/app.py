@@ -8,10 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Int, Unicode
+from traitlets import Int, List, Unicode
 
 from ..backend import BackendKind, BackendLocation, resolve_backend
 from ..backend.facade import TrackingFacade
+from ..registry.policy import ApprovalPolicy
 from .routes import route_table
 
 
@@ -21,6 +22,7 @@ class ServerContext:
 
     location: BackendLocation
     executor: ThreadPoolExecutor = field(repr=False)
+    approval_policy: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     _facade: TrackingFacade | None = field(default=None, repr=False)
 
     @property
@@ -55,6 +57,23 @@ class LabtrackExtension(ExtensionApp):
         help="Threads that run blocking MLflow and database calls off the event loop.",
     )
 
+    approvals_required = Int(
+        0,
+        config=True,
+        help=(
+            "Approvals from distinct users a model version needs before the registry routes "
+            "move a protected alias or stage to it. A model's own labtrack.approvals.required "
+            "and labtrack.approvals.protected tags take precedence."
+        ),
+    )
+
+    protected_targets = List(
+        Unicode(),
+        default_value=[],
+        config=True,
+        help="Aliases and stages (e.g. champion, Production) that need approvals_required.",
+    )
+
     def initialize_settings(self) -> None:
         location = resolve_backend(self.tracking_uri)
         if location.kind is BackendKind.REST:
@@ -62,7 +81,10 @@ class LabtrackExtension(ExtensionApp):
             os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
             os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
         executor = ThreadPoolExecutor(self.worker_threads, thread_name_prefix="labtrack")
-        self.settings["labtrack"] = ServerContext(location=location, executor=executor)
+        policy = ApprovalPolicy.parse(self.approvals_required, list(self.protected_targets))
+        self.settings["labtrack"] = ServerContext(
+            location=location, executor=executor, approval_policy=policy
+        )
         self.log.info(
             "labtrack: %s backend %s (%s)",
             location.kind.value,

@@ -8,10 +8,11 @@ checks that names and field types agree.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from ..backend import shapes
 from ..backend.queries import MetricSeries, RunPage, RunRow
+from ..registry.audit import AuditEntry
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,70 @@ class ErrorResponse:
     message: str
 
 
+# -- the model registry's write routes: request bodies and answers ------------------
+
+
+@dataclass(frozen=True)
+class RegisterRequest:
+    """``POST models/{name}/versions`` (answer: the new ``ModelVersionView``, 201)."""
+
+    run_id: str
+    path: str = "model"
+    alias: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AliasRequest:
+    """``PUT models/{name}/aliases/{alias}`` (answer: the ``ModelDetail``)."""
+
+    version: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class StageRequest:
+    """``POST models/{name}/versions/{v}/stage``: a stage and/or an alias in one promotion."""
+
+    stage: str | None = None
+    alias: str | None = None
+    archive_existing: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RollbackRequest:
+    """``POST models/{name}/rollback`` (answer: the ``ModelDetail``)."""
+
+    alias: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """``POST models/{name}/versions/{v}/approvals``."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ApprovalState:
+    model: str
+    version: str
+    approvers: list[str]
+    required: int
+    protected: list[str]
+
+
+@dataclass(frozen=True)
+class AuditTrail:
+    """``GET models/{name}/audit``: every labtrack registry action, oldest first."""
+
+    model: str
+    entries: list[AuditEntry]
+
+
 CONTRACT: list[tuple[type, str]] = [
     (StatusResponse, "IStatus"),
     (BackendInfo, "IBackendInfo"),
@@ -47,6 +112,14 @@ CONTRACT: list[tuple[type, str]] = [
     (RunRow, "IRunRow"),
     (RunPage, "IRunPage"),
     (MetricSeries, "IMetricSeries"),
+    (RegisterRequest, "IRegisterRequest"),
+    (AliasRequest, "IAliasRequest"),
+    (StageRequest, "IStageRequest"),
+    (RollbackRequest, "IRollbackRequest"),
+    (ApprovalRequest, "IApprovalRequest"),
+    (ApprovalState, "IApprovalState"),
+    (AuditEntry, "IAuditEntry"),
+    (AuditTrail, "IAuditTrail"),
     *[
         (getattr(shapes, name), f"I{name}")
         for name in (

@@ -8,11 +8,11 @@ from dataclasses import asdict, is_dataclass
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 
-from ..backend.errors import BackendUnavailable, InvalidQuery, NotFound
+from ..backend.errors import BackendUnavailable, Conflict, InvalidQuery, NotFound
 from .contract import ErrorResponse
 from .status import read_status
 
-STATUS_OF = {InvalidQuery: 400, NotFound: 404, BackendUnavailable: 503}
+STATUS_OF = {InvalidQuery: 400, NotFound: 404, Conflict: 409, BackendUnavailable: 503}
 
 
 class LabtrackHandler(APIHandler):
@@ -27,7 +27,8 @@ class LabtrackHandler(APIHandler):
         try:
             return await self.labtrack.run_blocking(function, *args)
         except tuple(STATUS_OF) as error:
-            raise tornado.web.HTTPError(STATUS_OF[type(error)], str(error)) from None
+            status = next(code for kind, code in STATUS_OF.items() if isinstance(error, kind))
+            raise tornado.web.HTTPError(status, str(error)) from None
 
     def write_json(self, payload) -> None:
         if is_dataclass(payload):

@@ -10,6 +10,14 @@ from .browse import (
     ModelsHandler,
 )
 from .handlers import StatusHandler
+from .registry import (
+    AliasHandler,
+    ApprovalsHandler,
+    AuditHandler,
+    RollbackHandler,
+    StageHandler,
+    VersionsHandler,
+)
 from .runs import (
     CompareHandler,
     MetricHistoryHandler,
@@ -20,6 +28,8 @@ from .runs import (
 
 API_PREFIX = "labtrack/api"
 _RUN = r"(?P<run_id>[^/]+)"
+_MODEL = r"models/(?P<name>[^/]+)"
+_VERSION = r"(?P<version>[^/]+)"
 
 ROUTES = [
     ("status", StatusHandler),
@@ -32,7 +42,13 @@ ROUTES = [
     (rf"runs/{_RUN}/artifacts/file", ArtifactFileHandler),
     ("compare", CompareHandler),
     ("models", ModelsHandler),
-    (r"models/(?P<name>[^/]+)", ModelHandler),
+    (_MODEL, ModelHandler),
+    (rf"{_MODEL}/versions", VersionsHandler),
+    (rf"{_MODEL}/versions/{_VERSION}/stage", StageHandler),
+    (rf"{_MODEL}/versions/{_VERSION}/approvals", ApprovalsHandler),
+    (rf"{_MODEL}/aliases/(?P<alias>[^/]+)", AliasHandler),
+    (rf"{_MODEL}/rollback", RollbackHandler),
+    (rf"{_MODEL}/audit", AuditHandler),
 ]
 
 

@@ -1,0 +1,171 @@
+"""``%track register|promote|rollback|approve|history``: the model registry from a cell.
+
+Each parses its words with argparse (errors become one ``UsageError`` line), calls the
+registry domain as the notebook user and prints one line per outcome.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from IPython.core.error import UsageError
+
+from ..backend.errors import TrackingQueryError
+from .options import parse_tags
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: {message} ({self.prog} -h shows the options)")
+
+    def exit(self, status: int = 0, message: str | None = None):
+        # ``-h``: the help was printed; stop without running the command.
+        raise UsageError(message or f"{self.prog}: nothing done")
+
+
+def _parser(command: str) -> _Parser:
+    return _Parser(prog=f"%track {command}", add_help=True, allow_abbrev=False)
+
+
+def _registry(magics):
+    from ..registry_api import registry
+
+    found = registry()
+    found.default_policy = magics.approval_policy()
+    return found
+
+
+def _acting(what: str):
+    """Turn a domain error into one UsageError line that says what was attempted."""
+
+    class _Guard:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, kind, error, traceback):
+            if isinstance(error, TrackingQueryError):
+                raise UsageError(f"labtrack: cannot {what}: {error}") from None
+            return False
+
+    return _Guard()
+
+
+def register(magics, words: list[str]):
+    parser = _parser("register")
+    parser.add_argument("run_id", nargs="?", metavar="RUN_ID")
+    parser.add_argument("--name", "-n", required=True)
+    parser.add_argument("--path", default="model")
+    parser.add_argument("--alias", "-a")
+    parser.add_argument("--tag", "-t", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--reason", "-r", default="")
+    args = parser.parse_args(words)
+    run_id = args.run_id or magics.last_run_id
+    if not run_id:
+        raise UsageError("labtrack: no run to register: give RUN_ID or track a cell first")
+    with _acting(f"register run {run_id} as {args.name!r}"):
+        version = _registry(magics).register(
+            run_id, args.name, args.path, args.alias, parse_tags(args.tag), args.reason
+        )
+    alias = f" as @{args.alias}" if args.alias else ""
+    print(f"labtrack: registered {version.name} version {version.version}{alias} (run {run_id})")
+    return None
+
+
+def promote(magics, words: list[str]):
+    parser = _parser("promote")
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("version", metavar="VERSION")
+    parser.add_argument("--alias", "-a")
+    parser.add_argument("--stage", "-s")
+    parser.add_argument("--archive-existing", action="store_true")
+    parser.add_argument("--reason", "-r", default="")
+    args = parser.parse_args(words)
+    if not args.alias and not args.stage:
+        raise UsageError("%track promote needs --alias A, --stage S or both")
+    if args.archive_existing and not args.stage:
+        raise UsageError("--archive-existing only goes with --stage")
+    with _acting(f"promote {args.name} version {args.version}"):
+        version = _registry(magics).promote(
+            args.name, args.version, args.alias, args.stage, args.archive_existing, args.reason
+        )
+    moved = [f"@{args.alias}" if args.alias else "", version.current_stage if args.stage else ""]
+    print(
+        f"labtrack: {version.name} version {version.version} is now {' '.join(filter(None, moved))}"
+    )
+
+
+def rollback(magics, words: list[str]):
+    parser = _parser("rollback")
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("--alias", "-a", required=True)
+    parser.add_argument("--reason", "-r", default="")
+    args = parser.parse_args(words)
+    with _acting(f"roll back @{args.alias} of {args.name}"):
+        version = _registry(magics).rollback(args.name, args.alias, args.reason)
+    print(f"labtrack: {version.name} @{args.alias} rolled back to version {version.version}")
+
+
+def approve(magics, words: list[str]):
+    parser = _parser("approve")
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("version", metavar="VERSION")
+    parser.add_argument("--reason", "-r", default="")
+    args = parser.parse_args(words)
+    registry = _registry(magics)
+    with _acting(f"approve {args.name} version {args.version}"):
+        users = registry.approve(args.name, args.version, args.reason)
+        policy = registry.policy(args.name)
+    needed = f" of {policy.required} needed" if policy.required else ""
+    print(
+        f"labtrack: {registry.user} approved {args.name} version {args.version} "
+        f"({len(users)}{needed}: {', '.join(users)})"
+    )
+
+
+def history(magics, words: list[str]):
+    parser = _parser("history")
+    parser.add_argument("name", metavar="NAME")
+    args = parser.parse_args(words)
+    with _acting(f"read the history of {args.name}"):
+        entries = _registry(magics).history(args.name)
+    if not entries:
+        print(f"labtrack: no registry actions recorded for {args.name}")
+    for entry in entries:
+        print(describe(entry))
+
+
+def models(magics, words: list[str]):
+    """``%track models [NAME]``: the registry widget (returned, so the cell shows it)."""
+    parser = _parser("models")
+    parser.add_argument("name", nargs="?", metavar="NAME")
+    args = parser.parse_args(words)
+    from ..backend.facade import TrackingFacade
+    from ..widgets.registry_view import RegistryWidget
+
+    registry = _registry(magics)
+    if args.name:
+        with _acting(f"show model {args.name}"):
+            registry.model(args.name)
+    facade = TrackingFacade(magics.location)
+    widget = RegistryWidget(registry, facade, args.name)
+    magics.last_registry_widget = widget
+    return widget
+
+
+def describe(entry) -> str:
+    """One line of the audit trail, as a person reads it."""
+    when = datetime.fromtimestamp(entry.timestamp / 1000).strftime("%Y-%m-%d %H:%M:%S")
+    if entry.action == "register":
+        what = f"registered version {entry.version}"
+    elif entry.action == "approve":
+        what = f"approved version {entry.version}"
+    elif entry.action == "stage":
+        what = f"version {entry.version} stage {entry.before} → {entry.after}"
+    else:
+        verb = {"alias": "moved", "alias-delete": "deleted", "rollback": "rolled back"}
+        what = (
+            f"{verb.get(entry.action, entry.action)} @{entry.alias} {entry.before} → {entry.after}"
+        )
+    reason = f"  ({entry.reason})" if entry.reason else ""
+    return f"{when}  {entry.user:<12} {what}{reason}"
