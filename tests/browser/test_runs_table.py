@@ -256,3 +256,27 @@ def test_a_running_run_shows_live_and_flips_to_finished_by_itself(
     for selector in (".lt-RunsTable-open", ".lt-Status.lt-mod-finished", ".lt-RunsTable-sort"):
         assert contrast(selector, ".lt-RunsPanel") >= 4.5, selector
     page.screenshot(path=artifacts_dir / "runs-table-dark.png")
+
+
+def test_settings_choose_the_default_experiment_and_columns(page, table_lab, open_lab):
+    # Given the panel's settings, as the settings editor saves them
+    settings = table_lab.settings_dir / "labtrack" / "runs-panel.jupyterlab-settings"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(
+        '{"defaultExperiment": "api-tests", "defaultColumns": ["metrics.accuracy", "params.lr"]}'
+    )
+    try:
+        # When JupyterLab opens and the Runs panel is shown
+        open_lab(table_lab)
+        page.locator(RUNS_TAB).click()
+        panel = page.get_by_test_id("labtrack-runs-panel")
+
+        # Then it shows that experiment with those columns, without being asked
+        experiment = panel.get_by_test_id("labtrack-experiment")
+        expect(experiment.locator("option:checked")).to_have_text("api-tests", timeout=30_000)
+        expect(panel.get_by_test_id("labtrack-runs-count")).to_have_text("17 runs")
+        row = panel.locator(".lt-RunsTable-row", has_text="run-11")
+        expect(row.locator("[data-column='metrics.accuracy']")).to_have_text("0.6100")
+        expect(row.locator("[data-column='params.lr']")).to_have_text("0.008333333333333333")
+    finally:
+        settings.unlink()

@@ -73,7 +73,31 @@ export class RunsTableModel extends VDomModel implements IRunSelection {
   /** Seconds between refreshes while no shown run is RUNNING; 0 = only on demand. */
   refreshInterval = 30;
   pageSize = 200;
-  defaultExperiment = '';
+
+  /** The experiment (name or id) to show until a person picks one. Settings load after
+   * the panel may have opened, so a change is applied if nobody has picked yet. */
+  get defaultExperiment(): string {
+    return this._defaultExperiment;
+  }
+  set defaultExperiment(value: string) {
+    if (value === this._defaultExperiment) {
+      return;
+    }
+    this._defaultExperiment = value;
+    const { experiments, experimentId } = this._state;
+    if (!this._experimentChosen && experiments.length) {
+      const wanted = this._pickExperiment(experiments);
+      if (wanted !== experimentId) {
+        void this.setExperiment(wanted);
+      }
+    }
+  }
+
+  /** A person picked an experiment: it wins over the default from now on. */
+  chooseExperiment(experimentId: string | null): Promise<void> {
+    this._experimentChosen = true;
+    return this.setExperiment(experimentId);
+  }
 
   setDefaultColumns(columns: readonly string[]): void {
     if (this._columnsChosen) {
@@ -367,7 +391,7 @@ export class RunsTableModel extends VDomModel implements IRunSelection {
   }
 
   private _pickExperiment(experiments: IExperimentView[]): string | null {
-    const wanted = this.defaultExperiment.trim();
+    const wanted = this._defaultExperiment.trim();
     const named = experiments.find(e => e.name === wanted || e.experiment_id === wanted);
     if (named) {
       return named.experiment_id;
@@ -418,6 +442,8 @@ export class RunsTableModel extends VDomModel implements IRunSelection {
   private _service: ILabtrackService;
   private _active = false;
   private _columnsChosen = false;
+  private _experimentChosen = false;
+  private _defaultExperiment = '';
   private _following: { experimentName: string | null } | null = null;
   private _generation = 0;
   private _timer: number | null = null;

@@ -13,7 +13,7 @@ export function RunsToolbar({ model }: { model: RunsTableModel }): React.ReactEl
           className="lt-Input lt-RunsToolbar-experiment"
           data-testid="labtrack-experiment"
           value={state.experimentId ?? ''}
-          onChange={event => void model.setExperiment(event.target.value || null)}
+          onChange={event => void model.chooseExperiment(event.target.value || null)}
         >
           {state.experiments.length === 0 && <option value="">No experiments yet</option>}
           {state.experiments.map(e => (
