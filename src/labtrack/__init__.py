@@ -7,8 +7,10 @@ __all__ = [
     "_jupyter_labextension_paths",
     "_jupyter_server_extension_points",
     "load_ipython_extension",
+    "log_dataset",
     "log_metric",
     "log_metrics",
+    "seed",
     "unload_ipython_extension",
     "watch",
 ]
@@ -21,6 +23,18 @@ def __getattr__(name: str):
 
         value = globals()[name] = getattr(metric_api, name)  # looked up once
         return value
+    if name == "log_dataset":
+        # ``labtrack.log_dataset(path_or_dataframe, name=…)``: a dataset input of the run.
+        from .lineage.recording import log_dataset
+
+        globals()["log_dataset"] = log_dataset
+        return log_dataset
+    if name == "seed":
+        # ``labtrack.seed(n)``: seed random, NumPy and PyTorch; tag the run.
+        from .lineage.seeds import seed
+
+        globals()["seed"] = seed
+        return seed
     if name == "watch":
         # ``labtrack.watch(run_id)``: a live plot of a run written by another process.
         from .kernel.watch import watch
