@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from IPython.core.error import UsageError
 
+from . import lineage_commands
+
 LineCommand = Callable[[object, list[str]], object]
 
 
@@ -54,6 +56,9 @@ def watch(magics, words: list[str]) -> None:
 COMMANDS: dict[str, LineCommand] = {
     "status": status,
     "watch": watch,
+    "reproduce": lineage_commands.reproduce,
+    "diff": lineage_commands.diff,
+    "show": lineage_commands.show,
 }
 
 

@@ -33,8 +33,11 @@ class DatasetRecord:
         return None if self.dvc_md5 is None else self.dvc_md5 == self.md5
 
     def profile(self) -> dict[str, object]:
+        """What the data is, not where: MLflow shares one dataset (and profile) among
+        the runs that log the same name and digest, whatever their paths."""
         fields = {key: value for key, value in asdict(self).items() if value is not None}
-        fields.pop("name")
+        for where in ("name", "path", "dvc_pointer"):
+            fields.pop(where, None)
         if self.dvc_matches is not None:
             fields["dvc_matches"] = self.dvc_matches
         return fields

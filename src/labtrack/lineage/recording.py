@@ -5,6 +5,11 @@ whose source is ``{"uri": "file:///…"}`` (MLflow's local source) and whose pro
 holds md5, sha256, size, rows and the DVC pointer's md5 and remote. The digest is also
 searchable as ``datasets.digest`` in MLflow's run filter; the tags
 ``labtrack.dataset.<name>.md5`` / ``.path`` make it visible in tables and tag filters.
+
+MLflow keeps one dataset per (experiment, name, digest): the same data logged from
+another path reuses the first one's source and profile. The path this run read is
+therefore also kept on the run's input itself (input tag ``labtrack.path``), and that
+is what ``recorded_datasets`` returns.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from .. import tags as T
 from .datasets import DatasetRecord, describe_path
 
 SOURCE_TYPE = "local"
+INPUT_PATH_TAG = "labtrack.path"
 _UNSAFE = re.compile(r"[^\w.\-/ ]")
 
 
@@ -35,7 +41,9 @@ def record_dataset(client, run_id: str, record: DatasetRecord, context: str | No
         source=json.dumps({"uri": Path(record.path).as_uri()}),
         profile=record.profile_json(),
     )
-    input_tags = [InputTag(MLFLOW_DATASET_CONTEXT, context)] if context else []
+    input_tags = [InputTag(INPUT_PATH_TAG, record.path[: T.MAX_TAG_VALUE])]
+    if context:
+        input_tags.append(InputTag(MLFLOW_DATASET_CONTEXT, context))
     client.log_inputs(run_id, datasets=[DatasetInput(entity, input_tags)])
     tags = {
         dataset_tag(record.name, "md5"): record.md5,
@@ -69,8 +77,9 @@ def recorded_datasets(run) -> list[tuple[str, str, str | None]]:
     found = []
     for entry in (run.inputs.dataset_inputs if run.inputs else None) or []:
         dataset = entry.dataset
-        path = None
-        if dataset.source_type == SOURCE_TYPE:
+        input_tags = {tag.key: tag.value for tag in entry.tags or []}
+        path = input_tags.get(INPUT_PATH_TAG)
+        if path is None and dataset.source_type == SOURCE_TYPE:
             path = _local_path(dataset.source)
         found.append((dataset.name, dataset.digest, path))
     return found
