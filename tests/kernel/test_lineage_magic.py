@@ -134,3 +134,17 @@ def test_without_a_saved_notebook_nothing_is_attached(run_cell, client):
     cell = run_cell("%%track --name no-notebook\nx = 4\n")
     names = [item.path for item in client.list_artifacts(cell.run_id, "labtrack")]
     assert "labtrack/notebook.ipynb" not in names
+
+
+def test_an_interrupt_while_hashing_a_dataset_ends_the_run_killed(
+    run_cell, client, data, monkeypatch
+):
+    # Ctrl-C during a long hash cannot be timed for real: the hash raises it instead.
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("labtrack.kernel.lineage_cell.describe_path", interrupted)
+    cell = run_cell(f"%%track --name hash-interrupted --dataset {data / 'data.csv'}\nx = 1\n")
+    assert not cell.result.success
+    assert client.get_run(cell.run_id).info.status == "KILLED"
+    assert mlflow.active_run() is None

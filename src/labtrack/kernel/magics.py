@@ -144,13 +144,14 @@ class TrackMagics(Magics):
         except TrackingError as error:
             raise UsageError(f"labtrack: {error}") from None
         self.last_run_id = session.run_id
-        for warning in record_cell_datasets(_new_client(), session.run_id, datasets):
-            print(f"labtrack: warning: {warning}", file=sys.stderr)
         feed = show_live_plot(session, args.steps) if args.live else None
         self.last_live_plot = feed.widget if feed is not None else None
 
         error: BaseException | None = None
         try:
+            # Inside the run's try: Ctrl-C while a big dataset is hashed ends it KILLED.
+            for warning in record_cell_datasets(_new_client(), session.run_id, datasets):
+                print(f"labtrack: warning: {warning}", file=sys.stderr)
             return run_compiled(self.shell, compiled)
         except BaseException as raised:
             error = raised
