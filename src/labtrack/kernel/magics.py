@@ -157,7 +157,7 @@ class TrackMagics(Magics):
             error = raised
             raise
         finally:
-            # The notebook as saved when the cell ends (the front end saves on run).
+            # The notebook file as last saved (JupyterLab saves on Ctrl-S and autosave).
             snapshot, why_not = notebook_snapshot(context.tags.get(T.NOTEBOOK_PATH))
             summary = session.end(
                 error,
