@@ -109,7 +109,8 @@ export class LabtrackService implements ILabtrackService {
       tags: 'object',
       datasets: 'array',
       children: 'array',
-      logged_models: 'array'
+      logged_models: 'array',
+      registered_versions: 'array'
     });
   }
 

@@ -127,6 +127,13 @@ export interface ILoggedModelView {
   creation_timestamp: number | null;
 }
 
+export interface IRegisteredVersionLink {
+  name: string;
+  version: string;
+  stage: string;
+  aliases: string[];
+}
+
 export interface IRunDetail {
   info: IRunInfoView;
   params: Record<string, string>;
@@ -136,6 +143,7 @@ export interface IRunDetail {
   parent_run_id: string | null;
   children: IRunLink[];
   logged_models: ILoggedModelView[];
+  registered_versions: IRegisteredVersionLink[];
 }
 
 export interface IArtifactEntry {

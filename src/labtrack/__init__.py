@@ -4,19 +4,21 @@ from ._version import __version__
 
 __all__ = [
     "__version__",
-    "compare",
+    "_jupyter_labextension_paths",
+    "_jupyter_server_extension_points",
     "approve",
+    "compare",
     "history",
+    "load_ipython_extension",
     "load_model",
+    "log_dataset",
+    "log_metric",
+    "log_metrics",
     "promote",
     "register",
     "rollback",
-    "_jupyter_labextension_paths",
-    "_jupyter_server_extension_points",
-    "load_ipython_extension",
-    "log_metric",
-    "log_metrics",
     "runs",
+    "seed",
     "unload_ipython_extension",
     "watch",
 ]
@@ -43,6 +45,18 @@ def __getattr__(name: str):
 
         globals()["runs"] = runs
         return runs
+    if name == "log_dataset":
+        # ``labtrack.log_dataset(path_or_dataframe, name=…)``: a dataset input of the run.
+        from .lineage.recording import log_dataset
+
+        globals()["log_dataset"] = log_dataset
+        return log_dataset
+    if name == "seed":
+        # ``labtrack.seed(n)``: seed random, NumPy and PyTorch; tag the run.
+        from .lineage.seeds import seed
+
+        globals()["seed"] = seed
+        return seed
     if name == "watch":
         # ``labtrack.watch(run_id)``: a live plot of a run written by another process.
         from .kernel.watch import watch

@@ -28,6 +28,9 @@ KERNEL_HOST = "labtrack.kernel.host"
 KERNEL_PID = "labtrack.kernel.pid"
 KERNEL_STARTED = "labtrack.kernel.started"
 HEARTBEAT = "labtrack.heartbeat"
+# labtrack.dataset.<name>.md5 / .path / .rows / .digest (DataFrames)
+DATASET_PREFIX = "labtrack.dataset."
+SEED = "labtrack.seed"
 
 # Artifacts, relative to the run's artifact root
 ARTIFACT_DIR = "labtrack"
@@ -35,6 +38,7 @@ CELL_SOURCE_ARTIFACT = "labtrack/cell.py"
 REQUIREMENTS_ARTIFACT = "labtrack/requirements.txt"
 GIT_PATCH_ARTIFACT = "labtrack/git.patch"
 TRACEBACK_ARTIFACT = "labtrack/traceback.txt"
+NOTEBOOK_ARTIFACT = "labtrack/notebook.ipynb"
 
 # Longest tag value MLflow accepts.
 MAX_TAG_VALUE = 5000

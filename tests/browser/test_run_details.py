@@ -495,3 +495,78 @@ def test_insert_model_code_loads_the_logged_model(
     output = page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".jp-OutputArea-output")
     expect(output.last).to_contain_text("mlflow.pyfunc.loaded_model", timeout=120_000)
     expect(output.last).to_contain_text(model_run_id)
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lineage"
+
+
+@pytest.fixture(scope="module")
+def lineage_run_id(lab_with_app, store, tmp_path_factory) -> str:
+    """A run trained on data.csv (with its .dvc pointer), whose model is registered with
+    the alias champion: the whole chain from data to registry."""
+    import mlflow
+
+    from labtrack.lineage.datasets import describe_path
+    from labtrack.lineage.hash_cache import HashCache
+    from labtrack.lineage.recording import record_dataset
+
+    folder = tmp_path_factory.mktemp("lineage-code")
+    code = folder / "doubler.py"
+    code.write_text(MODEL_CODE)
+    cache = HashCache(folder / "hash-cache.sqlite")
+    record = describe_path(FIXTURES / "data.csv", cache=cache)
+    cache.close()
+    client = MlflowClient(tracking_uri=lab_with_app.tracking_uri)
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(lab_with_app.tracking_uri)
+    try:
+        with mlflow.start_run(
+            experiment_id=store.sample.experiment_id,
+            run_name="lineage-run",
+            tags={
+                "labtrack.notebook.path": str(lab_with_app.root_dir / NOTEBOOK),
+                "labtrack.cell.id": TRACKED_CELL_ID,
+                "labtrack.cell.execution_count": "12",
+                "mlflow.source.git.commit": "0123456789abcdef0123456789abcdef01234567",
+                "labtrack.seed": "42",
+            },
+        ) as run:
+            record_dataset(client, run.info.run_id, record, context="training")
+            info = mlflow.pyfunc.log_model(
+                name="doubler", python_model=str(code), pip_requirements=[]
+            )
+        version = mlflow.register_model(info.model_uri, "lineage-demo")
+        client.set_registered_model_alias("lineage-demo", "champion", version.version)
+        return run.info.run_id
+    finally:
+        mlflow.set_tracking_uri(previous)
+
+
+def test_lineage_section_chains_data_run_model_and_registered_version(
+    page, lab_with_app, lineage_run_id, open_lab, artifacts_dir
+):
+    # Given a run trained on a DVC-tracked CSV whose model is registered as champion
+    open_lab(lab_with_app)
+
+    # When its details are opened
+    details = open_run(page, lineage_run_id)
+    lineage = details.get_by_test_id("labtrack-run-lineage")
+    lineage.scroll_into_view_if_needed()
+
+    # Then the Lineage section reads from the data to the registry, in that order
+    stages = lineage.locator(".lt-Lineage-stage")
+    expect(stages).to_have_count(4)
+    expect(stages.nth(0)).to_contain_text("data.csv 480cd1679dbb1729865e6b8f617b62cc")
+    expect(stages.nth(0)).to_contain_text("3 rows")
+    expect(stages.nth(0)).to_contain_text("matches its .dvc pointer, remote team-s3")
+    expect(stages.nth(1)).to_contain_text(f"lineage-run · {NOTEBOOK} · cell {TRACKED_CELL_ID}")
+    expect(stages.nth(1)).to_contain_text("git 0123456789")
+    expect(stages.nth(1)).to_contain_text("seed 42")
+    expect(stages.nth(2)).to_contain_text("doubler")
+    expect(stages.nth(3)).to_contain_text("lineage-demo v1@champion")
+    lineage.screenshot(path=artifacts_dir / "run-details-lineage.png")
+
+    # And the notebook cell that produced the run is one click away
+    details.get_by_test_id("labtrack-open-notebook").click()
+    active = page.locator(".jp-NotebookPanel:visible .jp-Cell.jp-mod-active")
+    expect(active).to_contain_text("the tracked cell", timeout=60_000)

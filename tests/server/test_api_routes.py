@@ -219,6 +219,15 @@ async def test_run_details_carry_everything_the_panel_shows(sample, api):
     assert detail["logged_models"] == [] and detail["datasets"] == []
 
 
+async def test_run_details_end_their_lineage_at_registered_versions_and_aliases(sample, api):
+    detail = await api("runs", sample.run_ids[0])
+    assert detail["registered_versions"] == [
+        {"name": sample.model_name, "version": "1", "stage": "None", "aliases": ["champion"]}
+    ]
+    parent = await api("runs", sample.parent_id)
+    assert parent["registered_versions"] == []
+
+
 @pytest.mark.parametrize(
     ("run_id", "status"),
     [("0" * 32, 404), ("not a run id", 400), ("%2e%2e", 400), ("-leading-dash", 400)],

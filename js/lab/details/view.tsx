@@ -5,6 +5,7 @@ import { refreshIcon, VDomRenderer } from '@jupyterlab/ui-components';
 import { IRunDetail } from '../tokens';
 import { ArtifactPreview, ArtifactTree } from './artifact-view';
 import { modelsOf, RunCodeKind } from './code';
+import { LineageSection } from './lineage';
 import { INotebookLink, RunDetailsModel } from './model';
 import { formatDuration } from './preview';
 import {
@@ -78,6 +79,7 @@ export class RunDetailsPanel extends VDomRenderer<RunDetailsModel> {
           <DatasetsSection detail={detail} />
           <FamilySection detail={detail} onOpenRun={id => actions.openRun(id)} />
           <ModelsSection detail={detail} />
+          <LineageSection detail={detail} />
           <Section title="Artifacts" testid="labtrack-run-artifacts" wide>
             <div className="lt-Artifacts">
               <ArtifactTree model={artifacts} />

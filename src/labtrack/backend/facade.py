@@ -45,6 +45,7 @@ from .shapes import (
     ExperimentPage,
     ExperimentView,
     LoggedModelView,
+    RegisteredVersionLink,
     RunColumns,
     RunDetail,
     RunInfoView,
@@ -201,6 +202,24 @@ class TrackingFacade:
             parent_run_id=data.tags.get(PARENT_TAG),
             children=[RunLink(c.run_id, c.run_name, c.status) for c in children],
             logged_models=self._logged_models(info.experiment_id, run_id),
+            registered_versions=self._registered_versions(run_id),
+        )
+
+    def _registered_versions(self, run_id: str) -> list[RegisteredVersionLink]:
+        try:
+            found = self.client.search_model_versions(f"run_id = '{run_id}'")
+            # Search results leave aliases out; one read per version brings them.
+            versions = [self.client.get_model_version(v.name, v.version) for v in found]
+        except Exception:  # no model registry at this backend: the chain ends at the model
+            return []
+        return sorted(
+            (
+                RegisteredVersionLink(
+                    v.name, str(v.version), v.current_stage or "None", sorted(v.aliases or [])
+                )
+                for v in versions
+            ),
+            key=lambda link: (link.name, int(link.version)),
         )
 
     def _logged_models(self, experiment_id: str, run_id: str) -> list[LoggedModelView]:

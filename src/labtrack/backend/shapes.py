@@ -76,6 +76,16 @@ class LoggedModelView:
 
 
 @dataclass
+class RegisteredVersionLink:
+    """A registered model version made from a run's model: the end of its lineage."""
+
+    name: str
+    version: str
+    stage: str
+    aliases: list[str]
+
+
+@dataclass
 class RunDetail:
     info: RunInfoView
     params: dict[str, str]
@@ -85,6 +95,7 @@ class RunDetail:
     parent_run_id: str | None
     children: list[RunLink]
     logged_models: list[LoggedModelView]
+    registered_versions: list[RegisteredVersionLink]
 
 
 @dataclass

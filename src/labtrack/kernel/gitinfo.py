@@ -71,3 +71,14 @@ def _git_bytes(directory: Path, *args: str) -> bytes | None:
     if completed.returncode != 0:
         return None
     return completed.stdout
+
+
+def dirty_files(directory: Path) -> list[str] | None:
+    """Tracked files with uncommitted changes (paths relative to the repository root),
+    or None outside a repository."""
+    if not directory.is_dir() or _git(directory, "rev-parse", "HEAD") is None:
+        return None
+    raw = _git_bytes(directory, "diff", "--name-only", "HEAD")
+    if raw is None:
+        return None
+    return sorted(line for line in raw.decode("utf-8", "replace").splitlines() if line)

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from IPython.core.error import UsageError
 
+from . import lineage_commands
+
 LineCommand = Callable[[object, list[str]], object]
 
 
@@ -77,6 +79,9 @@ COMMANDS: dict[str, LineCommand] = {
         name: _registry_command(name)
         for name in ("register", "promote", "rollback", "approve", "history", "models")
     },
+    "reproduce": lineage_commands.reproduce,
+    "diff": lineage_commands.diff,
+    "show": lineage_commands.show,
 }
 
 

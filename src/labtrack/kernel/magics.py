@@ -11,9 +11,12 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Int, List, Unicode
 
+from .. import tags as T
 from ..backend import BackendLocation, activate, resolve_backend
+from ..lineage.seeds import seed_tags
 from .cell_runner import compile_body, run_compiled
 from .context import CellOrigin, capture_context, notebook_path_from
+from .lineage_cell import check_dataset_paths, notebook_snapshot, record_cell_datasets
 from .liveness import Heartbeat, ProcessIdentity, reap_dead_runs
 from .options import parse_param_names, parse_tags
 from .session import RunRequest, RunSession, TrackingError
@@ -102,6 +105,15 @@ class TrackMagics(Magics):
     )
     @argument("--autolog", action="store_true", help="enable mlflow.autolog() for this cell only")
     @argument(
+        "--dataset",
+        "-d",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="record this file or folder (DVC-compatible md5, sha256, size, rows) as a "
+        "dataset input of the run (repeatable)",
+    )
+    @argument(
         "--steps",
         type=int,
         metavar="N",
@@ -135,6 +147,7 @@ class TrackMagics(Magics):
         param_names = parse_param_names(args.params)
         if args.steps is not None and args.steps <= 0:
             raise UsageError("--steps needs a positive number of steps")
+        datasets = check_dataset_paths(args.dataset)
         # A typo should not leave a FAILED run behind: compile before starting one.
         compiled = compile_body(self.shell, f"track {line}".rstrip(), cell)
         session = RunSession(request, self.identity, self.heartbeat)
@@ -146,8 +159,10 @@ class TrackMagics(Magics):
             execution_count=self.shell.execution_count,
             working_directory=os.getcwd(),
         )
+        context = capture_context(origin)
+        context.tags.update(seed_tags())
         try:
-            session.start(capture_context(origin))
+            session.start(context)
         except TrackingError as error:
             raise UsageError(f"labtrack: {error}") from None
         self.last_run_id = session.run_id
@@ -156,12 +171,23 @@ class TrackMagics(Magics):
 
         error: BaseException | None = None
         try:
+            # Inside the run's try: Ctrl-C while a big dataset is hashed ends it KILLED.
+            for warning in record_cell_datasets(_new_client(), session.run_id, datasets):
+                print(f"labtrack: warning: {warning}", file=sys.stderr)
             return run_compiled(self.shell, compiled)
         except BaseException as raised:
             error = raised
             raise
         finally:
-            summary = session.end(error, _read_params(self.shell.user_ns, param_names))
+            # The notebook file as last saved (JupyterLab saves on Ctrl-S and autosave).
+            snapshot, why_not = notebook_snapshot(context.tags.get(T.NOTEBOOK_PATH))
+            summary = session.end(
+                error,
+                _read_params(self.shell.user_ns, param_names),
+                texts={T.NOTEBOOK_ARTIFACT: snapshot} if snapshot is not None else None,
+            )
+            if why_not:
+                print(f"labtrack: warning: {why_not}", file=sys.stderr)
             if feed is not None:
                 finish_live_plot(feed, summary.status.value)
             for warning in summary.warnings:

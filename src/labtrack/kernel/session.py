@@ -172,8 +172,12 @@ class RunSession:
         self,
         error: BaseException | None,
         params: Mapping[str, object] | None = None,
+        texts: Mapping[str, str] | None = None,
     ) -> RunSummary:
-        """End the run with the status the cell earned; never raises for bookkeeping."""
+        """End the run with the status the cell earned; never raises for bookkeeping.
+
+        ``texts`` are artifacts (path → text) stored before the run's status changes,
+        such as the notebook snapshot."""
         import mlflow
 
         status = outcome_of(error)
@@ -185,6 +189,15 @@ class RunSession:
             warnings.extend(self._store_metrics())
             if params:
                 warnings.extend(_log_params(client, self.run_id, params))
+            for artifact_file, text in (texts or {}).items():
+                _attempt(
+                    warnings,
+                    f"store {artifact_file}",
+                    client.log_text,
+                    self.run_id,
+                    text,
+                    artifact_file,
+                )
             error_line = None
             if status is not RunStatus.FINISHED and error is not None:
                 error_line = _error_line(error)

@@ -130,6 +130,7 @@ CONTRACT: list[tuple[type, str]] = [
             "RunLink",
             "DatasetView",
             "LoggedModelView",
+            "RegisteredVersionLink",
             "RunDetail",
             "ArtifactEntry",
             "ArtifactListing",

@@ -1,0 +1,106 @@
+"""What a run was made from — git commit, uncommitted files, dataset digests, packages —
+read from the run's record, or observed now for the same notebook and data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import tags as T
+from ..kernel.gitinfo import dirty_files, read_git_state
+from .datasets import DatasetError, describe_path
+from .recording import recorded_datasets
+
+MISSING = "missing"
+_PATCHED_FILE = re.compile(r"^diff --git a/(.+?) b/", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class DatasetState:
+    digest: str  # or MISSING / an error for a dataset that cannot be read now
+    path: str | None = None
+
+
+@dataclass
+class RunState:
+    label: str
+    git_commit: str | None = None
+    dirty: list[str] | None = None  # None: unknown (no git, or not recorded)
+    datasets: dict[str, DatasetState] = field(default_factory=dict)
+    packages: dict[str, str] | None = None  # name (lower case) -> version
+
+
+def recorded_state(run) -> RunState:
+    """The state a run recorded when it started."""
+    run_id = run.info.run_id
+    tags = run.data.tags
+    state = RunState(label=f"run {run_id[:8]}", git_commit=tags.get(T.GIT_COMMIT))
+    if T.GIT_DIRTY in tags:
+        if tags[T.GIT_DIRTY] == "true":
+            patch = _artifact_text(run, T.GIT_PATCH_ARTIFACT) or ""
+            state.dirty = sorted(set(_PATCHED_FILE.findall(patch)))
+        else:
+            state.dirty = []
+    for name, digest, path in recorded_datasets(run):
+        state.datasets[name] = DatasetState(digest, path)
+    requirements = _artifact_text(run, T.REQUIREMENTS_ARTIFACT)
+    if requirements is not None:
+        state.packages = parse_requirements(requirements)
+    return state
+
+
+def current_state(
+    recorded: RunState, run, requirements_now: str, working_directory: Path
+) -> RunState:
+    """The same things as they are now: the run's notebook folder's git state (else the
+    working directory's), the recorded datasets rehashed (through the hash cache),
+    and the packages installed now."""
+    state = RunState(label="now")
+    folder = _notebook_folder(run.data.tags) or working_directory
+    git = read_git_state(folder)
+    if git is not None:
+        state.git_commit = git.commit
+        state.dirty = dirty_files(folder)
+    for name, recorded_dataset in recorded.datasets.items():
+        state.datasets[name] = _dataset_now(recorded_dataset)
+    state.packages = parse_requirements(requirements_now)
+    return state
+
+
+def parse_requirements(text: str) -> dict[str, str]:
+    """``name==version`` lines as {name: version}; comments and other lines skipped."""
+    pins: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "==" in line:
+            name, version = line.split("==", 1)
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def _dataset_now(recorded: DatasetState) -> DatasetState:
+    if recorded.path is None:
+        return DatasetState("not a local file", None)
+    if not Path(recorded.path).exists():
+        return DatasetState(MISSING, recorded.path)
+    try:
+        return DatasetState(describe_path(recorded.path).md5, recorded.path)
+    except DatasetError as error:
+        return DatasetState(f"unreadable ({error})", recorded.path)
+
+
+def _notebook_folder(tags: dict[str, str]) -> Path | None:
+    notebook = tags.get(T.NOTEBOOK_PATH)
+    if notebook and Path(notebook).parent.is_dir():
+        return Path(notebook).parent
+    return None
+
+
+def _artifact_text(run, artifact_file: str) -> str | None:
+    import mlflow
+
+    try:
+        return mlflow.artifacts.load_text(f"{run.info.artifact_uri.rstrip('/')}/{artifact_file}")
+    except Exception:  # not recorded (an older run, or a run not started by labtrack)
+        return None
