@@ -101,6 +101,35 @@ def test_nested_runs_are_parented_and_ended_with_the_cell(run_cell, client):
     assert mlflow.active_run() is None
 
 
+def test_nested_runs_join_the_tracked_runs_experiment_which_is_active_only_in_the_cell(
+    shell, run_cell, client
+):
+    # Given a sweep under --experiment, in a kernel whose active experiment is another
+    from mlflow.tracking import fluent
+
+    before = fluent._get_experiment_id()
+    cell = run_cell(
+        "%%track --experiment nested-home --name sweep\n"
+        "import mlflow\n"
+        "for trial in range(2):\n"
+        "    with mlflow.start_run(nested=True, run_name=f'trial-{trial}'):\n"
+        "        mlflow.log_metric('loss', 1.0 / (trial + 1))\n"
+        "inside = mlflow.tracking.fluent._get_experiment_id()\n"
+    )
+    assert cell.result.success
+
+    # Then the trials are in the sweep's experiment, not in the previously active one
+    parent = client.get_run(cell.run_id)
+    children = client.search_runs(
+        [parent.info.experiment_id], f"tags.mlflow.parentRunId = '{cell.run_id}'"
+    )
+    assert sorted(run.info.run_name for run in children) == ["trial-0", "trial-1"]
+    assert parent.info.experiment_id != before
+    assert shell.user_ns["inside"] == parent.info.experiment_id
+    # And after the cell the previously active experiment is active again
+    assert fluent._get_experiment_id() == before
+
+
 def test_a_run_left_open_in_another_thread_is_ended_too(run_cell, client):
     cell = run_cell(
         "%%track --name threaded\n"

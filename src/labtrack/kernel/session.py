@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from .. import tags as T
+from .active_experiment import ActiveExperiment
 from .context import RunContext
 from .liveness import Heartbeat, ProcessIdentity, end_running_descendants
 from .metric_capture import MetricCapture, start_capture
@@ -93,6 +94,7 @@ class RunSession:
         self.experiment_id = ""
         self.experiment_name = ""
         self._metrics: MetricCapture | None = None
+        self._active_experiment: ActiveExperiment | None = None
         self._start_warnings: list[str] = []
 
     @property
@@ -130,6 +132,7 @@ class RunSession:
         self.run_name = run.info.run_name
         self.start_time_ms = run.info.start_time
         self.experiment_id = run.info.experiment_id
+        self._active_experiment = ActiveExperiment(self.experiment_id)
         self._heartbeat.watch(self.run_id)
         try:
             client = mlflow.MlflowClient()
@@ -205,6 +208,9 @@ class RunSession:
             if self.request.autolog:
                 _attempt(warnings, "disable autolog", mlflow.autolog, disable=True, silent=True)
             _attempt(warnings, "end the run", self._close_runs, mlflow, client, status)
+            if self._active_experiment is not None:
+                self._active_experiment.restore()
+                self._active_experiment = None
             self._heartbeat.forget(self.run_id)
         summary = RunSummary(
             run_id=self.run_id,
