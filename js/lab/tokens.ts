@@ -226,6 +226,14 @@ export interface IModelDetail {
   tags: Record<string, string>;
   latest_versions: IVersionStage[];
   versions: IModelVersionView[];
+  approvals: IApprovalsView;
+}
+
+/** The model's approval policy: promotions to a `protected` alias or stage wait for
+ * `required` approvals of the version from distinct users (0: none needed). */
+export interface IApprovalsView {
+  required: number;
+  protected: string[];
 }
 
 /** `POST models/{name}/versions`: register the model a run logged at `path`. */
@@ -393,6 +401,9 @@ export namespace CommandIDs {
   /** Insert a cell below the active one that loads a run's metrics or model.
    * Args: `{ runId: string, what: 'metrics' | 'model' }`. */
   export const insertRunCode = 'labtrack:insert-run-code';
+  /** Insert a cell below the active one that loads a registered version with
+   * `labtrack.load_model`. Args: `{ name: string, version?: string, alias?: string }`. */
+  export const insertModelCode = 'labtrack:insert-model-code';
 }
 
 export const RUNS_PANEL_ID = 'labtrack-runs';

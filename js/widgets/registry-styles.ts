@@ -70,6 +70,19 @@ const CSS = `
 .lt-w-reg-notice { color: var(--jp-success-color1, #2e7d32); }
 .lt-w-reg-history { color: var(--lt-r-muted); margin: 0; overflow-wrap: anywhere; padding-left: 18px; }
 .lt-w-reg-reason { font-style: italic; }
+.lt-w-reg-user {
+  display: inline-block;
+  max-width: 14ch;
+  overflow: hidden;
+  text-overflow: ellipsis;
+  vertical-align: bottom;
+  white-space: nowrap;
+}
+.lt-w-reg-run { white-space: nowrap; }
+.lt-w-reg-runid { font-size: 0.92em; user-select: all; }
+.lt-w-reg-copy { font-size: 0.85em; margin-left: 6px; padding: 0 5px; }
+.lt-w-reg-table tr.lt-w-reg-lineageRow td { border-top: none; padding-top: 0; }
+.lt-w-reg-lineage { color: var(--lt-r-muted); font-size: 0.92em; overflow-wrap: anywhere; }
 `;
 
 export function ensureRegistryStyles(el: HTMLElement): void {

@@ -1,6 +1,7 @@
 import type { RenderProps } from '@anywidget/types';
 
 import { node } from './dom';
+import { approvalsText, IApprovals, IRunLineage, lineageLine, policyTitle, runIdCell } from './registry-lineage';
 import { ensureRegistryStyles } from './registry-styles';
 
 /** One version as the kernel sends it (`ModelVersionView` of the server contract). */
@@ -28,8 +29,14 @@ interface IAudit {
 export interface IRegistryTraits {
   models: string[];
   selected: string;
-  detail: { name: string; aliases: Record<string, string>; versions: IVersion[] } | null;
+  detail: {
+    name: string;
+    aliases: Record<string, string>;
+    versions: IVersion[];
+    approvals?: IApprovals;
+  } | null;
   audit: IAudit[];
+  lineage: Record<string, IRunLineage>;
   notice: string;
   error: string;
 }
@@ -47,6 +54,13 @@ function button(doc: Document, label: string, testid: string, onClick: () => voi
 function text(doc: Document, tag: string, className: string, value: string): HTMLElement {
   const el = node(doc, tag, className);
   el.textContent = value;
+  return el;
+}
+
+/** A user name, cut short with the whole in a tooltip (hex ids would wrap badly). */
+function userName(doc: Document, user: string): HTMLElement {
+  const el = text(doc, 'span', 'lt-w-reg-user', user);
+  el.title = user;
   return el;
 }
 
@@ -164,13 +178,15 @@ export function renderRegistry({ model, el }: RenderProps<IRegistryTraits>): () 
     table.append(head);
     for (const version of detail.versions) {
       const row = node(doc, 'tr', '', `labtrack-registry-version-${version.version}`);
-      const run = version.run_id ? version.run_id.slice(0, 8) : '—';
+      const approvals = text(doc, 'td', '', approvalsText(version.approvers, detail.approvals));
+      approvals.title = policyTitle(detail.approvals);
+      approvals.dataset.testid = `labtrack-registry-approvals-${version.version}`;
       row.append(
         text(doc, 'td', 'lt-w-reg-num', `v${version.version}`),
         text(doc, 'td', `lt-w-reg-stage lt-w-reg-stage-${version.stage}`, version.stage),
         text(doc, 'td', '', version.aliases.map(a => `@${a}`).join(' ')),
-        text(doc, 'td', 'lt-w-reg-mono', run),
-        text(doc, 'td', '', version.approvers.join(', ') || '—')
+        runIdCell(doc, version.run_id, version.version),
+        approvals
       );
       const actions = doc.createElement('td');
       actions.append(
@@ -185,10 +201,13 @@ export function renderRegistry({ model, el }: RenderProps<IRegistryTraits>): () 
         )
       );
       row.append(actions);
-      if (version.run_id) {
-        row.title = `run ${version.run_id}`;
-      }
-      table.append(row);
+      const lineageRow = node(doc, 'tr', 'lt-w-reg-lineageRow');
+      const lineageCell = node(doc, 'td', '');
+      (lineageCell as HTMLTableCellElement).colSpan = 6;
+      const lineage = version.run_id ? model.get('lineage')[version.run_id] : undefined;
+      lineageCell.append(lineageLine(doc, lineage, version.version));
+      lineageRow.append(lineageCell);
+      table.append(row, lineageRow);
     }
     parts.push(table);
 
@@ -202,7 +221,8 @@ export function renderRegistry({ model, el }: RenderProps<IRegistryTraits>): () 
           : entry.alias
             ? `${entry.action === 'rollback' ? 'rolled back' : 'moved'} @${entry.alias} ${change}`
             : `v${entry.version} stage ${change}`;
-      const item = text(doc, 'li', '', `${when} · ${entry.user} · ${what}`);
+      const item = text(doc, 'li', '', `${when} · `);
+      item.append(userName(doc, entry.user), doc.createTextNode(` · ${what}`));
       if (entry.reason) {
         item.append(text(doc, 'span', 'lt-w-reg-reason', ` (${entry.reason})`));
       }
@@ -212,7 +232,7 @@ export function renderRegistry({ model, el }: RenderProps<IRegistryTraits>): () 
     root.replaceChildren(...parts);
   };
 
-  const names = ['models', 'selected', 'detail', 'audit', 'notice', 'error'] as const;
+  const names = ['models', 'selected', 'detail', 'audit', 'lineage', 'notice', 'error'] as const;
   for (const name of names) {
     model.on(`change:${name}`, draw);
   }

@@ -153,5 +153,21 @@ def test_the_models_widget_acts_through_the_kernel_and_reports_refusals(run_cell
     assert widget.audit[0]["action"] == "alias"  # newest first
 
 
+def test_the_models_widget_shows_each_source_runs_lineage_and_the_policy(
+    run_cell, model, trained, client
+):
+    # Given a model whose tags ask for 2 approvals of promotions to champion
+    client.set_registered_model_tag(model, "labtrack.approvals.required", "2")
+    client.set_registered_model_tag(model, "labtrack.approvals.protected", "champion")
+    # When the widget shows it
+    widget = run_cell(f"%track models {model}").result.result
+    # Then it carries the policy, and the lineage of both source runs keyed by full run id
+    assert widget.detail["approvals"] == {"required": 2, "protected": ["champion"]}
+    assert set(widget.lineage) == set(trained)
+    lineage = widget.lineage[trained[0]]
+    assert lineage["run_id"] == trained[0] and lineage["run_name"]
+    assert set(lineage) >= {"notebook", "commit", "dirty", "datasets"}
+
+
 def test_the_models_widget_refuses_an_unknown_model(run_cell):
     assert "cannot show model nope" in _usage_error(run_cell("%track models nope"))

@@ -195,6 +195,18 @@ async def test_protected_promotion_needs_approvals_and_one_per_user(api, model, 
     assert detail["versions"][-1]["approvers"][-1] == "second-reviewer"
 
 
+async def test_model_detail_carries_the_approval_policy(api, model, store):
+    # Given no policy, then a model policy of 1 approval for Production
+    assert (await api(model))["approvals"] == {"required": 0, "protected": []}
+    store[1].set_registered_model_tag(model, "labtrack.approvals.required", "1")
+    store[1].set_registered_model_tag(model, "labtrack.approvals.protected", "Production")
+    # Then the detail (and every write's answer) shows it
+    assert (await api(model))["approvals"] == {"required": 1, "protected": ["Production"]}
+    body = {"version": "1"}
+    moved = await api(model, "aliases", "candidate", method="PUT", body=body)
+    assert moved["approvals"]["required"] == 1
+
+
 async def test_the_audit_trail_names_the_jupyter_user(api, model):
     await api(model, "aliases", "champion", method="PUT", body={"version": "1", "reason": "ok"})
     trail = await api(model, "audit")

@@ -27,7 +27,7 @@ function commentSafe(text: string): string {
  * extension would (explicit setting → MLFLOW_TRACKING_URI → embedded store). When the extension
  * is loaded it already chose (perhaps an explicit `--tracking-uri`), so it is left alone.
  */
-const USE_LABTRACK_BACKEND = [
+export const USE_LABTRACK_BACKEND = [
   'if "labtrack" not in get_ipython().extension_manager.loaded:',
   '    from labtrack.backend import activate, resolve_backend',
   '',

@@ -1,6 +1,6 @@
 import { VDomModel } from '@jupyterlab/ui-components';
 
-import { IAuditEntry, ILabtrackService, IModelDetail, IStageRequest } from '../tokens';
+import { IAuditEntry, ILabtrackService, IModelDetail, IRunDetail, IStageRequest } from '../tokens';
 
 /** What the Models panel shows: the models, the chosen one with its versions and history. */
 export interface IModelsPanelState {
@@ -8,6 +8,10 @@ export interface IModelsPanelState {
   selected: string | null;
   detail: IModelDetail | null;
   audit: IAuditEntry[];
+  /** Each version's source run (its lineage), by run id; a message when it cannot be read. */
+  runs: Record<string, IRunDetail | string>;
+  /** Whether a notebook is open to insert "load this version" code into. */
+  canInsert: boolean;
   busy: boolean;
   /** The outcome of the last action, or why it was refused (the server's message). */
   notice: string | null;
@@ -26,6 +30,7 @@ export class ModelsPanelModel extends VDomModel {
 
   async refresh(): Promise<void> {
     await this._run(null, async () => {
+      this._set({ runs: {} }); // a refresh reads lineage afresh too
       const page = await this._service.listModels({ pageSize: 1000 });
       const models = page.models.map(m => m.name);
       const selected =
@@ -35,6 +40,12 @@ export class ModelsPanelModel extends VDomModel {
       this._set({ models, selected });
       await this._load(selected);
     });
+  }
+
+  set canInsert(value: boolean) {
+    if (value !== this._state.canInsert) {
+      this._set({ canInsert: value });
+    }
   }
 
   async select(name: string): Promise<void> {
@@ -84,6 +95,25 @@ export class ModelsPanelModel extends VDomModel {
       this._service.getAudit(name)
     ]);
     this._set({ detail, audit: [...trail.entries].reverse() });
+    await this._loadRuns(detail);
+  }
+
+  /** The source runs not read yet, read through the typed service (`getRun`). */
+  private async _loadRuns(detail: IModelDetail): Promise<void> {
+    const ids = [...new Set(detail.versions.map(v => v.run_id))].filter(
+      (id): id is string => !!id && !(id in this._state.runs)
+    );
+    const read = await Promise.all(
+      ids.map(id =>
+        this._service.getRun(id).then(
+          run => [id, run] as const,
+          (reason: Error) => [id, reason.message] as const
+        )
+      )
+    );
+    if (read.length) {
+      this._set({ runs: { ...this._state.runs, ...Object.fromEntries(read) } });
+    }
   }
 
   private async _run(notice: string | null, work: () => Promise<void>): Promise<void> {
@@ -106,6 +136,8 @@ export class ModelsPanelModel extends VDomModel {
     selected: null,
     detail: null,
     audit: [],
+    runs: {},
+    canInsert: false,
     busy: false,
     notice: null,
     error: null

@@ -4,14 +4,24 @@ import { refreshIcon, VDomRenderer } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 
 import { modelsIcon } from '../icons';
-import { IModelVersionView, MODELS_PANEL_ID } from '../tokens';
+import { MODELS_PANEL_ID } from '../tokens';
 import { askPromotion, confirmAction } from './dialogs';
 import { ModelsPanelModel } from './model';
+import { IVersionLinks, LoadButton, VersionItem } from './version';
+
+/** What the panel asks of JupyterLab: open a run's details, insert code in a notebook. */
+export interface IModelsPanelActions {
+  openRun: (runId: string) => void;
+  insertLoad: (name: string, target: { version?: string; alias?: string }) => void;
+}
 
 /** The "Models" left sidebar: pick a model, act on its versions and aliases, read its
  * audit trail. Every action asks for confirmation first. */
 export class ModelsPanel extends VDomRenderer<ModelsPanelModel> {
-  constructor(model: ModelsPanelModel) {
+  constructor(
+    model: ModelsPanelModel,
+    private readonly _actions: IModelsPanelActions
+  ) {
     super(model);
     this.id = MODELS_PANEL_ID;
     this.addClass('lt-ModelsPanel');
@@ -26,14 +36,24 @@ export class ModelsPanel extends VDomRenderer<ModelsPanelModel> {
   }
 
   protected render(): React.ReactElement {
-    return <ModelsView model={this.model} />;
+    return <ModelsView model={this.model} actions={this._actions} />;
   }
 }
 
-function ModelsView({ model }: { model: ModelsPanelModel }): React.ReactElement {
+function ModelsView({
+  model,
+  actions
+}: {
+  model: ModelsPanelModel;
+  actions: IModelsPanelActions;
+}): React.ReactElement {
   const state = model.state;
   const detail = state.detail;
   const name = state.selected ?? '';
+  const links: IVersionLinks = {
+    openRun: actions.openRun,
+    insertLoad: state.canInsert ? target => actions.insertLoad(name, target) : null
+  };
   const promote = async (version: string): Promise<void> => {
     const request = await askPromotion(name, version);
     if (request) {
@@ -111,12 +131,22 @@ function ModelsView({ model }: { model: ModelsPanelModel }): React.ReactElement 
                 >
                   Roll back
                 </button>
+                <LoadButton links={links} target={{ alias }} testid={`labtrack-models-load-alias-${alias}`} />
               </span>
             ))}
           </div>
           <ul className="lt-ModelsPanel-versions">
             {detail.versions.map(v => (
-              <VersionItem key={v.version} version={v} busy={state.busy} onPromote={promote} onApprove={approve} />
+              <VersionItem
+                key={v.version}
+                version={v}
+                run={v.run_id ? state.runs[v.run_id] : undefined}
+                approvals={detail.approvals}
+                links={links}
+                busy={state.busy}
+                onPromote={promote}
+                onApprove={approve}
+              />
             ))}
           </ul>
           <h3 className="lt-ModelsPanel-subtitle">History</h3>
@@ -124,7 +154,10 @@ function ModelsView({ model }: { model: ModelsPanelModel }): React.ReactElement 
             {state.audit.slice(0, 20).map(entry => (
               <li key={entry.key}>
                 <span className="lt-ModelsPanel-when">{new Date(entry.timestamp).toLocaleString()}</span>{' '}
-                <strong>{entry.user}</strong> {describe(entry.action, entry.alias, entry.version, entry.before, entry.after)}
+                <span className="lt-ModelsPanel-user" title={entry.user}>
+                  {entry.user}
+                </span>{' '}
+                {describe(entry.action, entry.alias, entry.version, entry.before, entry.after)}
                 {entry.reason && <em> ({entry.reason})</em>}
               </li>
             ))}
@@ -132,52 +165,6 @@ function ModelsView({ model }: { model: ModelsPanelModel }): React.ReactElement 
         </>
       )}
     </div>
-  );
-}
-
-function VersionItem(props: {
-  version: IModelVersionView;
-  busy: boolean;
-  onPromote: (version: string) => Promise<void>;
-  onApprove: (version: string) => Promise<void>;
-}): React.ReactElement {
-  const v = props.version;
-  return (
-    <li className="lt-ModelsPanel-version" data-testid={`labtrack-models-version-${v.version}`}>
-      <div className="lt-ModelsPanel-versionHead">
-        <strong>v{v.version}</strong>
-        <span className={`lt-ModelsPanel-stage lt-ModelsPanel-stage-${v.stage}`}>{v.stage}</span>
-        {v.aliases.map(a => (
-          <span key={a} className="lt-ModelsPanel-chip">
-            @{a}
-          </span>
-        ))}
-      </div>
-      <div className="lt-ModelsPanel-meta">
-        run <code title={v.run_id ?? ''}>{(v.run_id ?? '—').slice(0, 8)}</code>
-        {v.approvers.length > 0 && <> · approved by {v.approvers.join(', ')}</>}
-      </div>
-      <div className="lt-ModelsPanel-actions">
-        <button
-          type="button"
-          className="jp-Button jp-mod-styled lt-ModelsPanel-action"
-          data-testid={`labtrack-models-promote-${v.version}`}
-          disabled={props.busy}
-          onClick={() => void props.onPromote(v.version)}
-        >
-          Promote…
-        </button>
-        <button
-          type="button"
-          className="jp-Button jp-mod-styled lt-ModelsPanel-action"
-          data-testid={`labtrack-models-approve-${v.version}`}
-          disabled={props.busy}
-          onClick={() => void props.onApprove(v.version)}
-        >
-          Approve
-        </button>
-      </div>
-    </li>
   );
 }
 

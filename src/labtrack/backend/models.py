@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from ..registry.policy import approvers
+from ..registry.policy import ApprovalPolicy, approvers, policy_for
 from .errors import InvalidQuery
 from .facade import TrackingFacade, domain_errors
 from .queries import token_text
-from .shapes import ModelDetail, ModelPage, ModelSummary, ModelVersionView, VersionStage
+from .shapes import (
+    ApprovalsView,
+    ModelDetail,
+    ModelPage,
+    ModelSummary,
+    ModelVersionView,
+    VersionStage,
+)
 
 MAX_VERSIONS = 1000
 
@@ -34,7 +41,10 @@ def list_models(
     )
 
 
-def model_detail(facade: TrackingFacade, name: str) -> ModelDetail:
+def model_detail(
+    facade: TrackingFacade, name: str, default_policy: ApprovalPolicy | None = None
+) -> ModelDetail:
+    """The model with its versions; ``default_policy`` applies when the model's tags set none."""
     facade.require_reachable()
     with domain_errors():
         model = facade.client.get_registered_model(name)
@@ -45,6 +55,7 @@ def model_detail(facade: TrackingFacade, name: str) -> ModelDetail:
     for alias, version in (model.aliases or {}).items():
         aliases_by_version.setdefault(str(version), []).append(alias)
     summary = _model_summary(model)
+    policy = policy_for(summary.tags, default_policy or ApprovalPolicy())
     return ModelDetail(
         **vars(summary),
         versions=sorted(
@@ -52,6 +63,7 @@ def model_detail(facade: TrackingFacade, name: str) -> ModelDetail:
             key=lambda v: int(v.version),
             reverse=True,
         ),
+        approvals=ApprovalsView(required=policy.required, protected=sorted(policy.protected)),
     )
 
 

@@ -181,6 +181,15 @@ class ModelVersionView:
 
 
 @dataclass
+class ApprovalsView:
+    """The model's approval policy: promotions to a ``protected`` alias or stage wait for
+    ``required`` approvals of the version from distinct users (0: none needed)."""
+
+    required: int
+    protected: list[str]
+
+
+@dataclass
 class ModelDetail:
     name: str
     description: str
@@ -190,3 +199,4 @@ class ModelDetail:
     tags: dict[str, str]
     latest_versions: list[VersionStage]
     versions: list[ModelVersionView]
+    approvals: ApprovalsView

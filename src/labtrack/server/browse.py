@@ -41,7 +41,10 @@ class ModelsHandler(ExperimentsHandler):
 class ModelHandler(LabtrackHandler):
     @tornado.web.authenticated
     async def get(self, name: str) -> None:
-        self.write_json(await self.call(model_detail, self.labtrack.facade, name))
+        labtrack = self.labtrack
+        self.write_json(
+            await self.call(model_detail, labtrack.facade, name, labtrack.approval_policy)
+        )
 
 
 class ArtifactsHandler(LabtrackHandler):

@@ -143,6 +143,7 @@ CONTRACT: list[tuple[type, str]] = [
             "ModelPage",
             "ModelVersionView",
             "ModelDetail",
+            "ApprovalsView",
         )
     ],
 ]

@@ -83,7 +83,10 @@ class RegistryHandler(LabtrackHandler):
             raise tornado.web.HTTPError(400, str(error)) from None
 
     async def detail(self, name: str) -> None:
-        self.write_json(await self.call(model_detail, self.labtrack.facade, name))
+        labtrack = self.labtrack
+        self.write_json(
+            await self.call(model_detail, labtrack.facade, name, labtrack.approval_policy)
+        )
 
 
 class VersionsHandler(RegistryHandler):
@@ -97,7 +100,9 @@ class VersionsHandler(RegistryHandler):
         version = await self.call(
             registry.register, body.run_id, name, body.path, body.alias, body.tags, body.reason
         )
-        detail = await self.call(model_detail, self.labtrack.facade, version.name)
+        detail = await self.call(
+            model_detail, self.labtrack.facade, version.name, self.labtrack.approval_policy
+        )
         number = str(version.version)
         self.set_status(201)
         self.write_json(next(v for v in detail.versions if v.version == number))

@@ -1,7 +1,8 @@
 """``%track models [NAME]``: the model registry under a cell, acting through the kernel.
 
 The view (``registry`` in the widget bundle) shows models, versions with stage, aliases,
-tags, source run and approvers, and the audit trail. Its promote, rollback and approve
+tags, source run with its lineage (notebook, git commit, dataset digests), approvals
+(N of the required M) and the audit trail. Its promote, rollback and approve
 buttons ask for confirmation, then send one message; the kernel acts through
 :class:`~labtrack.registry.ModelRegistry` as the notebook user and sends the new state.
 """
@@ -28,6 +29,8 @@ class RegistryWidget(anywidget.AnyWidget):
     selected = traitlets.Unicode("").tag(sync=True)
     detail = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
     audit = traitlets.List().tag(sync=True)
+    # The lineage of each version's source run, by run id (``version_lineage.run_lineage``).
+    lineage = traitlets.Dict().tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
 
@@ -40,14 +43,16 @@ class RegistryWidget(anywidget.AnyWidget):
 
     def refresh(self, name: str | None = None) -> None:
         from ..backend.models import list_models, model_detail
+        from .version_lineage import versions_lineage
 
         try:
             page = list_models(self._facade, "", MAX_MODELS, None)
             self.models = [model.name for model in page.models]
             chosen = name or self.selected or (self.models[0] if self.models else "")
             if chosen:
-                detail = model_detail(self._facade, chosen)
+                detail = model_detail(self._facade, chosen, self._registry.default_policy)
                 entries = self._registry.history(chosen)[-SHOWN_AUDIT:]
+                self.lineage = versions_lineage(self._facade, detail.versions)
                 self.detail = asdict(detail)
                 self.audit = [asdict(entry) for entry in reversed(entries)]
             self.selected = chosen
