@@ -27,13 +27,18 @@ function span(doc: Document, className: string, value: string, title?: string): 
   return el;
 }
 
-/** The full source run id, selectable as one piece, with a Copy button. */
-export function runIdCell(doc: Document, runId: string | null, version: string): HTMLElement {
+/** The source run by name (from its lineage), its full id in the tooltip. */
+export function runNameCell(doc: Document, runId: string | null, lineage: IRunLineage | undefined): HTMLElement {
   const cell = node(doc, 'td', 'lt-w-reg-run');
-  if (!runId) {
-    cell.textContent = '—';
-    return cell;
+  cell.textContent = runId ? lineage?.run_name || runId.slice(0, 8) : '—';
+  if (runId) {
+    cell.title = `source run ${runId}`;
   }
+  return cell;
+}
+
+/** The full source run id, selectable as one piece, with a Copy button. */
+function runIdParts(doc: Document, runId: string, version: string): HTMLElement[] {
   const id = span(doc, 'lt-w-reg-mono lt-w-reg-runid', runId, `source run ${runId}`);
   id.dataset.testid = `labtrack-registry-run-${version}`;
   const copy = node(doc, 'button', 'lt-w-reg-button lt-w-reg-copy', `labtrack-registry-copy-${version}`);
@@ -46,25 +51,35 @@ export function runIdCell(doc: Document, runId: string | null, version: string):
       () => doc.getSelection()?.selectAllChildren(id)
     );
   });
-  cell.append(id, copy);
-  return cell;
+  return [span(doc, '', 'run '), id, copy];
+}
+
+/** A user name cut short (hex ids are long), whole in its tooltip. */
+export function userName(doc: Document, user: string): HTMLElement {
+  return span(doc, 'lt-w-reg-user', user, user);
 }
 
 /** One line under a version: notebook · git commit · dataset digests of its source run. */
-export function lineageLine(doc: Document, lineage: IRunLineage | undefined, version: string): HTMLElement {
+export function lineageLine(
+  doc: Document,
+  runId: string | null,
+  lineage: IRunLineage | undefined,
+  version: string
+): HTMLElement {
   const line = node(doc, 'div', 'lt-w-reg-lineage', `labtrack-registry-lineage-${version}`);
-  if (!lineage) {
+  if (!runId) {
     line.textContent = 'no source run';
     return line;
   }
-  if (lineage.error) {
-    line.textContent = `lineage unavailable: ${lineage.error}`;
+  line.append(...runIdParts(doc, runId, version));
+  if (!lineage || lineage.error) {
+    line.append(doc.createTextNode(` · lineage unavailable${lineage?.error ? `: ${lineage.error}` : ''}`));
     return line;
   }
   const parts: HTMLElement[] = [];
   const notebook = lineage.notebook;
   parts.push(
-    span(doc, '', notebook ? `📓 ${notebook.split('/').pop()}` : 'no notebook recorded', notebook ?? '')
+    span(doc, '', notebook ? `notebook ${notebook.split('/').pop()}` : 'no notebook recorded', notebook ?? '')
   );
   const commit = lineage.commit;
   parts.push(
@@ -78,23 +93,31 @@ export function lineageLine(doc: Document, lineage: IRunLineage | undefined, ver
   if (!lineage.datasets?.length) {
     parts.push(span(doc, '', 'no datasets'));
   }
-  parts.forEach((part, i) => {
-    if (i > 0) {
-      line.append(doc.createTextNode(' · '));
-    }
-    line.append(part);
-  });
+  for (const part of parts) {
+    line.append(doc.createTextNode(' · '), part);
+  }
   return line;
 }
 
-/** "1 of 2 approvals" when the policy needs any, else the approvers (or —). */
-export function approvalsText(approvers: string[], approvals: IApprovals | undefined): string {
+/** The approvals cell: "1 of 2 approvals" when the policy needs any, then the approvers. */
+export function approvalsCell(
+  doc: Document,
+  approvers: string[],
+  approvals: IApprovals | undefined,
+  version: string
+): HTMLElement {
+  const cell = node(doc, 'td', 'lt-w-reg-approvals', `labtrack-registry-approvals-${version}`);
+  cell.title = policyTitle(approvals);
   const required = approvals?.required ?? 0;
-  if (required <= 0) {
-    return approvers.join(', ') || '—';
+  if (required > 0) {
+    cell.append(span(doc, '', `${approvers.length} of ${required} approvals`));
+  } else if (!approvers.length) {
+    cell.textContent = '—';
   }
-  const count = `${approvers.length} of ${required} approvals`;
-  return approvers.length ? `${count} (${approvers.join(', ')})` : count;
+  for (const user of approvers) {
+    cell.append(doc.createTextNode(' '), userName(doc, user));
+  }
+  return cell;
 }
 
 /** What the policy protects, for a tooltip. */

@@ -78,7 +78,8 @@ const CSS = `
   vertical-align: bottom;
   white-space: nowrap;
 }
-.lt-w-reg-run { white-space: nowrap; }
+.lt-w-reg-actions { white-space: nowrap; }
+.lt-w-reg-approvals .lt-w-reg-user { max-width: 12ch; }
 .lt-w-reg-runid { font-size: 0.92em; user-select: all; }
 .lt-w-reg-copy { font-size: 0.85em; margin-left: 6px; padding: 0 5px; }
 .lt-w-reg-table tr.lt-w-reg-lineageRow td { border-top: none; padding-top: 0; }

@@ -1,7 +1,7 @@
 import type { RenderProps } from '@anywidget/types';
 
 import { node } from './dom';
-import { approvalsText, IApprovals, IRunLineage, lineageLine, policyTitle, runIdCell } from './registry-lineage';
+import { approvalsCell, IApprovals, IRunLineage, lineageLine, runNameCell, userName } from './registry-lineage';
 import { ensureRegistryStyles } from './registry-styles';
 
 /** One version as the kernel sends it (`ModelVersionView` of the server contract). */
@@ -54,13 +54,6 @@ function button(doc: Document, label: string, testid: string, onClick: () => voi
 function text(doc: Document, tag: string, className: string, value: string): HTMLElement {
   const el = node(doc, tag, className);
   el.textContent = value;
-  return el;
-}
-
-/** A user name, cut short with the whole in a tooltip (hex ids would wrap badly). */
-function userName(doc: Document, user: string): HTMLElement {
-  const el = text(doc, 'span', 'lt-w-reg-user', user);
-  el.title = user;
   return el;
 }
 
@@ -178,17 +171,15 @@ export function renderRegistry({ model, el }: RenderProps<IRegistryTraits>): () 
     table.append(head);
     for (const version of detail.versions) {
       const row = node(doc, 'tr', '', `labtrack-registry-version-${version.version}`);
-      const approvals = text(doc, 'td', '', approvalsText(version.approvers, detail.approvals));
-      approvals.title = policyTitle(detail.approvals);
-      approvals.dataset.testid = `labtrack-registry-approvals-${version.version}`;
+      const lineage = version.run_id ? model.get('lineage')[version.run_id] : undefined;
       row.append(
         text(doc, 'td', 'lt-w-reg-num', `v${version.version}`),
         text(doc, 'td', `lt-w-reg-stage lt-w-reg-stage-${version.stage}`, version.stage),
         text(doc, 'td', '', version.aliases.map(a => `@${a}`).join(' ')),
-        runIdCell(doc, version.run_id, version.version),
-        approvals
+        runNameCell(doc, version.run_id, lineage),
+        approvalsCell(doc, version.approvers, detail.approvals, version.version)
       );
-      const actions = doc.createElement('td');
+      const actions = node(doc, 'td', 'lt-w-reg-actions');
       actions.append(
         button(doc, 'Promote…', `labtrack-registry-promote-${version.version}`, () =>
           promote(version.version)
@@ -204,8 +195,7 @@ export function renderRegistry({ model, el }: RenderProps<IRegistryTraits>): () 
       const lineageRow = node(doc, 'tr', 'lt-w-reg-lineageRow');
       const lineageCell = node(doc, 'td', '');
       (lineageCell as HTMLTableCellElement).colSpan = 6;
-      const lineage = version.run_id ? model.get('lineage')[version.run_id] : undefined;
-      lineageCell.append(lineageLine(doc, lineage, version.version));
+      lineageCell.append(lineageLine(doc, version.run_id, lineage, version.version));
       lineageRow.append(lineageCell);
       table.append(row, lineageRow);
     }

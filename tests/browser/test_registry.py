@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from mlflow import MlflowClient
+from mlflow.entities import Dataset, DatasetInput
 from playwright.sync_api import Page, expect
 from registry_store import log_model_run
 
@@ -15,6 +16,11 @@ from labtrack.registry import ModelRegistry
 
 MODEL = "house-prices"
 NOTEBOOK = "registry_widget.ipynb"
+LOAD_NOTEBOOK = "registry_load.ipynb"
+# A JupyterHub-style hex user id: long enough to wrap badly unless cut short.
+HEX_USER = "9f2c4e1a7b3d5f60a8c2e4b6d8f0a1c3"
+COMMIT = "3b18e8c0a5d94f2e7c61b0a9d8e7f6a5b4c3d2e1"
+DIGEST = "5a1f0c9e"
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +31,19 @@ def registry_lab(extra_lab):
     prepare_backend(location)
     run_id = log_model_run(location.tracking_uri, Path(location.artifact_root))
     client = MlflowClient(tracking_uri=location.tracking_uri, registry_uri=location.registry_uri)
+    # The lineage a %%track cell records: notebook, commit, a dataset with its digest
+    client.set_tag(run_id, "labtrack.notebook.path", "/home/ana/projects/train_prices.ipynb")
+    client.set_tag(run_id, "mlflow.source.git.commit", COMMIT)
+    dataset = Dataset("prices.csv", DIGEST, "local", "/data/prices.csv")
+    client.log_inputs(run_id, datasets=[DatasetInput(dataset)])
     registry = ModelRegistry(client, user="seed")
     for _ in range(2):
         registry.register(run_id, MODEL)
     registry.promote(MODEL, 1, alias="champion", stage="Production", reason="first release")
+    # Staging needs 2 approvals (champion/Production stay free for the tests that move them)
+    client.set_registered_model_tag(MODEL, "labtrack.approvals.required", "2")
+    client.set_registered_model_tag(MODEL, "labtrack.approvals.protected", "Staging")
+    ModelRegistry(client, user=HEX_USER).approve(MODEL, 2)
     return server, registry
 
 
@@ -138,3 +153,123 @@ def test_promote_and_roll_back_from_the_widget(
     widget.screenshot(path=artifacts_dir / "registry-widget-rolled-back-light.png")
     switch_theme("JupyterLab Dark")
     widget.screenshot(path=artifacts_dir / "registry-widget-rolled-back-dark.png")
+
+
+def test_the_sidebar_shows_lineage_approvals_and_links_the_source_run(
+    page, registry_lab, open_lab, switch_theme, artifacts_dir
+):
+    server, registry = registry_lab
+    run_id = registry.version(MODEL, 2).run_id
+    open_lab(server)
+    _open_models_panel(page)
+    panel = page.get_by_test_id("labtrack-models-panel")
+    # Then each version shows its source run's lineage and the approvals it has
+    lineage = panel.get_by_test_id("labtrack-models-lineage-2")
+    expect(lineage).to_contain_text("train_prices.ipynb", timeout=30_000)
+    expect(lineage).to_contain_text(COMMIT[:10])
+    expect(lineage).to_contain_text(f"prices.csv {DIGEST}")
+    expect(panel.get_by_test_id("labtrack-models-approvals-2")).to_contain_text("1 of 2 approvals")
+    # and a long user id is cut short in the history, whole in its tooltip
+    user = panel.locator(f'.lt-ModelsPanel-user[title="{HEX_USER}"]').first
+    box = user.bounding_box()
+    assert box and box["height"] < 24, box
+    # Load is disabled, with a reason, while no notebook is open
+    load = panel.get_by_test_id("labtrack-models-load-2")
+    expect(load).to_be_disabled()
+    expect(load).to_have_attribute("title", "Open a notebook to insert code into")
+    panel.screenshot(path=artifacts_dir / "registry-sidebar-lineage-light.png")
+    switch_theme("JupyterLab Dark")
+    _open_models_panel(page)
+    page.get_by_test_id("labtrack-models-panel").screenshot(
+        path=artifacts_dir / "registry-sidebar-lineage-dark.png"
+    )
+
+    # When the source run is clicked, its run details open
+    page.get_by_test_id("labtrack-models-run-2").click()
+    expect(page.locator(f"#labtrack-run-{run_id}")).to_be_visible(timeout=30_000)
+
+
+def _write_load_notebook(path: Path) -> None:
+    cell = {
+        "cell_type": "code",
+        "metadata": {},
+        "outputs": [],
+        "execution_count": None,
+        "source": "first = 1",
+    }
+    kernelspec = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    path.write_text(
+        json.dumps(
+            {
+                "cells": [cell],
+                "metadata": {"kernelspec": kernelspec},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+
+
+def test_load_this_version_inserts_a_cell_below_that_loads_it(
+    page, registry_lab, open_lab, idle_kernel, artifacts_dir
+):
+    # Given a notebook whose kernel never ran %load_ext labtrack, its first cell active
+    server, registry = registry_lab
+    run_id = registry.version(MODEL, 2).run_id
+    _write_load_notebook(server.root_dir / LOAD_NOTEBOOK)
+    open_lab(server, f"lab/tree/{LOAD_NOTEBOOK}")
+    idle_kernel()
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    cells.first.locator(".jp-InputPrompt").click()
+    _open_models_panel(page)
+    panel = page.get_by_test_id("labtrack-models-panel")
+
+    # When "Load" of version 2 is clicked
+    load = panel.get_by_test_id("labtrack-models-load-2")
+    expect(load).to_be_enabled()
+    load.click()
+
+    # Then a new cell below the first (kept as it was) loads house-prices/2
+    expect(cells).to_have_count(2)
+    expect(cells.nth(0)).to_contain_text("first = 1")
+    inserted = cells.nth(1)
+    expect(inserted).to_contain_text(f'labtrack.load_model("{MODEL}/2")')
+
+    # And run in the real kernel, it loads the model of the source run
+    inserted.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Control+Enter")
+    output = inserted.locator(".jp-OutputArea-output")
+    expect(output).to_contain_text(f"run_id: {run_id}", timeout=90_000)
+    expect(output).to_contain_text("mlflow.sklearn")
+    page.locator(".jp-NotebookPanel").screenshot(
+        path=artifacts_dir / "registry-load-cell-light.png"
+    )
+
+    # The alias's Load inserts NAME@ALIAS the same way
+    panel.get_by_test_id("labtrack-models-load-alias-champion").click()
+    expect(cells).to_have_count(3)
+    expect(cells.nth(2)).to_contain_text(f'labtrack.load_model("{MODEL}@champion")')
+
+
+def test_the_widget_shows_lineage_the_full_run_id_and_approvals(
+    page, registry_lab, open_lab, idle_kernel, switch_theme, artifacts_dir
+):
+    server, registry = registry_lab
+    run_id = registry.version(MODEL, 2).run_id
+    _write_notebook(server.root_dir / NOTEBOOK)
+    open_lab(server, f"lab/tree/{NOTEBOOK}")
+    idle_kernel()
+    page.locator(".jp-Notebook .jp-CodeCell").first.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Control+Enter")
+    widget = page.get_by_test_id("labtrack-registry-widget")
+    expect(widget.get_by_test_id("labtrack-registry-run-2")).to_have_text(run_id, timeout=60_000)
+    lineage = widget.get_by_test_id("labtrack-registry-lineage-2")
+    expect(lineage).to_contain_text("train_prices.ipynb")
+    expect(lineage).to_contain_text(COMMIT[:10])
+    expect(lineage).to_contain_text(f"prices.csv {DIGEST}")
+    expect(widget.get_by_test_id("labtrack-registry-approvals-2")).to_contain_text(
+        "1 of 2 approvals"
+    )
+    widget.screenshot(path=artifacts_dir / "registry-widget-lineage-light.png")
+    switch_theme("JupyterLab Dark")
+    widget.screenshot(path=artifacts_dir / "registry-widget-lineage-dark.png")

@@ -11,13 +11,21 @@ export interface IVersionLinks {
 
 export const NO_NOTEBOOK = 'Open a notebook to insert code into';
 
-/** "1 of 2 approvals" when the policy needs any; the approvers otherwise. */
+/** "1 of 2 approvals" when the policy needs any; "approved by" otherwise ('' for none). */
 export function approvalsText(approvers: string[], policy: IApprovalsView): string {
   if (policy.required <= 0) {
-    return approvers.length ? `approved by ${approvers.join(', ')}` : '';
+    return approvers.length ? 'approved by' : '';
   }
-  const count = `${approvers.length} of ${policy.required} approvals`;
-  return approvers.length ? `${count} (${approvers.join(', ')})` : count;
+  return `${approvers.length} of ${policy.required} approvals`;
+}
+
+/** A user name cut short (hex ids are long), whole in its tooltip. */
+export function UserName({ user }: { user: string }): React.ReactElement {
+  return (
+    <span className="lt-ModelsPanel-user" title={user}>
+      {user}
+    </span>
+  );
 }
 
 export function policyTitle(policy: IApprovalsView): string {
@@ -121,10 +129,15 @@ export function VersionItem(props: {
           '—'
         )}
         {approvals && (
-          <span data-testid={`labtrack-models-approvals-${v.version}`} title={policyTitle(props.approvals)}>
-            {' '}
-            · {approvals}
-          </span>
+          <div data-testid={`labtrack-models-approvals-${v.version}`} title={policyTitle(props.approvals)}>
+            {approvals}
+            {v.approvers.map(user => (
+              <React.Fragment key={user}>
+                {' '}
+                <UserName user={user} />
+              </React.Fragment>
+            ))}
+          </div>
         )}
       </div>
       {runId && <Lineage run={props.run} version={v.version} />}

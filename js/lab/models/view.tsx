@@ -7,7 +7,7 @@ import { modelsIcon } from '../icons';
 import { MODELS_PANEL_ID } from '../tokens';
 import { askPromotion, confirmAction } from './dialogs';
 import { ModelsPanelModel } from './model';
-import { IVersionLinks, LoadButton, VersionItem } from './version';
+import { IVersionLinks, LoadButton, UserName, VersionItem } from './version';
 
 /** What the panel asks of JupyterLab: open a run's details, insert code in a notebook. */
 export interface IModelsPanelActions {
@@ -154,9 +154,7 @@ function ModelsView({
             {state.audit.slice(0, 20).map(entry => (
               <li key={entry.key}>
                 <span className="lt-ModelsPanel-when">{new Date(entry.timestamp).toLocaleString()}</span>{' '}
-                <span className="lt-ModelsPanel-user" title={entry.user}>
-                  {entry.user}
-                </span>{' '}
+                <UserName user={entry.user} />{' '}
                 {describe(entry.action, entry.alias, entry.version, entry.before, entry.after)}
                 {entry.reason && <em> ({entry.reason})</em>}
               </li>
