@@ -85,6 +85,6 @@ def test_quickstart_run_all_records_a_finished_run(page, lab, open_lab, idle_ker
     # And the Runs panel still shows a reachable backend next to the notebook
     page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='labtrack-runs']").click()
     expect(page.get_by_test_id("labtrack-backend-reachability")).to_have_attribute(
-        "data-reachable", "true"
+        "data-reachable", "true", timeout=30_000
     )
     page.screenshot(path=artifacts_dir / "quickstart-with-runs-panel.png")

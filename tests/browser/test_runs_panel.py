@@ -41,6 +41,9 @@ def test_open_runs_command_in_palette_shows_panel(page, lab, open_lab, artifacts
     open_lab(lab)
     expect(page.locator(RUNS_TAB)).to_be_visible()
     expect(page.get_by_test_id("labtrack-runs-panel")).to_be_hidden()
+    # JupyterLab focuses the Launcher once it has started, which would close a palette
+    # opened earlier (it closes when it loses focus).
+    expect(page.locator(".jp-Launcher")).to_be_focused(timeout=30_000)
 
     # When "Open Runs Panel" is run from the command palette
     page.keyboard.press("Control+Shift+C")
@@ -108,7 +111,7 @@ def test_runs_panel_is_readable_in_light_and_dark_themes(
     page.locator(RUNS_TAB).click()
     expect(page.get_by_test_id("labtrack-backend-kind")).to_have_text("embedded", timeout=30_000)
     texts = [
-        ".lt-RunsPanel-title",
+        "[data-testid=labtrack-runs-panel] .lt-RunsPanel-title",
         "[data-testid=labtrack-backend-kind]",
         "[data-testid=labtrack-backend-uri]",
         ".lt-TrackHint-code",
