@@ -23,6 +23,22 @@ export interface ICompareTraits {
   curve_missing: string[];
   only_differences: boolean;
   selected: string[];
+  /** The plotly figures last drawn, sent to the kernel for the static export. */
+  figures: Record<string, IPlainFigure>;
+}
+
+export interface IPlainFigure {
+  data: unknown[];
+  layout: Record<string, unknown>;
+}
+
+/** A figure as plain JSON: typed arrays become arrays, NaN becomes null. */
+export function plainFigure(figure: { data: unknown[]; layout: unknown }): IPlainFigure {
+  return JSON.parse(
+    JSON.stringify(figure, (_key, value) =>
+      ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as Float64Array) : value
+    )
+  );
 }
 
 /** float64 little-endian numbers of a bytes trait (copied: a DataView inside a websocket

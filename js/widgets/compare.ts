@@ -9,7 +9,15 @@ import { runLabels, type ICompareData } from '../plots/compare-data';
 import { overlayFigure } from '../plots/overlay';
 import { parallelFigure, parallelMinWidth } from '../plots/parallel';
 import { readPlotTheme, type IPlotTheme } from '../plots/theme';
-import { brushedRuns, compareData, curveSeries, float64s, type ICompareTraits } from './compare-data';
+import {
+  brushedRuns,
+  compareData,
+  curveSeries,
+  float64s,
+  plainFigure,
+  type ICompareTraits,
+  type IPlainFigure
+} from './compare-data';
 import { ensureCompareStyles } from './compare-styles';
 import { renderParamsTable } from './compare-table';
 import { node } from './dom';
@@ -82,6 +90,30 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   let labels: string[] = [];
   let unmounted = false;
   let listening = false;
+  const drawn: Record<string, { data: unknown[]; layout: unknown }> = {};
+  let publishing: ReturnType<typeof setTimeout> | null = null;
+
+  /** Send what was drawn to the kernel (once per burst of draws) for `to_html`. */
+  const publish = (name: string, figure: { data: unknown[]; layout: unknown } | null): void => {
+    if (figure) {
+      drawn[name] = figure;
+    } else {
+      delete drawn[name];
+    }
+    if (publishing === null) {
+      publishing = setTimeout(() => {
+        publishing = null;
+        if (!unmounted) {
+          const figures: Record<string, IPlainFigure> = {};
+          for (const [key, figure] of Object.entries(drawn)) {
+            figures[key] = plainFigure(figure);
+          }
+          model.set('figures', figures);
+          model.save_changes();
+        }
+      }, 50);
+    }
+  };
 
   const labelOf = (runId: string): string => {
     const index = data.runs.findIndex(r => r.run_id === runId);
@@ -152,6 +184,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
       height: PARALLEL_HEIGHT
     });
     await Plotly.react(parallel, figure.data, figure.layout, CONFIG);
+    publish('parallel', figure);
     if (!listening && parallel.on) {
       listening = true;
       // parcoords reports a brush as a restyle of a dimension's constraintrange.
@@ -172,11 +205,13 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
     missing.hidden = lacking.length === 0;
     if (!key) {
       overlay.hidden = true;
+      publish('overlay', null);
       return;
     }
     overlay.hidden = false;
     const figure = overlayFigure(series, { metric: key, theme, height: OVERLAY_HEIGHT });
     await Plotly.react(overlay, figure.data, figure.layout, CONFIG);
+    publish('overlay', figure);
   };
 
   const drawAll = (): void => {
@@ -248,6 +283,9 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
 
   return () => {
     unmounted = true;
+    if (publishing !== null) {
+      clearTimeout(publishing);
+    }
     model.off('change:runs change:params change:metric_keys change:metric_values', onData);
     model.off('change:color_metric', onColour);
     model.off('change:curve_runs change:curve_values change:curve_missing change:curve_metric', onCurves);
