@@ -13,6 +13,9 @@ import {
   brushedRuns,
   compareData,
   curveSeries,
+  decodeParams,
+  decodeRuns,
+  float32s,
   float64s,
   plainFigure,
   type ICompareTraits,
@@ -24,6 +27,8 @@ import { node } from './dom';
 import { loadPlotly } from './plotly-loader';
 import { ensureStyles } from './styles';
 
+const DATA_EVENTS =
+  'change:run_table change:param_keys change:param_categories change:param_codes change:metric_keys change:metric_values';
 const PARALLEL_HEIGHT = 380;
 const OVERLAY_HEIGHT = 280;
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['sendDataToCloud'] };
@@ -129,9 +134,10 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   };
 
   const readData = (): void => {
+    const runs = decodeRuns(model.get('run_table'));
     data = compareData(
-      model.get('runs') ?? [],
-      model.get('params') ?? [],
+      runs,
+      decodeParams(model.get('param_keys') ?? [], model.get('param_categories') ?? [], model.get('param_codes'), runs.length),
       model.get('metric_keys') ?? [],
       float64s(model.get('metric_values'))
     );
@@ -198,7 +204,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
       return;
     }
     const key = model.get('curve_metric');
-    const series = curveSeries(model.get('curve_runs') ?? [], float64s(model.get('curve_values')), labelOf);
+    const series = curveSeries(model.get('curve_runs') ?? [], float32s(model.get('curve_values')), labelOf);
     overlay.dataset.lines = String(series.length);
     const lacking = (model.get('curve_missing') ?? []).map(labelOf);
     missing.textContent = lacking.length ? `No ${key} logged by: ${lacking.join(', ')}` : '';
@@ -253,7 +259,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
     showSelection();
     drawParams();
   };
-  model.on('change:runs change:params change:metric_keys change:metric_values', onData);
+  model.on(DATA_EVENTS, onData);
   model.on('change:color_metric', onColour);
   model.on('change:curve_runs change:curve_values change:curve_missing change:curve_metric', onCurves);
   model.on('change:selected', onSelected);
@@ -286,7 +292,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
     if (publishing !== null) {
       clearTimeout(publishing);
     }
-    model.off('change:runs change:params change:metric_keys change:metric_values', onData);
+    model.off(DATA_EVENTS, onData);
     model.off('change:color_metric', onColour);
     model.off('change:curve_runs change:curve_values change:curve_missing change:curve_metric', onCurves);
     model.off('change:selected', onSelected);

@@ -53,9 +53,7 @@ def test_selecting_rows_in_the_table_gives_their_dataframe_in_the_kernel(
 
     # Then table.selected in the kernel holds those two runs
     run_cell(page, 3)
-    expect(cell_output(page, 3)).to_contain_text(
-        "SELECTED ['trial-2', 'trial-4']", timeout=30_000
-    )
+    expect(cell_output(page, 3)).to_contain_text("SELECTED ['trial-2', 'trial-4']", timeout=30_000)
 
     # And the table reads in the dark theme
     switch_theme("JupyterLab Dark")

@@ -20,8 +20,10 @@ class CompareWidget(anywidget.AnyWidget):
     _labtrack_view = traitlets.Unicode("compare").tag(sync=True)
 
     # The compared runs and their columns (see compare_payload.py for the packing).
-    runs = traitlets.List().tag(sync=True)
-    params = traitlets.List().tag(sync=True)
+    run_table = traitlets.Dict().tag(sync=True)  # {"ids", "names", "statuses", "status"}
+    param_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    param_categories = traitlets.List().tag(sync=True)
+    param_codes = traitlets.Bytes(b"").tag(sync=True)
     metric_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
     metric_values = traitlets.Bytes(b"").tag(sync=True)
     # The metric colouring the lines; the metric whose curves are overlaid.
@@ -43,15 +45,18 @@ class CompareWidget(anywidget.AnyWidget):
         self._frame = None
         self._payload = payload
         keys = payload.metric_keys
-        super().__init__(
-            runs=payload.runs,
-            params=payload.params,
-            metric_keys=keys,
-            metric_values=payload.metric_values,
-            color_metric=keys[0] if keys else None,
-            **kwargs,
-        )
+        super().__init__(**payload.wire(), color_metric=keys[0] if keys else None, **kwargs)
         self.curve_metric = keys[0] if keys else None  # loads the first curves
+
+    @property
+    def runs(self) -> list[dict]:
+        """The compared runs: ``[{"run_id", "run_name", "status"}]``."""
+        return self._payload.runs
+
+    @property
+    def params(self) -> list[dict]:
+        """The params of the runs: ``[{"key", "values": [str | None per run]}]``."""
+        return self._payload.params
 
     @property
     def run_ids(self) -> list[str]:
@@ -104,6 +109,10 @@ class CompareWidget(anywidget.AnyWidget):
             figures.append(fallback_curves(curves, labels, self.curve_metric))
         return figures
 
+    def _selected_indices(self) -> list[int]:
+        position = {run_id: i for i, run_id in enumerate(self.run_ids)}
+        return [position[run_id] for run_id in self.selected if run_id in position]
+
     def _html(self, include_plotlyjs: bool | str, full_html: bool) -> str:
         from .static_export import compose_html, params_table_html
 
@@ -111,7 +120,9 @@ class CompareWidget(anywidget.AnyWidget):
         return compose_html(
             title=f"labtrack comparison of {len(self.runs)} runs",
             figures=self.static_figures(),
-            params_html=params_table_html(self.params, labels, self.only_differences),
+            params_html=params_table_html(
+                self.params, labels, self.only_differences, self._selected_indices()
+            ),
             include_plotlyjs=include_plotlyjs,
             full_html=full_html,
         )

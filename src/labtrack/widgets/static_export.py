@@ -19,6 +19,7 @@ import numpy as np
 from .compare_payload import MatrixPayload, unpack_metrics
 
 MISSING = "missing"
+MAX_TABLE_RUNS = 100  # as js/widgets/compare-table.ts
 PNG_HINT = "to_png needs kaleido: pip install kaleido (and a Chrome it can find)"
 
 
@@ -86,8 +87,19 @@ def fallback_curves(curves: dict, labels: dict, metric: str) -> dict:
     return {"data": data, "layout": layout}
 
 
-def params_table_html(params: list[dict], run_labels: list[str], only_differences: bool) -> str:
-    """The params × runs table, every text escaped."""
+def params_table_html(
+    params: list[dict],
+    run_labels: list[str],
+    only_differences: bool,
+    selected: list[int] | None = None,
+) -> str:
+    """The params × runs table, every text escaped; at most MAX_TABLE_RUNS run columns,
+    the ``selected`` ones (indices) first, as in the widget."""
+    columns = list(range(len(run_labels)))
+    if len(columns) > MAX_TABLE_RUNS:
+        columns = list(dict.fromkeys([*(selected or []), *columns]))[:MAX_TABLE_RUNS]
+    run_labels = [run_labels[i] for i in columns]
+    params = [{"key": p["key"], "values": [p["values"][i] for i in columns]} for p in params]
     shown = [p for p in params if not only_differences or len({v for v in p["values"]}) > 1]
     if not shown:
         return "<p class='lt-note'>No params differ between these runs.</p>"
