@@ -26,8 +26,10 @@ PNG_HINT = "to_png needs kaleido: pip install kaleido (and a Chrome it can find)
 def _plotly_io():
     try:
         import plotly.io as pio
-    except ImportError as error:  # pragma: no cover - plotly is a dependency
-        raise RuntimeError("static export needs plotly: pip install plotly") from error
+    except ImportError as error:
+        raise RuntimeError(
+            "static export needs plotly: pip install 'labtrack[export]' (or plotly)"
+        ) from error
     return pio
 
 
