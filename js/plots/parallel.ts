@@ -73,7 +73,7 @@ export function parallelFigure(data: ICompareData, options: IParallelOptions): I
     labelfont: { size: theme.fontSize, color: theme.foreground, family: theme.fontFamily },
     tickfont: { size: small, color: theme.foreground, family: theme.fontFamily },
     rangefont: { size: small, color: theme.muted, family: theme.fontFamily },
-    unselected: { line: { color: theme.grid, opacity: 0.6 } }
+    unselected: { line: unselectedLine(theme) }
   };
   const layout = {
     height: options.height,
@@ -86,6 +86,12 @@ export function parallelFigure(data: ICompareData, options: IParallelOptions): I
     uirevision: options.colorMetric ?? ''
   };
   return { data: [trace], layout };
+}
+
+/** Lines outside a brush: visible but behind the selected ones. The grid colour at 0.6
+ *  vanished on dark backgrounds (contrast 1.4); the muted text colour at 0.45 keeps ~2.4. */
+export function unselectedLine(theme: IPlotTheme): { color: string; opacity: number } {
+  return theme.dark ? { color: theme.muted, opacity: 0.45 } : { color: theme.grid, opacity: 0.6 };
 }
 
 /** Params first, then metrics with the colouring metric last, next to its colour bar. */

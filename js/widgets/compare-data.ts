@@ -9,11 +9,72 @@ export interface ICompareRunTrait {
   status: string;
 }
 
+/** The runs as columns; `status[i]` indexes `statuses`. */
+export interface IRunTableTrait {
+  ids: string[];
+  names: string[];
+  statuses: string[];
+  status: number[];
+}
+
+export function decodeRuns(table: Partial<IRunTableTrait> | null | undefined): ICompareRunTrait[] {
+  const ids = table?.ids ?? [];
+  const names = table?.names ?? [];
+  const statuses = table?.statuses ?? [];
+  const status = table?.status ?? [];
+  return ids.map((run_id, i) => ({ run_id, run_name: names[i] ?? '', status: statuses[status[i]] ?? '' }));
+}
+
+/** Params from their categories and the int32 codes buffer (params × runs, -1: missing). */
+export function decodeParams(
+  keys: readonly string[],
+  categories: readonly (readonly string[])[],
+  raw: DataView | ArrayBuffer | null | undefined,
+  runCount: number
+): { key: string; values: (string | null)[] }[] {
+  const codes = int32s(raw);
+  return keys.map((key, p) => {
+    const values: (string | null)[] = new Array(runCount);
+    const names = categories[p] ?? [];
+    for (let i = 0; i < runCount; i++) {
+      const code = codes[p * runCount + i];
+      values[i] = code >= 0 && code < names.length ? names[code] : null;
+    }
+    return { key, values };
+  });
+}
+
+/** float32 little-endian numbers of a bytes trait (the curves; copied, as `float64s`). */
+export function float32s(raw: DataView | ArrayBuffer | null | undefined): Float32Array {
+  if (!raw) {
+    return new Float32Array(0);
+  }
+  const bytes =
+    raw instanceof ArrayBuffer
+      ? new Uint8Array(raw).slice()
+      : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength).slice();
+  return new Float32Array(bytes.buffer, 0, Math.floor(bytes.byteLength / 4));
+}
+
+/** int32 little-endian numbers of a bytes trait (copied, as `float64s`). */
+export function int32s(raw: DataView | ArrayBuffer | null | undefined): Int32Array {
+  if (!raw) {
+    return new Int32Array(0);
+  }
+  const bytes =
+    raw instanceof ArrayBuffer
+      ? new Uint8Array(raw).slice()
+      : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength).slice();
+  return new Int32Array(bytes.buffer, 0, Math.floor(bytes.byteLength / 4));
+}
+
 /** Traits of the Python CompareWidget; keep in step with src/labtrack/widgets/compare.py. */
 export interface ICompareTraits {
   _labtrack_view: string;
-  runs: ICompareRunTrait[];
-  params: { key: string; values: (string | null)[] }[];
+  run_table: IRunTableTrait;
+  param_keys: string[];
+  param_categories: string[][];
+  param_codes: DataView | ArrayBuffer | null;
   metric_keys: string[];
   metric_values: DataView | ArrayBuffer | null;
   color_metric: string | null;
@@ -23,6 +84,22 @@ export interface ICompareTraits {
   curve_missing: string[];
   only_differences: boolean;
   selected: string[];
+  /** The plotly figures last drawn, sent to the kernel for the static export. */
+  figures: Record<string, IPlainFigure>;
+}
+
+export interface IPlainFigure {
+  data: unknown[];
+  layout: Record<string, unknown>;
+}
+
+/** A figure as plain JSON: typed arrays become arrays, NaN becomes null. */
+export function plainFigure(figure: { data: unknown[]; layout: unknown }): IPlainFigure {
+  return JSON.parse(
+    JSON.stringify(figure, (_key, value) =>
+      ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as Float64Array) : value
+    )
+  );
 }
 
 /** float64 little-endian numbers of a bytes trait (copied: a DataView inside a websocket
@@ -40,7 +117,7 @@ export function float64s(raw: DataView | ArrayBuffer | null | undefined): Float6
 
 export function compareData(
   runs: readonly ICompareRunTrait[],
-  params: ICompareTraits['params'],
+  params: { key: string; values: (string | null)[] }[],
   metricKeys: readonly string[],
   metricValues: Float64Array
 ): ICompareData {
@@ -57,10 +134,10 @@ export function compareData(
   };
 }
 
-/** The overlay's series: per run steps[n] then values[n] in one buffer. */
+/** The overlay's series: per run steps[n] then values[n] in one float32 buffer. */
 export function curveSeries(
   curveRuns: ICompareTraits['curve_runs'],
-  values: Float64Array,
+  values: Float32Array | Float64Array,
   labelOf: (runId: string) => string
 ): IOverlaySeries[] {
   const series: IOverlaySeries[] = [];

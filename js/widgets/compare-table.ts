@@ -12,6 +12,21 @@ export interface IParamsTableInput {
   selected: ReadonlySet<string>;
 }
 
+/** Run columns drawn at most: the selected runs first, then the others in order. A table of
+ *  10k columns takes seconds to lay out and cannot be read anyway. */
+export const MAX_TABLE_RUNS = 100;
+
+/** The run columns to draw, by index: selected runs first, at most MAX_TABLE_RUNS. */
+export function tableColumns(runIds: readonly string[], selected: ReadonlySet<string>): number[] {
+  const all = runIds.map((_id, i) => i);
+  if (all.length <= MAX_TABLE_RUNS) {
+    return all;
+  }
+  const chosen = all.filter(i => selected.has(runIds[i]));
+  const rest = all.filter(i => !selected.has(runIds[i]));
+  return [...chosen, ...rest].slice(0, MAX_TABLE_RUNS);
+}
+
 export function paramsSummary(total: number, shown: number): string {
   const hidden = total - shown;
   if (total === 0) {
@@ -31,7 +46,11 @@ export function renderParamsTable(host: HTMLElement, input: IParamsTableInput): 
   const doc = host.ownerDocument;
   const shown = input.onlyDifferences ? input.params.filter(p => valuesDiffer(p.values)) : input.params;
   const summary = node(doc, 'p', 'lt-w-cmp-note', 'labtrack-compare-params-summary');
-  summary.textContent = paramsSummary(input.params.length, shown.length);
+  const columns = tableColumns(input.runIds, input.selected);
+  const dropped = input.runIds.length - columns.length;
+  summary.textContent =
+    paramsSummary(input.params.length, shown.length) +
+    (dropped > 0 ? ` Showing ${columns.length} of ${input.runIds.length} runs (selected first).` : '');
   host.replaceChildren(summary);
   if (!shown.length) {
     return;
@@ -44,7 +63,8 @@ export function renderParamsTable(host: HTMLElement, input: IParamsTableInput): 
   corner.scope = 'col';
   corner.textContent = 'Param';
   headRow.append(corner);
-  input.runLabels.forEach((label, i) => {
+  columns.forEach(i => {
+    const label = input.runLabels[i];
     const th = doc.createElement('th');
     th.scope = 'col';
     th.textContent = label;
@@ -61,7 +81,8 @@ export function renderParamsTable(host: HTMLElement, input: IParamsTableInput): 
     th.scope = 'row';
     th.textContent = param.key;
     row.append(th);
-    param.values.forEach((value, i) => {
+    columns.forEach(i => {
+      const value = param.values[i];
       const td = doc.createElement('td');
       td.textContent = value ?? '—';
       if (value === null) {

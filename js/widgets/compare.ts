@@ -9,13 +9,26 @@ import { runLabels, type ICompareData } from '../plots/compare-data';
 import { overlayFigure } from '../plots/overlay';
 import { parallelFigure, parallelMinWidth } from '../plots/parallel';
 import { readPlotTheme, type IPlotTheme } from '../plots/theme';
-import { brushedRuns, compareData, curveSeries, float64s, type ICompareTraits } from './compare-data';
+import {
+  brushedRuns,
+  compareData,
+  curveSeries,
+  decodeParams,
+  decodeRuns,
+  float32s,
+  float64s,
+  plainFigure,
+  type ICompareTraits,
+  type IPlainFigure
+} from './compare-data';
 import { ensureCompareStyles } from './compare-styles';
 import { renderParamsTable } from './compare-table';
 import { node } from './dom';
 import { loadPlotly } from './plotly-loader';
 import { ensureStyles } from './styles';
 
+const DATA_EVENTS =
+  'change:run_table change:param_keys change:param_categories change:param_codes change:metric_keys change:metric_values';
 const PARALLEL_HEIGHT = 380;
 const OVERLAY_HEIGHT = 280;
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['sendDataToCloud'] };
@@ -82,6 +95,30 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   let labels: string[] = [];
   let unmounted = false;
   let listening = false;
+  const drawn: Record<string, { data: unknown[]; layout: unknown }> = {};
+  let publishing: ReturnType<typeof setTimeout> | null = null;
+
+  /** Send what was drawn to the kernel (once per burst of draws) for `to_html`. */
+  const publish = (name: string, figure: { data: unknown[]; layout: unknown } | null): void => {
+    if (figure) {
+      drawn[name] = figure;
+    } else {
+      delete drawn[name];
+    }
+    if (publishing === null) {
+      publishing = setTimeout(() => {
+        publishing = null;
+        if (!unmounted) {
+          const figures: Record<string, IPlainFigure> = {};
+          for (const [key, figure] of Object.entries(drawn)) {
+            figures[key] = plainFigure(figure);
+          }
+          model.set('figures', figures);
+          model.save_changes();
+        }
+      }, 50);
+    }
+  };
 
   const labelOf = (runId: string): string => {
     const index = data.runs.findIndex(r => r.run_id === runId);
@@ -97,9 +134,10 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   };
 
   const readData = (): void => {
+    const runs = decodeRuns(model.get('run_table'));
     data = compareData(
-      model.get('runs') ?? [],
-      model.get('params') ?? [],
+      runs,
+      decodeParams(model.get('param_keys') ?? [], model.get('param_categories') ?? [], model.get('param_codes'), runs.length),
       model.get('metric_keys') ?? [],
       float64s(model.get('metric_values'))
     );
@@ -152,6 +190,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
       height: PARALLEL_HEIGHT
     });
     await Plotly.react(parallel, figure.data, figure.layout, CONFIG);
+    publish('parallel', figure);
     if (!listening && parallel.on) {
       listening = true;
       // parcoords reports a brush as a restyle of a dimension's constraintrange.
@@ -165,18 +204,20 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
       return;
     }
     const key = model.get('curve_metric');
-    const series = curveSeries(model.get('curve_runs') ?? [], float64s(model.get('curve_values')), labelOf);
+    const series = curveSeries(model.get('curve_runs') ?? [], float32s(model.get('curve_values')), labelOf);
     overlay.dataset.lines = String(series.length);
     const lacking = (model.get('curve_missing') ?? []).map(labelOf);
     missing.textContent = lacking.length ? `No ${key} logged by: ${lacking.join(', ')}` : '';
     missing.hidden = lacking.length === 0;
     if (!key) {
       overlay.hidden = true;
+      publish('overlay', null);
       return;
     }
     overlay.hidden = false;
     const figure = overlayFigure(series, { metric: key, theme, height: OVERLAY_HEIGHT });
     await Plotly.react(overlay, figure.data, figure.layout, CONFIG);
+    publish('overlay', figure);
   };
 
   const drawAll = (): void => {
@@ -218,7 +259,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
     showSelection();
     drawParams();
   };
-  model.on('change:runs change:params change:metric_keys change:metric_values', onData);
+  model.on(DATA_EVENTS, onData);
   model.on('change:color_metric', onColour);
   model.on('change:curve_runs change:curve_values change:curve_missing change:curve_metric', onCurves);
   model.on('change:selected', onSelected);
@@ -248,7 +289,10 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
 
   return () => {
     unmounted = true;
-    model.off('change:runs change:params change:metric_keys change:metric_values', onData);
+    if (publishing !== null) {
+      clearTimeout(publishing);
+    }
+    model.off(DATA_EVENTS, onData);
     model.off('change:color_metric', onColour);
     model.off('change:curve_runs change:curve_values change:curve_missing change:curve_metric', onCurves);
     model.off('change:selected', onSelected);

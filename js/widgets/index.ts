@@ -7,13 +7,15 @@ import { renderLivePlot } from './live-plot';
 import { storeOf } from './live-store';
 import { renderRegistry } from './registry';
 import { renderRunCard } from './run-card';
+import { renderRunsTable } from './runs-table';
 
 /** Views in this bundle, by the name a Python widget puts in `_labtrack_view`. */
 const VIEWS: Record<string, Render<any>> = {
   run_card: renderRunCard,
   live_plot: renderLivePlot,
   compare: renderCompare,
-  registry: renderRegistry
+  registry: renderRegistry,
+  runs_table: renderRunsTable
 };
 
 const DEFAULT_VIEW = 'run_card';

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import type { ICompareData } from '../../js/plots/compare-data';
 import { runLabels, valuesDiffer } from '../../js/plots/compare-data';
 import { overlayFigure } from '../../js/plots/overlay';
-import { MISSING_LABEL, parallelFigure } from '../../js/plots/parallel';
+import { MISSING_LABEL, parallelFigure, unselectedLine } from '../../js/plots/parallel';
 import { paramAxis, roundTicks } from '../../js/plots/parallel-axes';
 import type { IPlotTheme } from '../../js/plots/theme';
 
@@ -30,7 +30,30 @@ const data: ICompareData = {
   ]
 };
 
+/** WCAG contrast of `hex` at `opacity` over `background` against that background. */
+function contrastOver(hex: string, opacity: number, background: string): number {
+  const rgb = (h: string) => [1, 3, 5].map(i => parseInt(h.slice(i, i + 2), 16));
+  const bg = rgb(background);
+  const mixed = rgb(hex).map((c, i) => opacity * c + (1 - opacity) * bg[i]);
+  const lum = (c: number[]) =>
+    c
+      .map(v => v / 255)
+      .map(v => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+      .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const [a, b] = [lum(mixed), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+
 const tests: Record<string, () => void> = {
+  'unselected lines stay visible on the dark theme'() {
+    const dark: IPlotTheme = {
+      ...theme, dark: true, foreground: '#e0e0e0', muted: '#a0a0a0', background: '#111111', grid: '#424242'
+    };
+    const line = unselectedLine(dark);
+    const trace = parallelFigure(data, { theme: dark, colorMetric: 'loss', height: 300 }).data[0] as any;
+    assert.deepEqual(trace.unselected.line, line);
+    assert.ok(contrastOver(line.color, line.opacity, dark.background) >= 2, JSON.stringify(line));
+  },
   'one value per run on every axis, colour metric last'() {
     const trace = parallelFigure(data, { theme, colorMetric: 'loss', height: 300 }).data[0] as any;
     assert.equal(trace.type, 'parcoords');

@@ -7,7 +7,7 @@ from IPython.core.magic_arguments import MagicArgumentParser
 
 USAGE = (
     'usage: %track compare RUN_ID … | --last N | --children RUN_ID | --filter "…" '
-    "[--experiment NAME] [--max N]"
+    "[--experiment NAME] [--max N] [--static]"
 )
 
 
@@ -19,12 +19,13 @@ def _parser() -> MagicArgumentParser:
     parser.add_argument("--experiment", "-e", action="append", default=[], metavar="NAME")
     parser.add_argument("--children", metavar="RUN_ID")
     parser.add_argument("--max", type=int, default=1000, metavar="N")
+    parser.add_argument("--static", action="store_true")
     return parser
 
 
 def compare(magics, words: list[str]):
     """``%track compare …``: returns the widget, so it shows as the cell's result and
-    ``_.selected`` reads the brushed runs."""
+    ``_.selected`` reads the brushed runs; with ``--static``, its HTML snapshot."""
     from ..backend.errors import TrackingQueryError
     from ..backend.frames import RunSelection
     from ..compare_api import compare_ids, compare_selection
@@ -59,4 +60,6 @@ def compare(magics, words: list[str]):
         message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
         raise UsageError(f"labtrack: cannot compare: {message}") from None
     magics.last_compare = widget
+    if args.static:  # plain text/html, saved with the notebook, shown without a kernel
+        return widget.snapshot()
     return widget

@@ -60,6 +60,13 @@ def compare(magics, words: list[str]):
     return compare_runs(magics, words)
 
 
+def runs(magics, words: list[str]):
+    """``%track runs [--experiment NAME] [--filter F] [--order-by O] [--max N] …``."""
+    from .runs_command import runs as runs_table
+
+    return runs_table(magics, words)
+
+
 def _registry_command(name: str) -> LineCommand:
     def command(magics, words: list[str]):
         from . import registry_commands
@@ -72,6 +79,7 @@ def _registry_command(name: str) -> LineCommand:
 
 COMMANDS: dict[str, LineCommand] = {
     "compare": compare,
+    "runs": runs,
     "status": status,
     "watch": watch,
     # The model registry (``registry_commands``), imported on first use.

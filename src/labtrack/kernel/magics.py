@@ -64,6 +64,7 @@ class TrackMagics(Magics):
         self.last_live_plot = None
         self.last_watch = None
         self.last_compare = None
+        self.last_runs = None
         self.last_registry_widget = None
         self._cell_id: str | None = None
         shell.events.register("pre_run_cell", self._remember_cell)

@@ -20,8 +20,10 @@ class CompareWidget(anywidget.AnyWidget):
     _labtrack_view = traitlets.Unicode("compare").tag(sync=True)
 
     # The compared runs and their columns (see compare_payload.py for the packing).
-    runs = traitlets.List().tag(sync=True)
-    params = traitlets.List().tag(sync=True)
+    run_table = traitlets.Dict().tag(sync=True)  # {"ids", "names", "statuses", "status"}
+    param_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    param_categories = traitlets.List().tag(sync=True)
+    param_codes = traitlets.Bytes(b"").tag(sync=True)
     metric_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
     metric_values = traitlets.Bytes(b"").tag(sync=True)
     # The metric colouring the lines; the metric whose curves are overlaid.
@@ -33,21 +35,28 @@ class CompareWidget(anywidget.AnyWidget):
     only_differences = traitlets.Bool(True).tag(sync=True)
     # Run ids inside every brushed axis range, in the order of ``runs``; [] without a brush.
     selected = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    # The plotly figures the view last drew ({"parallel": {data, layout}, "overlay": …}),
+    # sent back by the browser for the static export.
+    figures = traitlets.Dict().tag(sync=True)
 
     def __init__(self, payload: MatrixPayload, facade, frame_source=None, **kwargs) -> None:
         self._facade = facade
         self._frame_source = frame_source  # () -> DataFrame of the compared runs
         self._frame = None
+        self._payload = payload
         keys = payload.metric_keys
-        super().__init__(
-            runs=payload.runs,
-            params=payload.params,
-            metric_keys=keys,
-            metric_values=payload.metric_values,
-            color_metric=keys[0] if keys else None,
-            **kwargs,
-        )
+        super().__init__(**payload.wire(), color_metric=keys[0] if keys else None, **kwargs)
         self.curve_metric = keys[0] if keys else None  # loads the first curves
+
+    @property
+    def runs(self) -> list[dict]:
+        """The compared runs: ``[{"run_id", "run_name", "status"}]``."""
+        return self._payload.runs
+
+    @property
+    def params(self) -> list[dict]:
+        """The params of the runs: ``[{"key", "values": [str | None per run]}]``."""
+        return self._payload.params
 
     @property
     def run_ids(self) -> list[str]:
@@ -82,6 +91,64 @@ class CompareWidget(anywidget.AnyWidget):
             self.curve_values = curves.values
             self.curve_runs = curves.runs
             self.curve_missing = curves.missing
+
+    def static_figures(self) -> list[dict]:
+        """The figures as the view drew them, else built here from the payload."""
+        from .compare_payload import CurvePayload, unpack_curves
+        from .static_export import fallback_curves, fallback_parallel
+
+        drawn = [self.figures[k] for k in ("parallel", "overlay") if self.figures.get(k)]
+        if drawn:
+            return drawn
+        figures = [fallback_parallel(self._payload, self.color_metric)]
+        if self.curve_metric and self.curve_runs:
+            curves = unpack_curves(
+                CurvePayload(self.curve_metric, self.curve_runs, self.curve_values, [])
+            )
+            labels = {r["run_id"]: r.get("run_name") or r["run_id"][:8] for r in self.runs}
+            figures.append(fallback_curves(curves, labels, self.curve_metric))
+        return figures
+
+    def _selected_indices(self) -> list[int]:
+        position = {run_id: i for i, run_id in enumerate(self.run_ids)}
+        return [position[run_id] for run_id in self.selected if run_id in position]
+
+    def _html(self, include_plotlyjs: bool | str, full_html: bool) -> str:
+        from .static_export import compose_html, params_table_html
+
+        labels = [r.get("run_name") or r["run_id"][:8] for r in self.runs]
+        return compose_html(
+            title=f"labtrack comparison of {len(self.runs)} runs",
+            figures=self.static_figures(),
+            params_html=params_table_html(
+                self.params, labels, self.only_differences, self._selected_indices()
+            ),
+            include_plotlyjs=include_plotlyjs,
+            full_html=full_html,
+        )
+
+    def to_html(self, path=None, *, include_plotlyjs: bool | str = True) -> str:
+        """A standalone HTML document of this comparison (plots and params table); also
+        written to ``path`` when given. ``include_plotlyjs="cdn"`` keeps it small."""
+        document = self._html(include_plotlyjs, full_html=True)
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(document)
+        return document
+
+    def to_png(self, path) -> None:
+        """The parallel coordinates as a PNG at ``path`` (the curves next to it); needs
+        kaleido, which labtrack does not install."""
+        from .static_export import figures_png
+
+        figures_png(self.static_figures(), str(path))
+
+    def snapshot(self, *, include_plotlyjs: bool | str = "cdn"):
+        """The comparison as an ordinary ``text/html`` output, saved with the notebook
+        (plotly.js from the CDN by default; ``include_plotlyjs=True`` embeds it)."""
+        from IPython.display import HTML
+
+        return HTML(self._html(include_plotlyjs, full_html=False))
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
