@@ -53,8 +53,10 @@ def team_server(postgres, s3, tmp_path_factory):
         backend_store_uri=postgres.sqlalchemy_uri,
         artifacts_destination=f"s3://{s3.bucket}/{ARTIFACT_PREFIX}",
         extra_env=s3.client_env(),
-        # A team server serves several users at once.
-        workers=2,
+        # One worker: each worker opens its store on its first request, seconds after
+        # /health answers; one worker is warmed by the readiness probe (and answers in
+        # milliseconds, TOOLCHAIN.md). Concurrent requests still run in its threads.
+        workers=1,
     )
     yield TeamServer(url=server.url, postgres=postgres, s3=s3, mlflow=server)
     server.stop()

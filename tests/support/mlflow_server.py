@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-START_TIMEOUT_SECONDS = 90
+START_TIMEOUT_SECONDS = 180
 
 
 def free_port() -> int:
@@ -76,8 +76,14 @@ class MlflowServer:
             if self.process.poll() is not None:
                 break
             try:
-                if requests.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return
+                # /health answers before a worker has opened its store; the first store
+                # request then takes seconds (measured 3-6 s on PostgreSQL). Ready means
+                # the store answers: with one worker, that worker is then warm.
+                if requests.get(f"{self.url}/health", timeout=5).status_code == 200:
+                    search = f"{self.url}/api/2.0/mlflow/experiments/search"
+                    answer = requests.get(search, params={"max_results": 1}, timeout=60)
+                    if answer.status_code == 200:
+                        return
             except requests.RequestException:
                 pass
             time.sleep(0.5)
