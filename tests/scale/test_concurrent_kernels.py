@@ -57,11 +57,17 @@ def _run_ids(replies: list[Reply]) -> list[str]:
     ids = []
     for reply in replies:
         found = RUN_LINE.search(reply.stdout)
-        assert reply.status == "ok" and found, f"{reply.stdout}\n{reply.stderr}"
+        shown = f"{reply.stdout}\n{reply.stderr}\n{_tracebacks(reply)}"
+        assert reply.status == "ok" and found, shown
         assert found.group(3) == "FINISHED", reply.stdout
         ids.append(found.group(2))
     assert len(set(ids)) == KERNELS
     return ids
+
+
+def _tracebacks(reply: Reply) -> str:
+    lines = [line for out in reply.outputs for line in out.get("traceback", [])]
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(lines))
 
 
 def _everything_printed(replies: list[Reply]) -> str:
