@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-START_TIMEOUT_SECONDS = 90
+START_TIMEOUT_SECONDS = 180
 
 
 def free_port() -> int:
@@ -21,7 +21,18 @@ def free_port() -> int:
 
 
 class MlflowServer:
-    def __init__(self, folder: Path) -> None:
+    """``mlflow server`` on SQLite with local artifacts, unless told a backend store URI, an
+    artifacts destination (served through the server: ``mlflow-artifacts:``) and the
+    environment they need (e.g. S3 credentials)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        backend_store_uri: str | None = None,
+        artifacts_destination: str | None = None,
+        extra_env: dict[str, str] | None = None,
+        workers: int = 1,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -32,6 +43,7 @@ class MlflowServer:
             if not key.startswith(("MLFLOW_", "_MLFLOW_"))
         }
         env["MLFLOW_DISABLE_TELEMETRY"] = "true"
+        env.update(extra_env or {})
         self._log = open(self.log_path, "wb")  # noqa: SIM115 -- closed in stop()
         self.process = subprocess.Popen(
             [
@@ -40,15 +52,16 @@ class MlflowServer:
                 "mlflow",
                 "server",
                 "--backend-store-uri",
-                f"sqlite:///{folder}/server.db",
+                backend_store_uri or f"sqlite:///{folder}/server.db",
                 "--artifacts-destination",
-                str(folder / "artifacts"),
+                artifacts_destination or str(folder / "artifacts"),
+                "--serve-artifacts",
                 "--host",
                 "127.0.0.1",
                 "--port",
                 str(self.port),
                 "--workers",
-                "1",
+                str(workers),
             ],
             cwd=folder,
             env=env,
@@ -63,8 +76,14 @@ class MlflowServer:
             if self.process.poll() is not None:
                 break
             try:
-                if requests.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return
+                # /health answers before a worker has opened its store; the first store
+                # request then takes seconds (measured 3-6 s on PostgreSQL). Ready means
+                # the store answers: with one worker, that worker is then warm.
+                if requests.get(f"{self.url}/health", timeout=5).status_code == 200:
+                    search = f"{self.url}/api/2.0/mlflow/experiments/search"
+                    answer = requests.get(search, params={"max_results": 1}, timeout=60)
+                    if answer.status_code == 200:
+                        return
             except requests.RequestException:
                 pass
             time.sleep(0.5)

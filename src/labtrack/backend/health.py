@@ -6,7 +6,9 @@ backend there?" needs an answer now, so this probes the store directly.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .location import BackendKind, BackendLocation
@@ -47,6 +49,21 @@ def _probe_sqlite(location: BackendLocation, timeout: float) -> None:
         connection.close()
 
 
+def rest_credentials(environ: Mapping[str, str] | None = None) -> dict:
+    """``requests`` arguments for the tracking server's auth, read as MLflow's client reads
+    them: basic auth from ``MLFLOW_TRACKING_USERNAME``/``PASSWORD``, else a bearer token
+    from ``MLFLOW_TRACKING_TOKEN``."""
+    environ = os.environ if environ is None else environ
+    username = environ.get("MLFLOW_TRACKING_USERNAME")
+    password = environ.get("MLFLOW_TRACKING_PASSWORD")
+    if username and password:
+        return {"auth": (username, password)}
+    token = environ.get("MLFLOW_TRACKING_TOKEN")
+    if token:
+        return {"headers": {"Authorization": f"Bearer {token}"}}
+    return {}
+
+
 def _probe_rest(uri: str, timeout: float) -> None:
     import requests
 
@@ -55,6 +72,7 @@ def _probe_rest(uri: str, timeout: float) -> None:
             f"{uri.rstrip('/')}/api/2.0/mlflow/experiments/search",
             params={"max_results": 1},
             timeout=timeout,
+            **rest_credentials(),
         )
     except requests.Timeout:
         raise ConnectionError(f"no answer from {uri} within {timeout:g}s") from None

@@ -162,7 +162,14 @@ class RunSession:
         client = mlflow.MlflowClient()
         experiment = client.get_experiment_by_name(name)
         if experiment is None:
-            return client.create_experiment(name)
+            try:
+                return client.create_experiment(name)
+            except Exception:
+                # Another kernel created it between the lookup and the create (four
+                # kernels starting on a new experiment at once do): use theirs.
+                experiment = client.get_experiment_by_name(name)
+                if experiment is None:
+                    raise
         if experiment.lifecycle_stage == "deleted":
             raise TrackingError(
                 f"experiment '{name}' is deleted; restore it or choose another name"
