@@ -10,6 +10,7 @@ from pathlib import Path
 from IPython.core.error import UsageError
 
 from .. import tags as T
+from ..lineage.run_state import artifact_text
 
 
 def reproduce(magics, words: list[str]) -> None:
@@ -25,7 +26,7 @@ def reproduce(magics, words: list[str]) -> None:
     recorded = recorded_state(run)
     now = current_state(recorded, run, requirements_text(), Path(os.getcwd()))
     print(compare(recorded, now).report())
-    source = _artifact_text(run, T.CELL_SOURCE_ARTIFACT)
+    source = artifact_text(run, T.CELL_SOURCE_ARTIFACT)
     if source is None:
         print(f"labtrack: run {run.info.run_id} has no recorded cell source; no cell inserted")
         return
@@ -74,12 +75,3 @@ def _get_run(run_id: str):
         return mlflow.MlflowClient().get_run(run_id)
     except MlflowException:
         raise UsageError(f"labtrack: no run with id {run_id!r}") from None
-
-
-def _artifact_text(run, artifact_file: str) -> str | None:
-    import mlflow
-
-    try:
-        return mlflow.artifacts.load_text(f"{run.info.artifact_uri.rstrip('/')}/{artifact_file}")
-    except Exception:
-        return None

@@ -3,6 +3,7 @@ read from the run's record, or observed now for the same notebook and data."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,13 +39,13 @@ def recorded_state(run) -> RunState:
     state = RunState(label=f"run {run_id[:8]}", git_commit=tags.get(T.GIT_COMMIT))
     if T.GIT_DIRTY in tags:
         if tags[T.GIT_DIRTY] == "true":
-            patch = _artifact_text(run, T.GIT_PATCH_ARTIFACT) or ""
+            patch = artifact_text(run, T.GIT_PATCH_ARTIFACT) or ""
             state.dirty = sorted(set(_PATCHED_FILE.findall(patch)))
         else:
             state.dirty = []
     for name, digest, path in recorded_datasets(run):
         state.datasets[name] = DatasetState(digest, path)
-    requirements = _artifact_text(run, T.REQUIREMENTS_ARTIFACT)
+    requirements = artifact_text(run, T.REQUIREMENTS_ARTIFACT)
     if requirements is not None:
         state.packages = parse_requirements(requirements)
     return state
@@ -97,10 +98,23 @@ def _notebook_folder(tags: dict[str, str]) -> Path | None:
     return None
 
 
-def _artifact_text(run, artifact_file: str) -> str | None:
+PROGRESS_BAR_ENV = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
+
+
+def artifact_text(run, artifact_file: str) -> str | None:
+    """A text artifact of the run, or None when it was not recorded (an older run, or one
+    not started by labtrack). MLflow's download progress bar would land in the cell's
+    output as noise, so it is off while reading."""
     import mlflow
 
+    previous = os.environ.get(PROGRESS_BAR_ENV)
+    os.environ[PROGRESS_BAR_ENV] = "false"
     try:
         return mlflow.artifacts.load_text(f"{run.info.artifact_uri.rstrip('/')}/{artifact_file}")
-    except Exception:  # not recorded (an older run, or a run not started by labtrack)
+    except Exception:
         return None
+    finally:
+        if previous is None:
+            os.environ.pop(PROGRESS_BAR_ENV, None)
+        else:
+            os.environ[PROGRESS_BAR_ENV] = previous
