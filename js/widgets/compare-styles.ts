@@ -1,24 +1,11 @@
 // Styles of the comparison widget, added once per document; colours from the theme's CSS
 // variables (JupyterLab, then VS Code, then neutral), so light and dark themes both read.
+import { FRAME_RULES, THEME_VARIABLES } from './frame-styles';
+
 const STYLE_ID = 'labtrack-compare-widget-styles';
 
 const CSS = `
-.lt-w-compare {
-  --lt-w-fg: var(--jp-ui-font-color1, var(--vscode-editor-foreground, #1f1f1f));
-  --lt-w-fg-muted: var(--jp-ui-font-color2, var(--vscode-descriptionForeground, #6b6b6b));
-  --lt-w-bg: var(--jp-layout-color1, var(--vscode-editor-background, #ffffff));
-  --lt-w-bg-alt: var(--jp-layout-color2, var(--vscode-editorWidget-background, #f3f3f3));
-  --lt-w-border: var(--jp-border-color2, var(--vscode-editorWidget-border, #d0d0d0));
-  --lt-w-accent: var(--jp-brand-color1, #1976d2);
-  background: var(--lt-w-bg);
-  border: 1px solid var(--lt-w-border);
-  border-radius: 4px;
-  box-sizing: border-box;
-  color: var(--lt-w-fg);
-  display: flex;
-  flex-direction: column;
-  font-family: var(--jp-ui-font-family, var(--vscode-font-family, system-ui, sans-serif));
-  font-size: var(--jp-ui-font-size1, 13px);
+.lt-w-compare {${THEME_VARIABLES}${FRAME_RULES}
   gap: 6px;
   max-width: 100%;
   padding: 8px 12px;

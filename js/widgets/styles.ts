@@ -1,6 +1,8 @@
 // Styles of the widget bundle, added once per document. Every colour reads a JupyterLab theme
 // variable, then a VS Code one, then a neutral fallback, so cards are readable in light and
 // dark themes of any notebook front end.
+import { FRAME_RULES, THEME_VARIABLES } from './frame-styles';
+
 const STYLE_ID = 'labtrack-widget-styles';
 
 const CSS = `
@@ -78,21 +80,7 @@ const CSS = `
 @media (prefers-reduced-motion: reduce) {
   .lt-w-badge[data-status='RUNNING']::before { animation: none; }
 }
-.lt-w-live {
-  --lt-w-fg: var(--jp-ui-font-color1, var(--vscode-editor-foreground, #1f1f1f));
-  --lt-w-fg-muted: var(--jp-ui-font-color2, var(--vscode-descriptionForeground, #6b6b6b));
-  --lt-w-bg: var(--jp-layout-color1, var(--vscode-editor-background, #ffffff));
-  --lt-w-border: var(--jp-border-color2, var(--vscode-editorWidget-border, #d0d0d0));
-  --lt-w-accent: var(--jp-brand-color1, var(--vscode-focusBorder, #1976d2));
-  background: var(--lt-w-bg);
-  border: 1px solid var(--lt-w-border);
-  border-radius: 4px;
-  box-sizing: border-box;
-  color: var(--lt-w-fg);
-  display: flex;
-  flex-direction: column;
-  font-family: var(--jp-ui-font-family, var(--vscode-font-family, system-ui, sans-serif));
-  font-size: var(--jp-ui-font-size1, 13px);
+.lt-w-live {${THEME_VARIABLES}${FRAME_RULES}
   gap: 6px;
   max-width: 100%;
   padding: 8px 12px;
