@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import requests
+from processes import stop_process
 
 START_TIMEOUT_SECONDS = 180
 
@@ -93,11 +94,5 @@ class MlflowServer:
         )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self._log.close()

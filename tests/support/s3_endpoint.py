@@ -10,6 +10,7 @@ from pathlib import Path
 
 import requests
 from mlflow_server import free_port
+from processes import stop_process
 
 START_TIMEOUT_SECONDS = 60
 # moto accepts any credentials; these only have to be the same on both sides.
@@ -86,11 +87,5 @@ class S3Endpoint:
         raise RuntimeError(f"moto server did not start; log:\n{self.log_path.read_text()[-3000:]}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self._log.close()
