@@ -10,8 +10,8 @@ import pytest
 from mlflow_server import MlflowServer
 from real_kernels import RealKernel, kernel_env
 
-from labtrack.kernel.pending_points import PendingPoints
 from labtrack.metrics import MetricPoint
+from labtrack.offline.journal import PendingPoints
 
 
 @pytest.fixture(scope="module")

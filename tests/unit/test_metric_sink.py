@@ -10,9 +10,9 @@ import threading
 import time
 
 from labtrack.kernel.metric_sink import MetricSink
-from labtrack.kernel.metric_writers import PointsRejected
-from labtrack.kernel.pending_points import PendingPoints
+from labtrack.metric_writers import PointsRejected
 from labtrack.metrics import MetricPoint
+from labtrack.offline.journal import PendingPoints
 
 
 class RecordingWriter:

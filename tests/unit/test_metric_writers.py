@@ -8,7 +8,7 @@ import pytest
 from mlflow.entities import Metric
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 
-from labtrack.kernel.metric_writers import (
+from labtrack.metric_writers import (
     BatchMetricWriter,
     PointsRejected,
     SqlMetricWriter,

@@ -29,10 +29,17 @@ import threading
 from concurrent.futures import Future
 
 from ..backend.location import labtrack_home
+from ..metric_writers import writer_for
 from ..metrics import KNOWN_VALID_KEYS, MetricPoint, checked_numbers, plain_point, point_from_metric
-from .metric_sink import DEFAULT_CLOSE_TIMEOUT, DEFAULT_FLUSH_INTERVAL, MetricSink, SinkReport
-from .metric_writers import writer_for
-from .pending_points import PENDING_DIRNAME, PendingPoints
+from ..offline.journal import PENDING_DIRNAME, PendingPoints
+from ..offline.operations import ClientRunOperations
+from .metric_sink import (
+    DEFAULT_CLOSE_TIMEOUT,
+    DEFAULT_FLUSH_INTERVAL,
+    Announcement,
+    MetricSink,
+    SinkReport,
+)
 
 PARENT_RUN_TAG = "mlflow.parentRunId"
 _INTERCEPTED = (
@@ -169,6 +176,8 @@ def start_capture(
     *,
     flush_interval: float = DEFAULT_FLUSH_INTERVAL,
     close_timeout: float = DEFAULT_CLOSE_TIMEOUT,
+    on_offline: Announcement | None = None,
+    on_online: Announcement | None = None,
 ) -> MetricCapture:
     """Buffer the points of ``run_id`` (and its children) logged to the active tracking URI."""
     import mlflow
@@ -176,15 +185,22 @@ def start_capture(
 
     tracking_uri = mlflow.get_tracking_uri()
     store = utils._get_store(tracking_uri)
-    pending = PendingPoints(labtrack_home() / PENDING_DIRNAME, tracking_uri)
     sink = MetricSink(
         writer_for(store),
         name=run_id,
-        pending=pending,
+        pending=pending_for(tracking_uri),
+        operations=ClientRunOperations(mlflow.MlflowClient(tracking_uri)),
         flush_interval=flush_interval,
         close_timeout=close_timeout,
+        on_offline=on_offline,
+        on_online=on_online,
     )
     return MetricCapture(store, run_id, sink.start()).install()
+
+
+def pending_for(tracking_uri: str) -> PendingPoints:
+    """Where runs of ``tracking_uri`` keep what the backend has not taken yet."""
+    return PendingPoints(labtrack_home() / PENDING_DIRNAME, tracking_uri)
 
 
 def capture_for(run_id: str) -> MetricCapture | None:

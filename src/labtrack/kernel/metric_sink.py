@@ -3,15 +3,23 @@
 The loop only appends to an in-memory deque (a lock held for one append). A
 background thread writes what has accumulated at most once per flush interval
 (one transaction per flush on SQL stores), so a point is in the store about a
-second after it was logged. A failed write puts its points back at the front of
-the buffer and is retried with backoff. Points the backend refuses outright (a
-4xx answer: say, their run was deleted meanwhile) are found by halving the batch
-and set aside in ``pending/rejected/``, so they never hold back the others.
+second after it was logged. Points the backend refuses outright (a 4xx answer:
+say, their run was deleted meanwhile) are found by halving the batch and set aside
+in ``pending/rejected/``, so they never hold back the others.
 
-``close`` stops taking points and waits for the last write. It gives up only when
-no write has made progress for ``close_timeout`` seconds; the points still unsaved
-then go to a pending file (see ``pending_points``) and the report names it, so a
-point whose log call returned is never silently lost.
+When a write fails for any other reason (the server is down, answers 5xx, the
+database is locked for too long) the sink goes offline: that batch and every later
+one is appended to the run's journal on disk (``offline.journal``) once per flush
+interval, listeners see them as usual (the live plot keeps going), and the journal
+is replayed with backoff until the backend takes it; then the sink writes directly
+again. ``on_offline``/``on_online`` are told when that happens, once each way.
+
+``close`` stops taking points and waits for the last write. Offline, it makes one
+last attempt and leaves the journal for a later replay (the next tracked cell, the
+automatic retry, ``%track sync``). Online, it gives up only when no write has made
+progress for ``close_timeout`` seconds; the points still unsaved then go to the
+journal too. The report names the file, so a point whose log call returned is
+never silently lost.
 
 No IPython and no MLflow import here: the sink takes a writer and points.
 """
@@ -26,16 +34,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..metric_writers import MetricWriter, PointsRejected, in_chunks
 from ..metrics import MetricPoint
-from .metric_writers import MetricWriter, PointsRejected, in_chunks
-from .pending_points import PendingPoints
+from ..offline.journal import PendingPoints, RunJournal, RunOperations
 
 DEFAULT_FLUSH_INTERVAL = 1.0
 DEFAULT_CLOSE_TIMEOUT = 15.0
 _FIRST_RETRY_DELAY = 0.25
 _LONGEST_RETRY_DELAY = 8.0
 
+_LONGEST_OFFLINE_RETRY_DELAY = 4.0
+
 FlushListener = Callable[[Sequence[MetricPoint]], None]
+Announcement = Callable[[str], None]
 
 
 @dataclass
@@ -43,6 +54,10 @@ class SinkReport:
     """How a sink ended: what it wrote and, if the backend failed, where the rest went."""
 
     written: int = 0
+    # Points that went to the journal while the backend was away, and how many of
+    # them were written from it once it was back.
+    journaled: int = 0
+    replayed: int = 0
     pending_file: Path | None = None
     pending_count: int = 0
     last_error: str | None = None
@@ -56,8 +71,8 @@ class SinkReport:
         if self.pending_file is not None:
             lines.append(
                 f"the backend did not take {self.pending_count} metric point(s) "
-                f"({self.last_error}); saved them to {self.pending_file}, "
-                "the next tracked cell writes them to the store"
+                f"({self.last_error}); kept them in {self.pending_file}: they are "
+                "sent when it answers again (%track sync sends them now)"
             )
         if self.rejected_file is not None:
             lines.append(
@@ -76,12 +91,24 @@ class MetricSink:
         *,
         name: str,
         pending: PendingPoints | None = None,
+        operations: RunOperations | None = None,
         flush_interval: float = DEFAULT_FLUSH_INTERVAL,
         close_timeout: float = DEFAULT_CLOSE_TIMEOUT,
+        on_offline: Announcement | None = None,
+        on_online: Announcement | None = None,
     ) -> None:
         self._writer = writer
         self._name = name  # names the pending file: the tracked run's id
         self._pending = pending
+        self._operations = operations
+        self._journal: RunJournal | None = pending.open(name) if pending is not None else None
+        # Appends come from the writer thread, or from close() when that thread hangs.
+        self._journal_lock = threading.Lock()
+        self._offline = False
+        self._next_replay = 0.0
+        self._replay_delay = _FIRST_RETRY_DELAY
+        self._on_offline = on_offline
+        self._on_online = on_online
         self._interval = flush_interval
         self._close_timeout = close_timeout
         self._buffer: deque[MetricPoint] = deque()
@@ -133,6 +160,11 @@ class MetricSink:
     def unsaved_count(self) -> int:
         return len(self._buffer) + len(self._in_flight)
 
+    @property
+    def offline(self) -> bool:
+        """True while points go to the journal because the backend does not take them."""
+        return self._offline
+
     def flush(self, timeout: float = 5.0) -> bool:
         """Write what is buffered now; True when it is stored within ``timeout``."""
         target = self._offered
@@ -163,7 +195,17 @@ class MetricSink:
             self._save_pending(unsaved)
         if self._rejected:
             self._keep_rejected(list(self._rejected))
+        if self._journal is not None:
+            if self._journal.exists and self._report.pending_file is None:
+                self._report.pending_file = self._journal.path
+                self._report.pending_count = self._count_pending()
+            self._journal.close()
         return self._report
+
+    def _count_pending(self) -> int:
+        assert self._pending is not None
+        contents = self._pending.contents(self._pending.path_of(self._name))
+        return contents.points if contents is not None else 0
 
     def _keep_rejected(self, rejected: list[MetricPoint]) -> None:
         self._report.rejected_count = len(rejected)
@@ -178,15 +220,17 @@ class MetricSink:
             )
 
     def _save_pending(self, unsaved: list[MetricPoint]) -> None:
-        self._report.pending_count = len(unsaved)
-        if self._pending is None:
+        if self._journal is None:
             self._report.notes.append(
                 f"lost {len(unsaved)} metric point(s): the backend failed "
                 f"({self._report.last_error}) and there is no pending folder"
             )
             return
         try:
-            self._report.pending_file = self._pending.save(self._name, unsaved)
+            with self._journal_lock:
+                self._journal.append_points(unsaved)
+            self._report.pending_file = self._journal.path
+            self._report.pending_count = self._count_pending()
         except OSError as error:
             self._report.notes.append(
                 f"lost {len(unsaved)} metric point(s): the backend failed "
@@ -197,16 +241,25 @@ class MetricSink:
 
     def _run(self) -> None:
         if self._pending is not None:
-            self._report.notes.extend(self._pending.replay(self._writer))
+            self._report.notes.extend(
+                self._pending.replay(
+                    self._writer, self._operations, skip=lambda path: path.stem == self._name
+                )
+            )
         delay = self._interval
         retry_delay = _FIRST_RETRY_DELAY
         while True:
             self._wake.wait(delay)
             self._wake.clear()
             closing = self._closing
-            stored = self._write_buffered()
-            if closing and (stored or not self._closed_in_time()):
+            stored = self._write_buffered(last_call=closing)
+            if closing and (stored or self._offline or not self._closed_in_time()):
                 return
+            if self._offline:
+                # New points reach the disk (and the plot) every interval; the backend
+                # is asked again on the backoff schedule.
+                delay = max(0.0, min(self._interval, self._next_replay - time.monotonic()))
+                continue
             if stored:
                 delay, retry_delay = self._interval, _FIRST_RETRY_DELAY
             else:
@@ -217,7 +270,9 @@ class MetricSink:
     def _closed_in_time(self) -> bool:
         return time.monotonic() - self._last_progress <= self._close_timeout
 
-    def _write_buffered(self) -> bool:
+    def _write_buffered(self, last_call: bool = False) -> bool:
+        if self._offline:
+            return self._write_offline(last_call)
         with self._lock:
             if not self._buffer:
                 return True
@@ -237,13 +292,98 @@ class MetricSink:
                 self._tell_listeners(chunk)
         except Exception as error:
             self._report.last_error = f"{type(error).__name__}: {error}"[:300]
+            unwritten = batch[written:]
+            if self._journal is not None and self._journal_points(unwritten):
+                self._in_flight = []
+                self._go_offline()
+                return False
             with self._lock:
                 # Back in front of newer points, so they keep the order they were logged in.
-                self._buffer.extendleft(reversed(batch[written:]))
+                self._buffer.extendleft(reversed(unwritten))
             self._in_flight = []
             return False
         self._in_flight = []
         return True
+
+    # -- offline -----------------------------------------------------------------
+
+    def _go_offline(self) -> None:
+        self._offline = True
+        self._replay_delay = _FIRST_RETRY_DELAY
+        self._next_replay = time.monotonic() + self._replay_delay
+        assert self._journal is not None
+        self._announce(
+            self._on_offline,
+            f"the tracking backend stopped taking metric points ({self._report.last_error}); "
+            f"they are kept in {self._journal.path} and sent when it answers again; "
+            "the live plot goes on",
+        )
+
+    def _write_offline(self, last_call: bool) -> bool:
+        """Journal what is buffered; try the backend when the backoff allows (or now,
+        on the last call). True once the journal is written and the sink is online."""
+        with self._lock:
+            batch = list(self._buffer)
+            self._buffer.clear()
+        if batch and not self._journal_points(batch):
+            with self._lock:
+                self._buffer.extendleft(reversed(batch))
+            return False
+        if not last_call and time.monotonic() < self._next_replay:
+            return False
+        assert self._journal is not None
+        try:
+            with self._journal_lock:
+                replayed = self._journal.replay(self._writer)
+        except PointsRejected as rejection:
+            self._report.rejection = str(rejection)[:300]
+            self._report.notes.append(
+                f"the backend rejected points kept in {self._journal.path} ({rejection}); "
+                "they stay there"
+            )
+            self._journal = None  # leave the file alone from now on
+            self._offline = False
+            return True
+        except Exception as error:
+            self._report.last_error = f"{type(error).__name__}: {error}"[:300]
+            self._replay_delay = min(self._replay_delay * 2, _LONGEST_OFFLINE_RETRY_DELAY)
+            self._next_replay = time.monotonic() + self._replay_delay
+            return False
+        self._offline = False
+        self._last_progress = time.monotonic()
+        self._report.replayed += replayed
+        self._report.written += replayed
+        self._announce(
+            self._on_online,
+            f"the tracking backend answers again: wrote the {replayed} metric point(s) "
+            "kept meanwhile",
+        )
+        return True
+
+    def _journal_points(self, points: list[MetricPoint]) -> bool:
+        """Append to the journal; once there, points count as stored (durable)."""
+        if not points:
+            return True
+        assert self._journal is not None
+        try:
+            with self._journal_lock:
+                self._journal.append_points(points)
+        except OSError as error:
+            self._report.notes.append(f"could not keep points on disk: {error}")
+            return False
+        self._last_progress = time.monotonic()
+        self._report.journaled += len(points)
+        with self._flushed:
+            self._stored += len(points)
+            self._flushed.notify_all()
+        self._tell_listeners(points)
+        return True
+
+    @staticmethod
+    def _announce(listener: Announcement | None, message: str) -> None:
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                listener(message)
 
     def _write_around_rejections(self, points: Sequence[MetricPoint]) -> None:
         """Write ``points``; if the backend refuses some, halve until they are found and

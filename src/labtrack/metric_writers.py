@@ -11,8 +11,14 @@ Two writers, chosen by the store behind the tracking URI:
   ``(step, timestamp, value)`` is strictly greater, so among equals the first wins.
   Because of those two rules, writing the same points twice changes nothing: a
   retry after a commit whose answer was lost cannot duplicate points.
-- ``BatchMetricWriter`` for every other store (REST servers, MySQL, plug-ins):
-  MLflow's own ``log_batch`` in chunks of at most 1000 metrics.
+- ``RestMetricWriter`` for a tracking server: MLflow's ``runs/log-batch`` request
+  (≤1000 points) sent once, with a bounded timeout and no retries. MLflow's own
+  client retries a failing server for minutes; the sink needs to know within
+  seconds, so it can keep the points on disk and the live plot going (the sink
+  retries on its own schedule). The body is the JSON MLflow's client sends, built
+  directly (MLflow's protobuf round trip costs more than the request here).
+- ``BatchMetricWriter`` for every other store (MySQL, plug-ins): MLflow's own
+  ``log_batch`` in chunks of at most 1000 metrics.
 
 Points linked to a logged model or a dataset also go through ``log_batch``, which
 knows MLflow's ``logged_model_metrics`` table.
@@ -25,8 +31,8 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 from typing import Protocol
 
-from ..metrics import LARGEST_DOUBLE as _LARGEST_DOUBLE
-from ..metrics import MetricPoint, stored_value
+from .metrics import LARGEST_DOUBLE as _LARGEST_DOUBLE
+from .metrics import MetricPoint, stored_value
 
 MAX_METRICS_PER_LOG_BATCH = 1000
 # Rows per INSERT statement. Not ``executemany``: Python's sqlite3 releases the GIL
@@ -95,6 +101,66 @@ def _is_rejection(error: Exception) -> bool:
         return False
     status = status_of()
     return 400 <= status < 500 and status != 429
+
+
+LOG_BATCH_ENDPOINT = "/api/2.0/mlflow/runs/log-batch"
+REST_WRITE_TIMEOUT_SECONDS = 30.0
+_JSON_NON_FINITE = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
+
+
+class RestMetricWriter:
+    """Writes to an MLflow tracking server's ``log-batch`` endpoint, failing fast."""
+
+    max_points_per_write: int | None = MAX_METRICS_PER_LOG_BATCH
+
+    def __init__(self, get_host_creds: Callable[[], object], fallback: BatchMetricWriter) -> None:
+        self._get_host_creds = get_host_creds
+        self._fallback = fallback
+
+    def write(self, points: Sequence[MetricPoint]) -> None:
+        by_run: dict[str, list[dict]] = {}
+        linked = []
+        for point in points:
+            if not point.is_plain:
+                linked.append(point)
+                continue
+            by_run.setdefault(point.run_id, []).append(
+                {
+                    "key": point.key,
+                    "value": _json_number(point.value),
+                    "timestamp": point.timestamp,
+                    "step": point.step,
+                }
+            )
+        for run_id, metrics in by_run.items():
+            for start in range(0, len(metrics), MAX_METRICS_PER_LOG_BATCH):
+                self._post(run_id, metrics[start : start + MAX_METRICS_PER_LOG_BATCH])
+        if linked:
+            self._fallback.write(linked)
+
+    def _post(self, run_id: str, metrics: list[dict]) -> None:
+        from mlflow.utils.rest_utils import http_request, verify_rest_response
+
+        response = http_request(
+            self._get_host_creds(),
+            LOG_BATCH_ENDPOINT,
+            "POST",
+            max_retries=0,
+            timeout=REST_WRITE_TIMEOUT_SECONDS,
+            raise_on_status=False,
+            json={"run_id": run_id, "metrics": metrics},
+        )
+        status = response.status_code
+        if 400 <= status < 500 and status != 429:
+            raise PointsRejected(f"HTTP {status}: {response.text[:300]}")
+        verify_rest_response(response, LOG_BATCH_ENDPOINT)
+
+
+def _json_number(value: float):
+    """Protobuf's JSON spelling of a non-finite double; plain JSON has none."""
+    if value != value:
+        return "NaN"
+    return _JSON_NON_FINITE.get(value, value)
 
 
 class SqlMetricWriter:
@@ -192,4 +258,8 @@ def writer_for(store) -> MetricWriter:
     engine = getattr(store, "engine", None)
     if engine is not None and SqlMetricWriter.supports(engine):
         return SqlMetricWriter(engine, fallback)
+    from mlflow.store.tracking.rest_store import RestStore
+
+    if type(store) is RestStore:  # not a subclass (Databricks' stores talk differently)
+        return RestMetricWriter(store.get_host_creds, fallback)
     return fallback

@@ -1,0 +1,44 @@
+"""Applying a journal's non-metric entries with an MLflow client.
+
+Each entry is idempotent, so a journal replayed twice (a crash after the backend
+took it, before the file was deleted) leaves the run as one replay would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+PARAMS_PER_BATCH = 100
+
+
+class ClientRunOperations:
+    """``params``, ``tags``, ``text`` and ``end`` entries, written through ``client``."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def apply(self, operation: dict) -> None:
+        kind = operation.get("op")
+        run_id = operation["run_id"]
+        if kind == "params":
+            self._log_params(run_id, operation["params"])
+        elif kind == "tags":
+            from mlflow.entities import RunTag
+
+            tags = [RunTag(key, str(value)) for key, value in operation["tags"].items()]
+            self._client.log_batch(run_id, tags=tags)
+        elif kind == "text":
+            self._client.log_text(run_id, operation["text"], operation["artifact_file"])
+        elif kind == "end":
+            self._client.set_terminated(
+                run_id, status=operation["status"], end_time=operation.get("end_time")
+            )
+        else:
+            raise ValueError(f"unknown journal entry '{kind}'")
+
+    def _log_params(self, run_id: str, params: Mapping[str, str]) -> None:
+        from mlflow.entities import Param
+
+        items = [Param(key, str(value)) for key, value in params.items()]
+        for start in range(0, len(items), PARAMS_PER_BATCH):
+            self._client.log_batch(run_id, params=items[start : start + PARAMS_PER_BATCH])
