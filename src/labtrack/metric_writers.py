@@ -139,21 +139,35 @@ class RestMetricWriter:
             self._fallback.write(linked)
 
     def _post(self, run_id: str, metrics: list[dict]) -> None:
+        from mlflow.exceptions import MlflowException
         from mlflow.utils.rest_utils import http_request, verify_rest_response
 
-        response = http_request(
-            self._get_host_creds(),
-            LOG_BATCH_ENDPOINT,
-            "POST",
-            max_retries=0,
-            timeout=REST_WRITE_TIMEOUT_SECONDS,
-            raise_on_status=False,
-            json={"run_id": run_id, "metrics": metrics},
-        )
+        creds = self._get_host_creds()
+        try:
+            response = http_request(
+                creds,
+                LOG_BATCH_ENDPOINT,
+                "POST",
+                max_retries=0,
+                timeout=REST_WRITE_TIMEOUT_SECONDS,
+                raise_on_status=False,
+                json={"run_id": run_id, "metrics": metrics},
+            )
+        except MlflowException as error:  # a paragraph of urllib3 internals: keep the gist
+            raise ConnectionError(_connection_failure(str(error), creds.host)) from None
         status = response.status_code
         if 400 <= status < 500 and status != 429:
             raise PointsRejected(f"HTTP {status}: {response.text[:300]}")
         verify_rest_response(response, LOG_BATCH_ENDPOINT)
+
+
+def _connection_failure(message: str, host: str) -> str:
+    lowered = message.lower()
+    if "refused" in lowered:
+        return f"connection refused by {host}"
+    if "timed out" in lowered or "timeout" in lowered:
+        return f"no answer from {host} within {REST_WRITE_TIMEOUT_SECONDS:g}s"
+    return f"cannot reach {host}: {message[:200]}"
 
 
 def _json_number(value: float):

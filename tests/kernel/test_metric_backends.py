@@ -111,7 +111,7 @@ def test_points_the_server_refuses_are_kept_aside_and_the_rest_land(rest_kernel,
     assert (point["key"], point["value"], point["step"]) == ("loss", 2.0, 1)
 
 
-def test_points_a_dead_server_cannot_take_are_saved_with_one_warning(
+def test_a_server_that_dies_mid_run_gets_the_run_kept_on_disk_with_one_notice(
     dying_server_kernel, tmp_path, home
 ):
     rest_kernel, server = dying_server_kernel
@@ -130,15 +130,21 @@ def test_points_a_dead_server_cannot_take_are_saved_with_one_warning(
     stopped.touch()
     reply = rest_kernel.client.get_shell_msg(timeout=120)
     output = _drain_output(rest_kernel)
-    pending_file = home / "pending" / f"{run_id}.jsonl"
-    warnings = [line for line in output.splitlines() if str(pending_file) in line]
-    assert len(warnings) == 1, output
-    assert "metric point(s)" in warnings[0] and "labtrack: warning:" in warnings[0]
-    lines = pending_file.read_text().splitlines()
+    journal = home / "pending" / f"{run_id}.jsonl"
+    notices = [line for line in output.splitlines() if "stopped taking metric points" in line]
+    assert len(notices) == 1 and str(journal) in notices[0], output
+    assert "connection refused" in notices[0]
+    (last,) = [line for line in output.splitlines() if line.startswith("labtrack: run ")]
+    assert "FINISHED" in last and f"the run's end is kept in {journal}" in last
+    assert "Traceback" not in output
+    lines = journal.read_text().splitlines()
     assert json.loads(lines[0])["tracking_uri"] == server.url
-    points = [json.loads(line) for line in lines[1:]]
+    entries = [json.loads(line) for line in lines[1:]]
+    points = [entry for entry in entries if "op" not in entry]
     assert sorted(p["step"] for p in points) == list(range(300))
     assert {p["run_id"] for p in points} == {run_id}
+    operations = [entry["op"] for entry in entries if "op" in entry]
+    assert operations[-1] == "end" and entries[-1]["status"] == "FINISHED"
     assert reply["content"]["status"] == "ok"
 
 

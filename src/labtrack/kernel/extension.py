@@ -50,6 +50,15 @@ def load(shell) -> None:
     if reaped:
         print(f"labtrack: marked {len(reaped)} run(s) of stopped kernels KILLED")
     print(f"labtrack: tracking to {location.kind.value} backend {location.display_uri()}")
+    try:
+        if magics.offline_work.has_work():
+            print(
+                "labtrack: runs or points wait to be sent to this backend; "
+                "sending them when it answers (%track sync sends them now)"
+            )
+            magics.auto_sync.kick()
+    except Exception as error:  # a damaged spool must not stop labtrack loading
+        print(f"labtrack: could not look for offline runs: {error}", file=sys.stderr)
 
 
 def loaded_magics() -> TrackMagics | None:
@@ -65,4 +74,5 @@ def loaded_magics() -> TrackMagics | None:
 def unload(shell) -> None:
     magics = _loaded.pop(id(shell), None)
     if magics is not None:
+        magics.auto_sync.stop()
         shell.events.unregister("pre_run_cell", magics._remember_cell)

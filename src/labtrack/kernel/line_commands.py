@@ -67,6 +67,21 @@ def runs(magics, words: list[str]):
     return runs_table(magics, words)
 
 
+def sync(magics, words: list[str]) -> None:
+    """``%track sync``: send runs kept offline and unsent points to the tracking server now."""
+    if words:
+        raise UsageError("usage: %track sync")
+    work = magics.offline_work
+    if not work.has_work():
+        print(f"labtrack: nothing to send to {magics.location.display_uri()}: every run is there")
+        return
+    report = work.sync()
+    for line in report.lines():
+        print(f"labtrack: {line}")
+    if not report.reachable:
+        magics.auto_sync.kick()  # keep trying in the background
+
+
 def _registry_command(name: str) -> LineCommand:
     def command(magics, words: list[str]):
         from . import registry_commands
@@ -81,6 +96,7 @@ COMMANDS: dict[str, LineCommand] = {
     "compare": compare,
     "runs": runs,
     "status": status,
+    "sync": sync,
     "watch": watch,
     # The model registry (``registry_commands``), imported on first use.
     **{

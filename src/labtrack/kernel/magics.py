@@ -18,6 +18,7 @@ from .cell_runner import compile_body, run_compiled
 from .context import CellOrigin, capture_context, notebook_path_from
 from .lineage_cell import check_dataset_paths, notebook_snapshot, record_cell_datasets
 from .liveness import Heartbeat, ProcessIdentity, reap_dead_runs
+from .offline_work import OfflineWork
 from .options import parse_param_names, parse_tags
 from .session import RunRequest, RunSession, TrackingError
 
@@ -67,6 +68,8 @@ class TrackMagics(Magics):
         self.last_runs = None
         self.last_registry_widget = None
         self._cell_id: str | None = None
+        self.offline_work = OfflineWork(self.location.tracking_uri, self.identity)
+        self.auto_sync = self.offline_work.auto_sync(_tell_sync_report)
         shell.events.register("pre_run_cell", self._remember_cell)
 
     def activate(self) -> None:
@@ -162,10 +165,14 @@ class TrackMagics(Magics):
         )
         context = capture_context(origin)
         context.tags.update(seed_tags())
+        session.on_offline = _tell_user
+        session.on_online = _tell_user
         try:
             session.start(context)
         except TrackingError as error:
             raise UsageError(f"labtrack: {error}") from None
+        for notice in session.notices:
+            _tell_user(notice)
         self.last_run_id = session.run_id
         feed = show_live_plot(session, args.steps) if args.live else None
         self.last_live_plot = feed.widget if feed is not None else None
@@ -194,6 +201,8 @@ class TrackMagics(Magics):
             for warning in summary.warnings:
                 print(f"labtrack: warning: {warning}", file=sys.stderr)
             print(summary.line(), flush=True)
+            if summary.kept_offline:
+                self.auto_sync.kick()
             if summary.interrupted_while_saving and error is None:
                 raise KeyboardInterrupt  # the user asked to stop while the run was saved
 
@@ -248,6 +257,15 @@ def finish_live_plot(feed, status: str) -> None:
         feed.finish(status, int(time.time() * 1000))
     except Exception as error:  # a closed front end must not hide the cell's outcome
         print(f"labtrack: warning: cannot update the live plot: {error}", file=sys.stderr)
+
+
+def _tell_user(message: str) -> None:
+    print(f"labtrack: {message}", file=sys.stderr, flush=True)
+
+
+def _tell_sync_report(report) -> None:
+    for line in report.lines():
+        print(f"labtrack: {line}", flush=True)
 
 
 def _non_empty(value: str | None, option: str) -> str | None:

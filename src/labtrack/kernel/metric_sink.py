@@ -66,9 +66,11 @@ class SinkReport:
     rejection: str | None = None
     notes: list[str] = field(default_factory=list)
 
-    def warnings(self) -> list[str]:
+    def warnings(self, *, pending: bool = True) -> list[str]:
+        """What the user should read; ``pending=False`` leaves out the points kept on
+        disk (when the caller says so in its own words)."""
         lines = list(self.notes)
-        if self.pending_file is not None:
+        if pending and self.pending_file is not None:
             lines.append(
                 f"the backend did not take {self.pending_count} metric point(s) "
                 f"({self.last_error}); kept them in {self.pending_file}: they are "

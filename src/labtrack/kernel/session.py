@@ -18,11 +18,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from .. import tags as T
+from ..offline.redirect import OfflineRedirect, server_unreachable
+from ..offline.spool import SERVER_TAG, OfflineSpool, spool_for
+from ..offline.sync import is_server
 from .active_experiment import ActiveExperiment
 from .context import RunContext
-from .liveness import Heartbeat, ProcessIdentity, end_running_descendants
+from .liveness import Heartbeat, ProcessIdentity, end_running_descendants, now_ms
 from .metric_capture import MetricCapture, start_capture
-from .metric_sink import DEFAULT_FLUSH_INTERVAL, MetricSink
+from .metric_sink import DEFAULT_FLUSH_INTERVAL, Announcement, MetricSink, SinkReport
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 
@@ -46,6 +49,9 @@ class RunRequest:
     autolog: bool = False
     # Seconds between writes of buffered metric points to the backend.
     flush_interval: float = DEFAULT_FLUSH_INTERVAL
+    # A tracking server that cannot be reached as the cell starts: run in its local
+    # spool (False: fail, as MLflow would).
+    offline_fallback: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,13 +66,17 @@ class RunSummary:
     warnings: tuple[str, ...] = ()
     # Ctrl-C arrived while the run's end was being written; the caller re-raises it.
     interrupted_while_saving: bool = False
+    # Set when the run (or part of it) waits on this machine for the server to answer.
+    kept_offline: str | None = None
 
     def line(self) -> str:
         text = (
             f"labtrack: run {self.run_name} ({self.run_id}) in experiment "
             f"'{self.experiment_name}' {self.status.value} after {self.seconds:.1f}s"
         )
-        return f"{text}: {self.error}" if self.error else text
+        if self.error:
+            text = f"{text}: {self.error}"
+        return f"{text}; {self.kept_offline}" if self.kept_offline else text
 
 
 def outcome_of(error: BaseException | None) -> RunStatus:
@@ -96,6 +106,19 @@ class RunSession:
         self._metrics: MetricCapture | None = None
         self._active_experiment: ActiveExperiment | None = None
         self._start_warnings: list[str] = []
+        # What the user should hear as the cell starts (the caller prints them).
+        self.notices: list[str] = []
+        self._redirect: OfflineRedirect | None = None
+        self._sink_report: SinkReport | None = None
+        self._server_uri: str | None = None
+        # Told (once each way) when the server stops / starts taking points mid-run.
+        self.on_offline: Announcement | None = None
+        self.on_online: Announcement | None = None
+
+    @property
+    def offline_spool(self) -> OfflineSpool | None:
+        """The spool this run is kept in, when its server was away as it started."""
+        return self._redirect.spool if self._redirect is not None else None
 
     @property
     def metric_sink(self) -> MetricSink | None:
@@ -115,8 +138,38 @@ class RunSession:
                 "end it with mlflow.end_run() or track this cell with --nested"
             )
         self._outer_run_id = outer.info.run_id if outer is not None else None
+        tracking_uri = mlflow.get_tracking_uri()
+        if is_server(tracking_uri):
+            self._server_uri = tracking_uri
+            if outer is None and self.request.offline_fallback:
+                self._go_offline_if_unreachable(tracking_uri)
+        try:
+            return self._start_run(mlflow, outer, context)
+        except BaseException:
+            self._leave_spool()
+            raise
+
+    def _go_offline_if_unreachable(self, server_uri: str) -> None:
+        why = server_unreachable(server_uri)
+        if why is None:
+            return
+        spool = spool_for(server_uri)
+        self._redirect = OfflineRedirect(spool).enter()
+        self.notices.append(
+            f"the tracking server {spool.server_display_uri} is unreachable ({why}); "
+            f"this run is kept offline in {spool.folder} and sent when the server answers "
+            "again (%track sync sends it now)"
+        )
+
+    def _leave_spool(self) -> None:
+        if self._redirect is not None:
+            self._redirect.leave()
+
+    def _start_run(self, mlflow, outer, context: RunContext) -> str:
         experiment_id = self._experiment_id(mlflow, outer)
         tags = {**context.tags, **self._identity.tags(), **dict(self.request.tags)}
+        if self._redirect is not None:
+            tags[SERVER_TAG] = self._redirect.spool.server_display_uri
         run = mlflow.start_run(
             experiment_id=experiment_id,
             run_name=self.request.run_name,
@@ -147,12 +200,25 @@ class RunSession:
 
     def _capture_metrics(self, run_id: str) -> MetricCapture | None:
         try:
-            return start_capture(run_id, flush_interval=self.request.flush_interval)
+            return start_capture(
+                run_id,
+                flush_interval=self.request.flush_interval,
+                on_offline=self._tell_offline,
+                on_online=self._tell_online,
+            )
         except Exception as error:  # tracking goes on, unbuffered: MLflow writes each point
             self._start_warnings.append(
                 f"metrics are written unbuffered: {type(error).__name__}: {error}"
             )
             return None
+
+    def _tell_offline(self, message: str) -> None:
+        if self.on_offline is not None:
+            self.on_offline(message)
+
+    def _tell_online(self, message: str) -> None:
+        if self.on_online is not None:
+            self.on_online(message)
 
     def _experiment_id(self, mlflow, outer) -> str | None:
         name = self.request.experiment
@@ -191,30 +257,24 @@ class RunSession:
         import mlflow
 
         status = outcome_of(error)
-        warnings: list[str] = list(self._start_warnings)
+        warnings: list[str] = []
         client = mlflow.MlflowClient()
+        kept_offline = None
         with deferred_interrupts() as interrupts:
             # Every point the cell logged is stored (or saved to disk) before the
             # run's status says it ended.
             warnings.extend(self._store_metrics())
-            if params:
-                warnings.extend(_log_params(client, self.run_id, params))
-            for artifact_file, text in (texts or {}).items():
-                _attempt(
-                    warnings,
-                    f"store {artifact_file}",
-                    client.log_text,
-                    self.run_id,
-                    text,
-                    artifact_file,
+            if self._server_gone_meanwhile():
+                kept_offline = self._journal_the_end(mlflow, status, error, params, texts)
+            else:
+                self._end_on_backend(mlflow, client, status, error, params, texts, warnings)
+            if self._redirect is not None:
+                spool = self._redirect.spool
+                kept_offline = (
+                    f"kept offline in {spool.folder}: sent to {spool.server_display_uri} "
+                    "when it answers (%track sync sends it now)"
                 )
-            error_line = None
-            if status is not RunStatus.FINISHED and error is not None:
-                error_line = _error_line(error)
-                warnings.extend(self._record_error(client, error, error_line))
-            if self.request.autolog:
-                _attempt(warnings, "disable autolog", mlflow.autolog, disable=True, silent=True)
-            _attempt(warnings, "end the run", self._close_runs, mlflow, client, status)
+            self._leave_spool()
             if self._active_experiment is not None:
                 self._active_experiment.restore()
                 self._active_experiment = None
@@ -226,18 +286,78 @@ class RunSession:
             experiment_name=self.experiment_name,
             status=status,
             seconds=time.monotonic() - self._started_at,
-            error=error_line,
-            warnings=tuple(warnings),
+            error=_error_line(error) if status is not RunStatus.FINISHED and error else None,
+            warnings=tuple(self._start_warnings + warnings),
             interrupted_while_saving=bool(interrupts),
+            kept_offline=kept_offline,
         )
         return summary
+
+    def _server_gone_meanwhile(self) -> bool:
+        """The run is on a server that stopped answering during the cell: its end must
+        wait on disk (MLflow's client would retry each write for minutes)."""
+        if self._server_uri is None or self._redirect is not None:
+            return False
+        report = self._sink_report
+        if report is not None and report.pending_file is not None:
+            return True
+        return server_unreachable(self._server_uri) is not None
+
+    def _journal_the_end(self, mlflow, status, error, params, texts) -> str:
+        from .metric_capture import pending_for
+
+        assert self._server_uri is not None
+        pending = pending_for(self._server_uri)
+        with pending.open(self.run_id) as journal:
+            if params:
+                values = {k: str(v)[: T.MAX_PARAM_VALUE] for k, v in params.items()}
+                journal.append_operation("params", params=values)
+            for artifact_file, text in (texts or {}).items():
+                journal.append_operation("text", artifact_file=artifact_file, text=text)
+            if status is not RunStatus.FINISHED and error is not None:
+                journal.append_operation("tags", tags={T.ERROR: _error_line(error)})
+                journal.append_operation(
+                    "text",
+                    artifact_file=T.TRACEBACK_ARTIFACT,
+                    text=format_user_traceback(error),
+                )
+            journal.append_operation("end", status=status.value, end_time=now_ms())
+        _forget_active_runs(mlflow, self._outer_run_id)
+        if self.request.autolog:
+            with contextlib.suppress(Exception):
+                mlflow.autolog(disable=True, silent=True)
+        return (
+            f"the tracking server stopped answering: the run's end is kept in {journal.path} "
+            "and sent when it answers again (%track sync sends it now)"
+        )
+
+    def _end_on_backend(self, mlflow, client, status, error, params, texts, warnings) -> None:
+        if params:
+            warnings.extend(_log_params(client, self.run_id, params))
+        for artifact_file, text in (texts or {}).items():
+            _attempt(
+                warnings,
+                f"store {artifact_file}",
+                client.log_text,
+                self.run_id,
+                text,
+                artifact_file,
+            )
+        if status is not RunStatus.FINISHED and error is not None:
+            warnings.extend(self._record_error(client, error, _error_line(error)))
+        if self.request.autolog:
+            _attempt(warnings, "disable autolog", mlflow.autolog, disable=True, silent=True)
+        _attempt(warnings, "end the run", self._close_runs, mlflow, client, status)
 
     def _store_metrics(self) -> list[str]:
         if self._metrics is None:
             return []
         capture, self._metrics = self._metrics, None
         try:
-            return capture.stop().warnings()
+            self._sink_report = capture.stop()
+            # A server gone for good is said once, with the run's end (see ``end``).
+            gone = self._server_uri is not None and self._sink_report.pending_file is not None
+            return self._sink_report.warnings(pending=not gone)
         except Exception as error:
             return [f"could not store the cell's metrics: {type(error).__name__}: {error}"]
 
@@ -266,6 +386,16 @@ class RunSession:
         if run.info.status != status.value:
             client.set_terminated(self.run_id, status=status.value)
         end_running_descendants(client, self.run_id, self.experiment_id, status.value)
+
+
+def _forget_active_runs(mlflow, outer_run_id: str | None) -> None:
+    """Take the cell's runs off MLflow's active-run stack without asking the server
+    (``mlflow.end_run`` would): their end is journaled."""
+    from mlflow.tracking import fluent
+
+    stack = fluent._active_run_stack.get()
+    while stack and stack[-1].info.run_id != outer_run_id:
+        stack.pop()
 
 
 def _attempt(warnings: list[str], what: str, action, *args, **kwargs) -> None:
