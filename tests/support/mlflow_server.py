@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -45,31 +47,64 @@ class MlflowServer:
         }
         env["MLFLOW_DISABLE_TELEMETRY"] = "true"
         env.update(extra_env or {})
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 -- closed in stop()
+        self._cwd = folder
+        self._env = env
+        self._command = [
+            sys.executable,
+            "-m",
+            "mlflow",
+            "server",
+            "--backend-store-uri",
+            backend_store_uri or f"sqlite:///{folder}/server.db",
+            "--artifacts-destination",
+            artifacts_destination or str(folder / "artifacts"),
+            "--serve-artifacts",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(workers),
+        ]
+        self._start()
+
+    def _start(self) -> None:
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 -- closed in stop()
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mlflow",
-                "server",
-                "--backend-store-uri",
-                backend_store_uri or f"sqlite:///{folder}/server.db",
-                "--artifacts-destination",
-                artifacts_destination or str(folder / "artifacts"),
-                "--serve-artifacts",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(workers),
-            ],
-            cwd=folder,
-            env=env,
+            self._command,
+            cwd=self._cwd,
+            env=self._env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            # Its own process group: ``mlflow server`` runs uvicorn and a job runner as
+            # children, which must go down (and free the port) with it.
+            start_new_session=True,
         )
         self._wait_until_ready()
+
+    def restart(self) -> None:
+        """Start it again on the same port and store (after ``stop``)."""
+        self._start()
+
+    def kill(self) -> None:
+        """SIGKILL to the server and its workers, as a crash leaves them: no shutdown."""
+        self._signal_group(signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self._wait_until_port_is_free()
+        self._log.close()
+
+    def _signal_group(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signum)
+
+    def _wait_until_port_is_free(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) != 0:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError(f"port {self.port} still answers after the server was stopped")
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -94,5 +129,13 @@ class MlflowServer:
         )
 
     def stop(self) -> None:
+        if self.process.poll() is None:
+            self._signal_group(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                pass
+        self._signal_group(signal.SIGKILL)  # workers a slow shutdown left behind
         stop_process(self.process)
+        self._wait_until_port_is_free()
         self._log.close()

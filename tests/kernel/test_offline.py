@@ -1,0 +1,137 @@
+"""Offline fallback in a real kernel against a real ``mlflow server`` that goes away.
+
+A cell started while the server is down runs in the server's local spool and is sent,
+exactly once, by ``%track sync`` or by the automatic retry once the server is back.
+(PostgreSQL-backed versions of the faults: ``tests/scale/test_faults.py``.)
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import mlflow
+import pytest
+from mlflow.entities import ViewType
+from mlflow_server import MlflowServer
+from real_kernels import RealKernel, kernel_env
+
+from labtrack.offline.spool import SERVER_TAG, SPOOL_RUN_TAG, SYNCED_RUN_TAG, spool_for
+
+RUN_LINE = re.compile(r"labtrack: run (\S+) \(([0-9a-f]{32})\) in experiment '([^']+)' (\w+)")
+
+OFFLINE_CELL = (
+    "%%track --experiment offline-exp --name offline-run --no-live\n"
+    "import mlflow\n"
+    "for step in range(100):\n"
+    "    mlflow.log_metric('loss', 1.0 / (step + 1), step=step)\n"
+    "mlflow.log_param('lr', 0.1)\n"
+    "mlflow.log_text('hello', 'notes/hello.txt')\n"
+    "with mlflow.start_run(run_name='child', nested=True):\n"
+    "    for step in range(10):\n"
+    "        mlflow.log_metric('acc', step / 10, step=step)\n"
+)
+
+
+@pytest.fixture
+def server(tmp_path):
+    started = MlflowServer(tmp_path / "server")
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def home(tmp_path):
+    return tmp_path / "home"
+
+
+def _kernel(tmp_path, home, url) -> RealKernel:
+    kernel = RealKernel(tmp_path, kernel_env(home, MLFLOW_TRACKING_URI=url))
+    assert kernel.execute("%load_ext labtrack").status == "ok"
+    return kernel
+
+
+def _server_runs(url: str) -> list:
+    client = mlflow.MlflowClient(tracking_uri=url)
+    experiment = client.get_experiment_by_name("offline-exp")
+    if experiment is None:
+        return []
+    return client.search_runs([experiment.experiment_id], run_view_type=ViewType.ALL)
+
+
+def _both_ended(url: str) -> bool:
+    runs = _server_runs(url)
+    return len(runs) == 2 and all(run.info.status == "FINISHED" for run in runs)
+
+
+def _assert_sent_exactly_once(url: str, offline_run_id: str) -> None:
+    client = mlflow.MlflowClient(tracking_uri=url)
+    runs = {run.info.run_name: run for run in _server_runs(url)}
+    assert sorted(runs) == ["child", "offline-run"]
+    parent, child = runs["offline-run"], runs["child"]
+    assert parent.data.tags[SPOOL_RUN_TAG] == offline_run_id
+    assert parent.info.run_id != offline_run_id  # the server chose its id: mapping kept
+    assert parent.info.status == "FINISHED" and child.info.status == "FINISHED"
+    assert child.data.tags["mlflow.parentRunId"] == parent.info.run_id
+    assert parent.data.params == {"lr": "0.1"}
+    loss = client.get_metric_history(parent.info.run_id, "loss")
+    assert sorted(m.step for m in loss) == list(range(100))
+    assert len(client.get_metric_history(child.info.run_id, "acc")) == 10
+    paths = {a.path for a in client.list_artifacts(parent.info.run_id, "notes")}
+    assert paths == {"notes/hello.txt"}
+    assert parent.data.tags[SERVER_TAG] == url
+
+
+def test_a_cell_started_while_the_server_is_down_runs_offline_and_is_synced_once(
+    tmp_path, home, server
+):
+    server.stop()
+    kernel = _kernel(tmp_path, home, server.url)
+    try:
+        reply = kernel.execute(OFFLINE_CELL, timeout=180)
+        assert reply.status == "ok", reply.stdout + reply.stderr
+        notices = [line for line in reply.stderr.splitlines() if "is unreachable" in line]
+        assert len(notices) == 1, reply.stderr
+        spool = spool_for(server.url, home)
+        assert str(spool.folder) in notices[0] and "%track sync" in notices[0]
+        found = RUN_LINE.search(reply.stdout)
+        assert found and found.group(4) == "FINISHED", reply.stdout
+        assert "kept offline" in reply.stdout
+        offline_run_id = found.group(2)
+
+        still_down = kernel.execute("%track sync")
+        assert "unreachable" in still_down.stdout and "nothing was sent" in still_down.stdout
+
+        server.restart()
+        synced = kernel.execute("%track sync", timeout=180)
+        assert synced.status == "ok", synced.stdout + synced.stderr
+        assert f"sent run offline-run ({offline_run_id})" in synced.stdout
+        assert "100 metric point(s)" in synced.stdout
+        _assert_sent_exactly_once(server.url, offline_run_id)
+        local = mlflow.MlflowClient(tracking_uri=spool.tracking_uri).get_run(offline_run_id)
+        (parent,) = [r for r in _server_runs(server.url) if r.info.run_name == "offline-run"]
+        assert local.data.tags[SYNCED_RUN_TAG] == parent.info.run_id
+
+        again = kernel.execute("%track sync")
+        assert "nothing to send" in again.stdout
+        _assert_sent_exactly_once(server.url, offline_run_id)
+    finally:
+        kernel.shutdown()
+
+
+def test_offline_runs_are_sent_without_being_asked_once_the_server_is_back(
+    tmp_path, home, server
+):
+    server.stop()
+    kernel = _kernel(tmp_path, home, server.url)
+    try:
+        reply = kernel.execute(OFFLINE_CELL, timeout=180)
+        offline_run_id = RUN_LINE.search(reply.stdout).group(2)
+        server.restart()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not _both_ended(server.url):
+            time.sleep(1)
+        _assert_sent_exactly_once(server.url, offline_run_id)
+        assert "nothing to send" in kernel.execute("%track sync").stdout
+    finally:
+        kernel.shutdown()
