@@ -8,6 +8,7 @@ __all__ = [
     "_jupyter_server_extension_points",
     "approve",
     "compare",
+    "flush",
     "history",
     "load_ipython_extension",
     "load_model",
@@ -28,7 +29,7 @@ _REGISTRY_NAMES = ("approve", "history", "load_model", "promote", "register", "r
 
 def __getattr__(name: str):
     # ``labtrack.log_metric`` without importing MLflow when labtrack is imported.
-    if name in ("log_metric", "log_metrics"):
+    if name in ("log_metric", "log_metrics", "flush"):
         from . import metric_api
 
         value = globals()[name] = getattr(metric_api, name)  # looked up once

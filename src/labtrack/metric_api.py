@@ -55,6 +55,16 @@ def log_metrics(metrics: Mapping[str, float], step: int | None = None) -> None:
         )
 
 
+def flush(timeout: float = 30.0) -> bool:
+    """Wait until every point the tracked cell logged so far is in the store, or on
+    disk if the store is away (then it is sent later). True when done within
+    ``timeout``; outside a tracked cell there is nothing to wait for."""
+    names = _bound or _bind()
+    run = names["active_run"]()
+    capture = names["capture_for"](run.info.run_id) if run is not None else None
+    return True if capture is None else capture.sink.flush(timeout)
+
+
 def _bind() -> dict[str, object]:
     import mlflow
     from mlflow.tracking.metric_value_conversion_utils import (
