@@ -161,3 +161,44 @@ def test_operations_are_applied_after_the_points_journaled_before_them(tmp_path)
     pending.replay(Writer(), Operations())
     assert order == ["points 2", "params", "end"]
     assert pending.files() == []
+
+
+def test_the_live_plot_of_a_server_run_keeps_going_while_the_server_is_away(tmp_path):
+    from labtrack.kernel.run_history import RunState, SinkHistoryReader
+    from labtrack.kernel.watch import LiveFeed
+    from labtrack.widgets.live_plot import LivePlot
+
+    class ServerStates:
+        """The server's view of the family; fails while the server is away."""
+
+        def __init__(self, writer):
+            self.writer = writer
+            self.calls = 0
+
+        def run_states(self):
+            self.calls += 1
+            if not self.writer.up.is_set():
+                raise ConnectionError("connection refused")
+            return {RUN: RunState(RUN, "remote-loop", "RUNNING", None)}
+
+    writer = SwitchableWriter()
+    pending = PendingPoints(tmp_path / "pending", "http://127.0.0.1:1")
+    sink = MetricSink(writer, name=RUN, pending=pending, flush_interval=0.05).start()
+    states = ServerStates(writer)
+    reader = SinkHistoryReader(sink, states, RunState(RUN, "remote-loop", "RUNNING", None))
+    widget = LivePlot(run_id=RUN)
+    feed = LiveFeed(widget, reader, interval_s=0.02).start()
+    sink.offer([_point(step) for step in range(30)])
+    assert _wait_for(lambda: widget.channel.point_count(RUN, "loss") == 30)
+    writer.up.clear()
+    sink.offer([_point(step) for step in range(30, 70)])
+    assert _wait_for(lambda: sink.offline)
+    calls_when_offline = states.calls
+    assert _wait_for(lambda: widget.channel.point_count(RUN, "loss") == 70)
+    assert states.calls == calls_when_offline  # the away server is not polled
+    writer.up.set()
+    sink.close()
+    feed.finish("FINISHED")
+    assert widget.channel.point_count(RUN, "loss") == 70
+    assert [p.step for p in writer.points] == list(range(70))
+    assert widget.runs[RUN]["name"] == "remote-loop" and widget.status == "FINISHED"

@@ -243,7 +243,12 @@ def show_live_plot(session: RunSession, steps: int | None):
             steps_total=steps,
         )
         display(widget)
-        reader = open_reader(mlflow.get_tracking_uri(), session.run_id)
+        reader = open_reader(
+            mlflow.get_tracking_uri(),
+            session.run_id,
+            sink=session.metric_sink,
+            root_name=session.run_name,
+        )
         feed = LiveFeed(widget, reader, follow_tqdm_since=time.time() - 1)
         return feed.start()
     except Exception as error:
