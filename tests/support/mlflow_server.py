@@ -24,7 +24,9 @@ def free_port() -> int:
 class MlflowServer:
     """``mlflow server`` on SQLite with local artifacts, unless told a backend store URI, an
     artifacts destination (served through the server: ``mlflow-artifacts:``) and the
-    environment they need (e.g. S3 credentials)."""
+    environment they need (e.g. S3 credentials). ``app_name`` starts one of MLflow's server
+    apps (``basic-auth``); ``auth`` is the (username, password) the readiness probe sends
+    to such a server."""
 
     def __init__(
         self,
@@ -33,6 +35,8 @@ class MlflowServer:
         artifacts_destination: str | None = None,
         extra_env: dict[str, str] | None = None,
         workers: int = 1,
+        app_name: str | None = None,
+        auth: tuple[str, str] | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -63,15 +67,16 @@ class MlflowServer:
                 str(self.port),
                 "--workers",
                 str(workers),
+                *(["--app-name", app_name] if app_name else []),
             ],
             cwd=folder,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        self._wait_until_ready()
+        self._wait_until_ready(auth)
 
-    def _wait_until_ready(self) -> None:
+    def _wait_until_ready(self, auth: tuple[str, str] | None = None) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -82,7 +87,7 @@ class MlflowServer:
                 # the store answers: with one worker, that worker is then warm.
                 if requests.get(f"{self.url}/health", timeout=5).status_code == 200:
                     search = f"{self.url}/api/2.0/mlflow/experiments/search"
-                    answer = requests.get(search, params={"max_results": 1}, timeout=60)
+                    answer = requests.get(search, params={"max_results": 1}, timeout=60, auth=auth)
                     if answer.status_code == 200:
                         return
             except requests.RequestException:

@@ -106,6 +106,24 @@ class RunSession:
     # -- start -------------------------------------------------------------------
 
     def start(self, context: RunContext) -> str:
+        from ..backend.errors import backend_problem
+
+        try:
+            return self._start(context)
+        except TrackingError:
+            raise
+        except Exception as error:
+            # No credentials, wrong ones, or no server: one line saying so, not a traceback.
+            problem = backend_problem(error)
+            if problem is None:
+                raise
+            import mlflow
+
+            raise TrackingError(
+                f"cannot start a run on {mlflow.get_tracking_uri()}: {problem}"
+            ) from None
+
+    def _start(self, context: RunContext) -> str:
         import mlflow
 
         outer = mlflow.active_run()
