@@ -207,3 +207,10 @@ def test_the_probe_passes_a_bearer_token_through(token_server, monkeypatch):
     refused = probe(location)
     assert refused.unauthorized and "refused the token in MLFLOW_TRACKING_TOKEN" in refused.error
     assert TokenChecker.seen == ["Bearer team-token", "Bearer stale-token"]
+
+
+def test_a_password_in_the_tracking_uri_never_shows_in_the_probes_message(token_server):
+    with_password = token_server.replace("http://", "http://alice:uri-secret@")
+    refused = probe(resolve_backend(explicit_uri=with_password))
+    assert refused.unauthorized and "uri-secret" not in refused.error
+    assert "alice:***@127.0.0.1" in refused.error

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import access_denied_message
-from .location import BackendKind, BackendLocation
+from .location import BackendKind, BackendLocation, redact_credentials
 
 PROBE_TIMEOUT_SECONDS = 3.0
 
@@ -91,7 +91,8 @@ def _probe_rest(uri: str, timeout: float) -> None:
         cause = "connection refused" if "refused" in str(error).lower() else "cannot connect"
         raise ConnectionError(f"{cause} by {uri}") from None
     if response.status_code in (401, 403):
-        raise Unauthorized(access_denied_message(response.status_code, uri))
+        shown = redact_credentials(uri)  # a URI may carry a password; never show it
+        raise Unauthorized(access_denied_message(response.status_code, shown))
     if response.status_code >= 500 or response.status_code == 404:
         raise ConnectionError(f"HTTP {response.status_code} from {uri}")
 

@@ -119,9 +119,10 @@ class RunSession:
                 raise
             import mlflow
 
-            raise TrackingError(
-                f"cannot start a run on {mlflow.get_tracking_uri()}: {problem}"
-            ) from None
+            from ..backend.location import redact_credentials
+
+            server = redact_credentials(mlflow.get_tracking_uri())
+            raise TrackingError(f"cannot start a run on {server}: {problem}") from None
 
     def _start(self, context: RunContext) -> str:
         import mlflow
