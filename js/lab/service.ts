@@ -387,6 +387,7 @@ export function parseStatus(value: unknown): IStatus {
     mlflow_version: expectString(value, 'mlflow_version'),
     backend: parseBackend(value.backend),
     reachable: value.reachable,
-    error: expectNullableString(value, 'error')
+    error: expectNullableString(value, 'error'),
+    unauthorized: value.unauthorized === true
   };
 }

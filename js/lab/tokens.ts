@@ -30,6 +30,8 @@ export interface IStatus {
   backend: IBackendInfo;
   reachable: boolean;
   error: string | null;
+  /** The tracking server answered but refused labtrack's credentials (its 401/403). */
+  unauthorized: boolean;
 }
 
 // Responses of the other routes under {baseUrl}labtrack/api/ (docs/rest-api.md).

@@ -14,11 +14,13 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -308,6 +310,50 @@ def lab_unreachable_backend(
         tmp_path_factory.mktemp("browser-unreachable"),
         artifacts_dir / "jupyter-lab-unreachable.log",
         {"MLFLOW_TRACKING_URI": unreachable_tracking_uri},
+    )
+    try:
+        yield server
+    finally:
+        _stop(proc)
+
+
+class _RefusingServer(BaseHTTPRequestHandler):
+    """An MLflow server behind basic auth, as seen without credentials: 401 to anything."""
+
+    def do_GET(self):  # noqa: N802 -- http.server's name
+        body = b"You are not authenticated."
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="mlflow"')
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def refusing_tracking_uri() -> Iterator[str]:
+    """An MLflow REST URI on loopback that answers every request 401."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RefusingServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def lab_refused_backend(
+    tmp_path_factory, artifacts_dir, refusing_tracking_uri
+) -> Iterator[LabServer]:
+    """Like `lab`, but MLFLOW_TRACKING_URI names a server that refuses labtrack (no
+    credentials in the environment)."""
+    proc, server = _start_lab(
+        tmp_path_factory.mktemp("browser-refused"),
+        artifacts_dir / "jupyter-lab-refused.log",
+        {"MLFLOW_TRACKING_URI": refusing_tracking_uri},
     )
     try:
         yield server

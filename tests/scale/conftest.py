@@ -68,3 +68,65 @@ def no_tracking_uri_in_this_process(monkeypatch):
     for name in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "_MLFLOW_SERVER_ARTIFACT_ROOT"):
         monkeypatch.delenv(name, raising=False)
     os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+
+
+@dataclass(frozen=True)
+class AuthServer:
+    """``mlflow server --app-name basic-auth`` on PostgreSQL (runs and users) with S3
+    artifacts, holding one ordinary user besides the admin."""
+
+    url: str
+    admin: tuple[str, str]
+    user: tuple[str, str]
+    config_path: str
+    mlflow: MlflowServer
+
+
+AUTH_ADMIN = ("admin", "admin-password-for-tests")
+AUTH_USER = ("alice", "alice-password-for-tests")
+
+
+@pytest.fixture(scope="session")
+def auth_server(postgres, s3, tmp_path_factory):
+    """As docs/teams.md sets it up: a basic_auth.ini naming the users' database and the
+    admin, MLFLOW_AUTH_CONFIG_PATH pointing at it, a static Flask secret key; then a user
+    created through MLflow's auth REST API. Every user may read, and edit what they create
+    (default_permission = READ)."""
+    import requests
+
+    folder = tmp_path_factory.mktemp("auth-server")
+    base = postgres.sqlalchemy_uri.rsplit("/", 1)[0]
+    for database in ("mlflow_auth_runs", "mlflow_auth_users"):
+        postgres.psql(f"CREATE DATABASE {database}")
+    config = folder / "basic_auth.ini"
+    config.write_text(
+        "[mlflow]\n"
+        "default_permission = READ\n"
+        f"database_uri = {base}/mlflow_auth_users\n"
+        f"admin_username = {AUTH_ADMIN[0]}\n"
+        f"admin_password = {AUTH_ADMIN[1]}\n"
+        "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
+    )
+    server = MlflowServer(
+        folder / "server",
+        backend_store_uri=f"{base}/mlflow_auth_runs",
+        artifacts_destination=f"s3://{s3.bucket}/auth-artifacts",
+        extra_env={
+            **s3.client_env(),
+            "MLFLOW_AUTH_CONFIG_PATH": str(config),
+            "MLFLOW_FLASK_SERVER_SECRET_KEY": "labtrack-tests-secret",
+        },
+        app_name="basic-auth",
+        auth=AUTH_ADMIN,
+    )
+    try:
+        created = requests.post(
+            f"{server.url}/api/2.0/mlflow/users/create",
+            json={"username": AUTH_USER[0], "password": AUTH_USER[1]},
+            auth=AUTH_ADMIN,
+            timeout=60,
+        )
+        assert created.status_code == 200, created.text
+        yield AuthServer(server.url, AUTH_ADMIN, AUTH_USER, str(config), server)
+    finally:
+        server.stop()

@@ -26,7 +26,9 @@ def free_port() -> int:
 class MlflowServer:
     """``mlflow server`` on SQLite with local artifacts, unless told a backend store URI, an
     artifacts destination (served through the server: ``mlflow-artifacts:``) and the
-    environment they need (e.g. S3 credentials)."""
+    environment they need (e.g. S3 credentials). ``app_name`` starts one of MLflow's server
+    apps (``basic-auth``); ``auth`` is the (username, password) the readiness probe sends
+    to such a server."""
 
     def __init__(
         self,
@@ -35,6 +37,8 @@ class MlflowServer:
         artifacts_destination: str | None = None,
         extra_env: dict[str, str] | None = None,
         workers: int = 1,
+        app_name: str | None = None,
+        auth: tuple[str, str] | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -65,7 +69,9 @@ class MlflowServer:
             str(self.port),
             "--workers",
             str(workers),
+            *(["--app-name", app_name] if app_name else []),
         ]
+        self._auth = auth
         self._start()
 
     def _start(self) -> None:
@@ -80,7 +86,7 @@ class MlflowServer:
             # children, which must go down (and free the port) with it.
             start_new_session=True,
         )
-        self._wait_until_ready()
+        self._wait_until_ready(self._auth)
 
     def restart(self) -> None:
         """Start it again on the same port and store (after ``stop``)."""
@@ -106,7 +112,7 @@ class MlflowServer:
             time.sleep(0.1)
         raise RuntimeError(f"port {self.port} still answers after the server was stopped")
 
-    def _wait_until_ready(self) -> None:
+    def _wait_until_ready(self, auth: tuple[str, str] | None = None) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -117,7 +123,7 @@ class MlflowServer:
                 # the store answers: with one worker, that worker is then warm.
                 if requests.get(f"{self.url}/health", timeout=5).status_code == 200:
                     search = f"{self.url}/api/2.0/mlflow/experiments/search"
-                    answer = requests.get(search, params={"max_results": 1}, timeout=60)
+                    answer = requests.get(search, params={"max_results": 1}, timeout=60, auth=auth)
                     if answer.status_code == 200:
                         return
             except requests.RequestException:

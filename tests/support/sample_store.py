@@ -36,9 +36,10 @@ class SampleStore:
     notebook: str = "/work/notebooks/train.ipynb"
 
 
-def populate(tracking_uri: str, artifact_root: Path | None = None) -> SampleStore:
+def populate(tracking_uri: str, artifact_root: Path | None = None, prefix: str = "") -> SampleStore:
     """Fill the store; ``artifact_root`` is needed for SQL stores, whose experiments would
-    otherwise keep their artifacts under ``./mlruns`` of the test process."""
+    otherwise keep their artifacts under ``./mlruns`` of the test process. ``prefix`` goes
+    before every experiment and model name, for a store other tests share."""
     # The registry is named too: left unset it follows the process-wide registry URI,
     # which another test may have pointed at a different store.
     client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
@@ -46,10 +47,13 @@ def populate(tracking_uri: str, artifact_root: Path | None = None) -> SampleStor
     def location(name: str) -> str | None:
         return None if artifact_root is None else str(artifact_root / name)
 
-    experiment_id = client.create_experiment("api-tests", location("api-tests"))
-    other = client.create_experiment("other-experiment", location("other-experiment"))
+    experiment_id = client.create_experiment(f"{prefix}api-tests", location("api-tests"))
+    other = client.create_experiment(f"{prefix}other-experiment", location("other-experiment"))
     store = SampleStore(
-        experiment_id=experiment_id, other_experiment_id=other, tracking_uri=tracking_uri
+        experiment_id=experiment_id,
+        other_experiment_id=other,
+        tracking_uri=tracking_uri,
+        model_name=f"{prefix}churn-classifier",
     )
     for index in range(12):
         run = client.create_run(

@@ -249,14 +249,19 @@ function BackendSection({
     <section className="lt-Backend" data-testid="labtrack-backend">
       {!status.reachable && (
         <Unreachable
-          summary={`labtrack cannot reach ${status.backend.tracking_uri}`}
+          title={status.unauthorized ? 'Not authorized' : 'Backend unreachable'}
+          summary={
+            status.unauthorized
+              ? `${status.backend.tracking_uri} answers but refuses labtrack's credentials`
+              : `labtrack cannot reach ${status.backend.tracking_uri}`
+          }
           detail={status.error}
         />
       )}
       <details className="lt-Backend-more" open={open}>
         <summary className="lt-Backend-summary">
           Backend: {status.backend.kind}
-          {status.reachable ? '' : ' (unreachable)'}
+          {status.reachable ? '' : status.unauthorized ? ' (not authorized)' : ' (unreachable)'}
         </summary>
         <BackendDetails status={status} checkedAt={state.checkedAt} />
       </details>
@@ -265,12 +270,13 @@ function BackendSection({
 }
 
 function Unreachable(props: {
+  title?: string;
   summary: React.ReactNode;
   detail: string | null;
 }): React.ReactElement {
   return (
     <div className="lt-Unreachable" role="alert" data-testid="labtrack-unreachable">
-      <div className="lt-Unreachable-title">Backend unreachable</div>
+      <div className="lt-Unreachable-title">{props.title ?? 'Backend unreachable'}</div>
       <div className="lt-Unreachable-summary">{props.summary}</div>
       {props.detail && <pre className="lt-Unreachable-detail">{props.detail}</pre>}
     </div>
@@ -278,7 +284,7 @@ function Unreachable(props: {
 }
 
 function BackendDetails(props: { status: IStatus; checkedAt: number | null }): React.ReactElement {
-  const { backend, reachable } = props.status;
+  const { backend, reachable, unauthorized } = props.status;
   return (
     <dl className="lt-BackendDetails">
       <dt>Backend</dt>
@@ -291,7 +297,7 @@ function BackendDetails(props: { status: IStatus; checkedAt: number | null }): R
           data-testid="labtrack-backend-reachability"
           data-reachable={String(reachable)}
         >
-          {reachable ? 'reachable' : 'unreachable'}
+          {reachable ? 'reachable' : unauthorized ? 'not authorized' : 'unreachable'}
         </span>
       </dd>
       <dt>Tracking URI</dt>

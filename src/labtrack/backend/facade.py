@@ -17,6 +17,7 @@ from .artifact_paths import clean_artifact_path
 from .artifacts import ArtifactFile, list_artifacts, open_artifact
 from .client_reader import ClientReader
 from .errors import (
+    AccessDenied,
     BackendUnavailable,
     Conflict,
     InvalidQuery,
@@ -79,6 +80,7 @@ class TrackingFacade:
         self._probe_at = 0.0
         self._probe_ok = True
         self._probe_error: str | None = None
+        self._probe_unauthorized = False
 
     def close(self) -> None:
         if self._fast is not None:
@@ -117,6 +119,9 @@ class TrackingFacade:
             result = probe(self.location)
             self._probe_ok, self._probe_at = result.reachable, now
             self._probe_error = result.error
+            self._probe_unauthorized = result.unauthorized
+        if not self._probe_ok and self._probe_unauthorized:
+            raise AccessDenied(self._probe_error or "the tracking server refused labtrack")
         if not self._probe_ok:
             raise BackendUnavailable(
                 f"tracking server {self.location.display_uri()} is unreachable: {self._probe_error}"
@@ -295,7 +300,7 @@ def domain_errors() -> Iterator[None]:
     """Turn MLflow and connection failures into the façade's domain errors."""
     try:
         yield
-    except (InvalidQuery, NotFound, Conflict, BackendUnavailable):
+    except (InvalidQuery, NotFound, Conflict, BackendUnavailable, AccessDenied):
         raise
     except Exception as error:
         translated = translate_mlflow_error(error)

@@ -11,7 +11,8 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .location import BackendKind, BackendLocation
+from .errors import access_denied_message
+from .location import BackendKind, BackendLocation, redact_credentials
 
 PROBE_TIMEOUT_SECONDS = 3.0
 
@@ -20,6 +21,13 @@ PROBE_TIMEOUT_SECONDS = 3.0
 class Reachability:
     reachable: bool
     error: str | None = None
+    # The server answered but refused the credentials (401) or their permissions (403):
+    # it is there, and the fix is credentials, not the network.
+    unauthorized: bool = False
+
+
+class Unauthorized(Exception):
+    """The tracking server answered 401 or 403."""
 
 
 def probe(location: BackendLocation, timeout: float = PROBE_TIMEOUT_SECONDS) -> Reachability:
@@ -32,6 +40,8 @@ def probe(location: BackendLocation, timeout: float = PROBE_TIMEOUT_SECONDS) -> 
             _probe_sql_server(location.tracking_uri, timeout)
         else:
             return Reachability(True)  # nothing cheap to ask; MLflow will tell on first use
+    except Unauthorized as error:
+        return Reachability(False, str(error), unauthorized=True)
     except Exception as error:
         return Reachability(False, f"{type(error).__name__}: {error}")
     return Reachability(True)
@@ -80,7 +90,10 @@ def _probe_rest(uri: str, timeout: float) -> None:
         # requests' message is a paragraph of urllib3 internals; keep the cause.
         cause = "connection refused" if "refused" in str(error).lower() else "cannot connect"
         raise ConnectionError(f"{cause} by {uri}") from None
-    if response.status_code >= 500 or response.status_code in (401, 403, 404):
+    if response.status_code in (401, 403):
+        shown = redact_credentials(uri)  # a URI may carry a password; never show it
+        raise Unauthorized(access_denied_message(response.status_code, shown))
+    if response.status_code >= 500 or response.status_code == 404:
         raise ConnectionError(f"HTTP {response.status_code} from {uri}")
 
 

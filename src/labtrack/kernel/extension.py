@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 
+from ..backend.errors import backend_problem
 from .magics import TrackMagics
 
 # Reaping the runs of dead kernels may wait on a remote server; loading the
@@ -41,9 +42,10 @@ def load(shell) -> None:
     worker.start()
     worker.join(REAP_WAIT_SECONDS)
     if "error" in outcome:
+        error = outcome["error"]
         print(
             f"labtrack: could not check for runs of stopped kernels on "
-            f"{location.display_uri()}: {outcome['error']}",
+            f"{location.display_uri()}: {backend_problem(error) or error}",
             file=sys.stderr,
         )
     reaped = outcome.get("reaped") or []

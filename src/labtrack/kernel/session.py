@@ -129,6 +129,25 @@ class RunSession:
     # -- start -------------------------------------------------------------------
 
     def start(self, context: RunContext) -> str:
+        from ..backend.errors import backend_problem
+
+        try:
+            return self._start(context)
+        except TrackingError:
+            raise
+        except Exception as error:
+            # No credentials, wrong ones, or no server: one line saying so, not a traceback.
+            problem = backend_problem(error)
+            if problem is None:
+                raise
+            import mlflow
+
+            from ..backend.location import redact_credentials
+
+            server = redact_credentials(mlflow.get_tracking_uri())
+            raise TrackingError(f"cannot start a run on {server}: {problem}") from None
+
+    def _start(self, context: RunContext) -> str:
         import mlflow
 
         outer = mlflow.active_run()

@@ -196,11 +196,19 @@ class ModelRegistry:
             with domain_errors():
                 others = self.client.search_model_versions(f"name = '{_quoted(model.name)}'")
             archived = [v for v in others if v.current_stage == stage and str(v.version) != number]
+        # labtrack archives the previous holders itself, after the move: MLflow's own
+        # archive_existing_versions makes its SQL store compare the integer version column
+        # with the version string a REST request carries, which PostgreSQL refuses
+        # ("operator does not exist: integer <> character varying", MLflow 3.17).
         with domain_errors(), warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)  # stages are deprecated, still used
             self.client.transition_model_version_stage(
-                model.name, number, stage, archive_existing_versions=archive_existing
+                model.name, number, stage, archive_existing_versions=False
             )
+            for other in archived:
+                self.client.transition_model_version_stage(
+                    model.name, str(other.version), "Archived", archive_existing_versions=False
+                )
         self._record(
             action="stage",
             model=model.name,

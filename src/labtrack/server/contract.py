@@ -30,6 +30,9 @@ class StatusResponse:
     backend: BackendInfo
     reachable: bool
     error: str | None
+    # The server answered but refused labtrack's credentials or their permissions (its
+    # 401/403): not reachable for labtrack, yet the fix is credentials, not the network.
+    unauthorized: bool = False
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -8,15 +8,23 @@ from dataclasses import asdict, is_dataclass
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 
-from ..backend.errors import BackendUnavailable, Conflict, InvalidQuery, NotFound
+from ..backend.errors import AccessDenied, BackendUnavailable, Conflict, InvalidQuery, NotFound
 from .contract import ErrorResponse
 from .status import read_status
 
-STATUS_OF = {InvalidQuery: 400, NotFound: 404, Conflict: 409, BackendUnavailable: 503}
+# AccessDenied: the tracking server refused labtrack's credentials or their permissions.
+STATUS_OF = {
+    InvalidQuery: 400,
+    AccessDenied: 403,
+    NotFound: 404,
+    Conflict: 409,
+    BackendUnavailable: 503,
+}
 
 
 class LabtrackHandler(APIHandler):
-    """Base of every labtrack route: domain errors become 400/404/503 JSON, never a traceback."""
+    """Base of every labtrack route: domain errors become 400/403/404/409/503 JSON, never a
+    traceback."""
 
     @property
     def labtrack(self):

@@ -28,6 +28,7 @@ def read_status(location: BackendLocation) -> StatusResponse:
         ),
         reachable=error is None and reachability.reachable,
         error=error or reachability.error,
+        unauthorized=error is None and reachability.unauthorized,
     )
 
 
