@@ -50,6 +50,9 @@ class MlflowServer:
             if not key.startswith(("MLFLOW_", "_MLFLOW_"))
         }
         env["MLFLOW_DISABLE_TELEMETRY"] = "true"
+        # MLflow 3 starts a job runner and seven huey consumer processes for its GenAI
+        # jobs, which labtrack never submits: on two cores they double the start time.
+        env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
         env.update(extra_env or {})
         self._cwd = folder
         self._env = env
