@@ -119,9 +119,7 @@ def test_a_cell_started_while_the_server_is_down_runs_offline_and_is_synced_once
         kernel.shutdown()
 
 
-def test_offline_runs_are_sent_without_being_asked_once_the_server_is_back(
-    tmp_path, home, server
-):
+def test_offline_runs_are_sent_without_being_asked_once_the_server_is_back(tmp_path, home, server):
     server.stop()
     kernel = _kernel(tmp_path, home, server.url)
     try:
