@@ -1,7 +1,7 @@
 // What waits to be sent to the tracking server, in the words and shapes the Runs panel
 // shows: the banner's sentence, the runs pinned above the table, the rows to mark.
 
-import { IOfflineBacklog, IOfflineRun } from '../tokens';
+import type { IOfflineBacklog, IOfflineRun } from '../tokens';
 
 /** What one run that exists on the server still owes it (from its journals). */
 export interface IOwed {
