@@ -2,3 +2,4 @@ import './base.css';
 import './runs-table.css';
 import './compare.css';
 import './models.css';
+import './offline.css';

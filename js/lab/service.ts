@@ -22,11 +22,13 @@ import {
   IStageRequest,
   IMetricSeries,
   INamedPageQuery,
+  IOfflineBacklog,
   IRunColumns,
   IRunDetail,
   IRunPage,
   IRunSearch,
-  IStatus
+  IStatus,
+  ISyncOutcome
 } from './tokens';
 
 const BACKEND_KINDS: readonly BackendKind[] = [
@@ -211,6 +213,20 @@ export class LabtrackService implements ILabtrackService {
   async getAudit(name: string): Promise<IAuditTrail> {
     const body = await this._json(`${modelRoute(name)}/audit`);
     return expectShape<IAuditTrail>(body, 'audit trail', { entries: 'array' });
+  }
+
+  async getOfflineBacklog(): Promise<IOfflineBacklog> {
+    const body = await this._json('offline');
+    return expectShape<IOfflineBacklog>(body, 'offline', { unsynced: 'array', journals: 'array' });
+  }
+
+  async syncOffline(): Promise<ISyncOutcome> {
+    const body = await this._send('POST', 'offline/sync', {});
+    return expectShape<ISyncOutcome>(body, 'offline sync', {
+      synced: 'array',
+      problems: 'array',
+      lines: 'array'
+    });
   }
 
   /** A write: `request` as the JSON body (Jupyter's XSRF token is added by makeRequest). */

@@ -302,6 +302,60 @@ export interface IAuditTrail {
   entries: IAuditEntry[];
 }
 
+/** A run kept in the server's local spool because the server was unreachable when its
+ * cell started: it is not on the server (yet), so it has no details there. */
+export interface IOfflineRun {
+  /** The spool's own id; the server gives its copy another one when it is sent. */
+  run_id: string;
+  run_name: string;
+  experiment_name: string;
+  status: string;
+  start_time: number | null;
+  end_time: number | null;
+  parent_id: string | null;
+  /** Metric points the run logged. */
+  points: number;
+}
+
+/** A journal: what runs that exist on the server still owe it (points, end of run). */
+export interface IJournalView {
+  run_ids: string[];
+  points: number;
+  operations: number;
+}
+
+/** `GET offline`: what waits to be sent to the tracking server. `server` is null (and the
+ * lists empty) when the backend is not a tracking server. */
+export interface IOfflineBacklog {
+  server: string | null;
+  unsynced: IOfflineRun[];
+  journals: IJournalView[];
+}
+
+/** One offline run sent by a sync: its spool id and the id of its server copy. */
+export interface ISyncedRun {
+  offline_run_id: string;
+  server_run_id: string;
+  run_name: string;
+  experiment_name: string;
+  status: string;
+  points: number;
+  artifacts: number;
+}
+
+/** `POST offline/sync`: what one sync did. `reachable: false` means nothing was sent and
+ * `reason` says why; `lines` says everything in words. */
+export interface ISyncOutcome {
+  server: string;
+  reachable: boolean;
+  reason: string | null;
+  synced: ISyncedRun[];
+  notes: string[];
+  still_running: string[];
+  problems: string[];
+  lines: string[];
+}
+
 /** A page of runs to ask for: `GET runs`. Only the listed param/metric/tag keys are read. */
 export interface IRunSearch {
   experimentIds: string[];
@@ -368,6 +422,10 @@ export interface ILabtrackService {
   rollback(name: string, request: IRollbackRequest): Promise<IModelDetail>;
   approve(name: string, version: string, request?: IApprovalRequest): Promise<IApprovalState>;
   getAudit(name: string): Promise<IAuditTrail>;
+  /** What waits to be sent to the tracking server (runs kept offline, journals). */
+  getOfflineBacklog(): Promise<IOfflineBacklog>;
+  /** Send it now, exactly once; an unreachable server answers `reachable: false`. */
+  syncOffline(): Promise<ISyncOutcome>;
 }
 
 export const ILabtrackService = new Token<ILabtrackService>(

@@ -280,12 +280,15 @@ def lab_with_app(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
 @pytest.fixture(scope="session")
 def extra_lab(tmp_path_factory, artifacts_dir):
     """`extra_lab(name)` starts one more `jupyter lab` with a store of its own, for tests
-    that fill the store and must not see other tests' runs. All stop at the session's end."""
+    that fill the store and must not see other tests' runs; `extra_env` adds to its
+    environment (e.g. MLFLOW_TRACKING_URI). All stop at the session's end."""
     started: list[subprocess.Popen] = []
 
-    def start(name: str) -> LabServer:
+    def start(name: str, extra_env: dict[str, str] | None = None) -> LabServer:
         proc, server = _start_lab(
-            tmp_path_factory.mktemp(f"browser-{name}"), artifacts_dir / f"jupyter-lab-{name}.log"
+            tmp_path_factory.mktemp(f"browser-{name}"),
+            artifacts_dir / f"jupyter-lab-{name}.log",
+            extra_env,
         )
         started.append(proc)
         return server
@@ -408,8 +411,13 @@ def idle_kernel(page):
 
 
 def _rgba(css: str) -> tuple[float, float, float, float]:
-    parts = [float(x) for x in re.findall(r"[\d.]+", css)]
-    return (*parts[:3], parts[3] if len(parts) > 3 else 1.0)
+    """A computed colour as 0-255 channels and an alpha: ``rgb()``/``rgba()``, or the
+    ``color(srgb r g b / a)`` Chromium gives for a ``color-mix()`` (channels 0-1)."""
+    parts = [float(x) for x in re.findall(r"[\d.]+", css.replace("color(srgb", ""))]
+    alpha = parts[3] if len(parts) > 3 else 1.0
+    if css.startswith("color(srgb"):
+        return (*(channel * 255 for channel in parts[:3]), alpha)
+    return (*parts[:3], alpha)
 
 
 def _luminance(rgb: tuple[float, float, float]) -> float:

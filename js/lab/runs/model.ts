@@ -1,7 +1,7 @@
 import { VDomModel } from '@jupyterlab/ui-components';
 import { IPoll, Poll } from '@lumino/polling';
 
-import { ILabtrackService, IStatus } from '../tokens';
+import { ILabtrackService, IOfflineBacklog, IStatus, ISyncOutcome } from '../tokens';
 
 /** What the Runs panel knows about the server and its backend. */
 export interface IRunsPanelState {
@@ -12,7 +12,21 @@ export interface IRunsPanelState {
   requestError: string | null;
   /** When the last answer (or failure) arrived, in ms since the epoch. */
   checkedAt: number | null;
+  /** What waits to be sent to the tracking server; null until known (or when the
+   * request failed: the panel then shows no banner rather than a wrong one). */
+  offline: IOfflineBacklog | null;
+  sync: ISyncState;
 }
+
+/** The "Sync now" button: idle, sending, or what the last sync said. */
+export interface ISyncState {
+  phase: 'idle' | 'syncing' | 'done' | 'failed';
+  outcome: ISyncOutcome | null;
+  /** Why the sync request itself failed (`failed`). */
+  error: string | null;
+}
+
+const IDLE_SYNC: ISyncState = { phase: 'idle', outcome: null, error: null };
 
 /** Holds the Runs panel's state and refreshes it from the server; the view only renders it. */
 export class RunsPanelModel extends VDomModel {
@@ -51,7 +65,36 @@ export class RunsPanelModel extends VDomModel {
     this._poll.frequency = RunsPanelModel.frequency(seconds);
   }
 
-  /** Ask the server for its status now. Never rejects: failures become state. */
+  /** Send what waits offline now, then ask again for the status and the backlog.
+   * Never rejects: failures become `state.sync`. */
+  async syncOffline(): Promise<void> {
+    if (this._state.sync.phase === 'syncing') {
+      return;
+    }
+    this._update({ sync: { phase: 'syncing', outcome: null, error: null } });
+    let sync: ISyncState;
+    try {
+      const outcome = await this._service.syncOffline();
+      sync = { phase: 'done', outcome, error: null };
+    } catch (reason) {
+      sync = { phase: 'failed', outcome: null, error: messageOf(reason) };
+    }
+    if (this.isDisposed) {
+      return;
+    }
+    this._update({ sync });
+    await this.refresh();
+  }
+
+  /** Hide the last sync's result. */
+  dismissSync(): void {
+    if (this._state.sync.phase !== 'syncing') {
+      this._update({ sync: IDLE_SYNC });
+    }
+  }
+
+  /** Ask the server for its status and offline backlog now. Never rejects: failures
+   * become state. */
   refresh(): Promise<void> {
     if (!this._pending) {
       this._pending = this._fetch().finally(() => {
@@ -70,7 +113,9 @@ export class RunsPanelModel extends VDomModel {
   }
 
   private async _fetch(): Promise<void> {
-    let next: IRunsPanelState;
+    // The backlog is read from this machine's disk: it answers while the server is away.
+    const offline = this._service.getOfflineBacklog().catch(() => null);
+    let next: Pick<IRunsPanelState, 'phase' | 'status' | 'requestError' | 'checkedAt'>;
     try {
       const status = await this._service.getStatus();
       next = { phase: 'ready', status, requestError: null, checkedAt: Date.now() };
@@ -78,14 +123,22 @@ export class RunsPanelModel extends VDomModel {
       next = {
         phase: 'failed',
         status: null,
-        requestError: reason instanceof Error ? reason.message : String(reason),
+        requestError: messageOf(reason),
         checkedAt: Date.now()
       };
     }
+    const backlog = await offline;
     if (this.isDisposed) {
       return;
     }
-    this._state = next;
+    // "Unreachable" from an earlier sync is stale once the server answers again.
+    const { sync } = this._state;
+    const stale = next.status?.reachable === true && sync.outcome?.reachable === false;
+    this._update({ ...next, offline: backlog, ...(stale ? { sync: IDLE_SYNC } : {}) });
+  }
+
+  private _update(patch: Partial<IRunsPanelState>): void {
+    this._state = { ...this._state, ...patch };
     this.stateChanged.emit(void 0);
   }
 
@@ -97,7 +150,9 @@ export class RunsPanelModel extends VDomModel {
     phase: 'loading',
     status: null,
     requestError: null,
-    checkedAt: null
+    checkedAt: null,
+    offline: null,
+    sync: IDLE_SYNC
   };
 }
 
@@ -112,4 +167,8 @@ export namespace RunsPanelModel {
     const interval = seconds > 0 ? seconds * 1000 : Poll.NEVER;
     return { interval, max: Math.max(interval, 5 * 60 * 1000), backoff: false };
   }
+}
+
+function messageOf(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -1,7 +1,9 @@
 import * as React from 'react';
 
-import { IRunRow } from '../tokens';
+import { IOfflineRun, IRunRow } from '../tokens';
 import { cellText, IRunColumn, ISortOrder } from './columns';
+import { IOwed, offlineRunTooltip, owedTooltip } from './offline';
+import { UnsyncedMark } from './offline-view';
 
 /** Every row has this height, so only the rows in view need to exist in the DOM. */
 export const ROW_HEIGHT = 28;
@@ -9,6 +11,9 @@ const OVERSCAN_ROWS = 8;
 /** Ask for the next page when the view comes this close to the last loaded row. */
 const LOAD_AHEAD_ROWS = 40;
 const CHECKBOX_WIDTH = 30;
+/** Room the "not synced" mark takes in the name column while any row carries it. */
+const MARK_WIDTH = 84;
+const NO_OWED: ReadonlyMap<string, IOwed> = new Map();
 
 export interface IRunsTableProps {
   rows: readonly IRunRow[];
@@ -21,11 +26,28 @@ export interface IRunsTableProps {
   onToggle: (runId: string) => void;
   onOpen: (runId: string) => void;
   onLoadMore: () => void;
+  /** Runs kept offline (not on the server): shown first, marked, and not openable. */
+  pinned?: readonly IOfflineRun[];
+  /** Server runs that still owe the server a journal, by id: marked too. */
+  owed?: ReadonlyMap<string, IOwed>;
+  /** The tracking server, named in the marks' tooltips. */
+  server?: string | null;
 }
 
 /** A virtualised, keyboard-navigable grid of runs. Server strings are rendered as text. */
 export function RunsTable(props: IRunsTableProps): React.ReactElement {
-  const { rows, columns, hasMore, onLoadMore } = props;
+  const { rows, hasMore, onLoadMore } = props;
+  const pinned = props.pinned ?? [];
+  const owed = props.owed ?? NO_OWED;
+  const server = props.server ?? 'the tracking server';
+  const marked = pinned.length > 0 || rows.some(row => owed.has(row.run_id));
+  const columns = React.useMemo(
+    () =>
+      marked
+        ? props.columns.map(c => (c.id === 'name' ? { ...c, width: c.width + MARK_WIDTH } : c))
+        : props.columns,
+    [marked, props.columns]
+  );
   const bodyRef = React.useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = React.useState(0);
   const [viewHeight, setViewHeight] = React.useState(400);
@@ -111,13 +133,32 @@ export function RunsTable(props: IRunsTableProps): React.ReactElement {
     <div
       className="lt-RunsTable"
       role="grid"
-      aria-rowcount={rows.length + 1}
+      aria-rowcount={rows.length + pinned.length + 1}
       aria-multiselectable="true"
       data-testid="labtrack-runs-table"
     >
       <div className="lt-RunsTable-scroll">
         <div className="lt-RunsTable-inner" style={{ width }}>
           <HeaderRow columns={columns} sort={props.sort} onSort={props.onSort} />
+          {pinned.length > 0 && (
+            <div
+              className="lt-RunsTable-pinned"
+              role="rowgroup"
+              aria-label="Not synced: kept on this machine"
+              data-testid="labtrack-pinned-rows"
+            >
+              {pinned.map((run, index) => (
+                <PinnedRowView
+                  key={run.run_id}
+                  run={run}
+                  index={index}
+                  columns={columns}
+                  now={now}
+                  tooltip={offlineRunTooltip(run, server)}
+                />
+              ))}
+            </div>
+          )}
           <div
             ref={bodyRef}
             className="lt-RunsTable-body"
@@ -136,8 +177,12 @@ export function RunsTable(props: IRunsTableProps): React.ReactElement {
                     key={row.run_id}
                     row={row}
                     index={index}
+                    ariaIndex={index + pinned.length + 2}
                     columns={columns}
                     now={now}
+                    owedTooltip={
+                      owed.has(row.run_id) ? owedTooltip(owed.get(row.run_id)!, server) : null
+                    }
                     focused={index === focused}
                     selected={props.selected.has(row.run_id)}
                     onToggle={props.onToggle}
@@ -204,6 +249,10 @@ function HeaderRow(props: {
 interface IRunRowViewProps {
   row: IRunRow;
   index: number;
+  /** The row's place in the grid for assistive technology (header and pinned rows first). */
+  ariaIndex: number;
+  /** Set when the run still owes the server a journal: the row carries the mark. */
+  owedTooltip: string | null;
   columns: readonly IRunColumn[];
   now: number;
   focused: boolean;
@@ -221,15 +270,19 @@ const RunRowView = React.memo(function RunRowView(props: IRunRowViewProps): Reac
   if (props.selected) {
     classes.push('lt-mod-selected');
   }
+  if (props.owedTooltip !== null) {
+    classes.push('lt-mod-unsynced');
+  }
   return (
     <div
       id={rowDomId(row.run_id)}
       className={classes.join(' ')}
       role="row"
-      aria-rowindex={props.index + 2}
+      aria-rowindex={props.ariaIndex}
       aria-selected={props.selected}
       data-run-id={row.run_id}
       data-status={row.status}
+      data-unsynced={props.owedTooltip !== null ? 'journal' : undefined}
       style={{ top: props.index * ROW_HEIGHT, height: ROW_HEIGHT }}
       onDoubleClick={() => props.onOpen(row.run_id)}
     >
@@ -246,11 +299,14 @@ const RunRowView = React.memo(function RunRowView(props: IRunRowViewProps): Reac
         <div
           key={column.id}
           role="gridcell"
-          className={`lt-RunsTable-td lt-mod-${column.kind}${column.numeric ? ' lt-mod-numeric' : ''}`}
+          className={cellClass(column, column.id === 'name' && props.owedTooltip !== null)}
           style={{ width: column.width }}
           data-column={column.id}
-          title={column.id === 'name' ? row.run_id : undefined}
+          title={column.id === 'name' && props.owedTooltip === null ? row.run_id : undefined}
         >
+          {column.id === 'name' && props.owedTooltip !== null && (
+            <UnsyncedMark tooltip={props.owedTooltip} />
+          )}
           {column.id === 'status' ? (
             <StatusBadge status={row.status} />
           ) : column.id === 'name' ? (
@@ -258,6 +314,7 @@ const RunRowView = React.memo(function RunRowView(props: IRunRowViewProps): Reac
               type="button"
               tabIndex={-1}
               className="lt-RunsTable-open"
+              title={props.owedTooltip !== null ? row.run_id : undefined}
               onClick={() => props.onOpen(row.run_id)}
             >
               {cellText(row, column, props.now)}
@@ -270,6 +327,84 @@ const RunRowView = React.memo(function RunRowView(props: IRunRowViewProps): Reac
     </div>
   );
 });
+
+function cellClass(column: IRunColumn, marked: boolean): string {
+  const classes = ['lt-RunsTable-td', `lt-mod-${column.kind}`];
+  if (column.numeric) {
+    classes.push('lt-mod-numeric');
+  }
+  if (marked) {
+    classes.push('lt-mod-marked');
+  }
+  return classes.join(' ');
+}
+
+/** A run kept offline, pinned above the server's runs. It is not on the server, so it
+ * has no details to open and cannot be compared: no checkbox, no link, no key action. */
+function PinnedRowView(props: {
+  run: IOfflineRun;
+  index: number;
+  columns: readonly IRunColumn[];
+  now: number;
+  tooltip: string;
+}): React.ReactElement {
+  const { run, columns } = props;
+  const row = offlineRow(run);
+  return (
+    <div
+      className="lt-RunsTable-row lt-mod-pinned lt-mod-unsynced"
+      role="row"
+      aria-rowindex={props.index + 2}
+      aria-disabled="true"
+      data-run-id={run.run_id}
+      data-status={run.status}
+      data-unsynced="offline"
+      data-testid="labtrack-pinned-row"
+      style={{ height: ROW_HEIGHT }}
+    >
+      <div className="lt-RunsTable-check" role="gridcell" />
+      {columns.map(column => (
+        <div
+          key={column.id}
+          role="gridcell"
+          className={cellClass(column, column.id === 'name')}
+          style={{ width: column.width }}
+          data-column={column.id}
+        >
+          {column.id === 'name' ? (
+            <>
+              <UnsyncedMark tooltip={props.tooltip} />
+              <span className="lt-RunsTable-offlineName" title={props.tooltip}>
+                {cellText(row, column, props.now)}
+              </span>
+            </>
+          ) : column.id === 'status' ? (
+            <StatusBadge status={run.status} />
+          ) : (
+            cellText(row, column, props.now)
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** An offline run in the shape the cells read (it has no params or metrics here). */
+function offlineRow(run: IOfflineRun): IRunRow {
+  return {
+    run_id: run.run_id,
+    run_name: run.run_name,
+    experiment_id: '',
+    status: run.status,
+    start_time: run.start_time,
+    end_time: run.end_time,
+    user_id: null,
+    lifecycle_stage: 'active',
+    params: {},
+    metrics: {},
+    tags: {}
+  };
+}
 
 export function StatusBadge({ status }: { status: string }): React.ReactElement {
   return (

@@ -5,8 +5,10 @@ import { Message } from '@lumino/messaging';
 import { ISignal } from '@lumino/signaling';
 
 import { runsIcon } from '../icons';
-import { BackendSource, IStatus, RUNS_PANEL_ID } from '../tokens';
+import { BackendSource, IOfflineRun, IStatus, RUNS_PANEL_ID } from '../tokens';
 import { IRunsPanelState, RunsPanelModel } from './model';
+import { IOwed, owedByRun, pinnedRuns } from './offline';
+import { OfflineBanner } from './offline-view';
 import { IRunsTableState, RunsTableModel } from './table-model';
 import { RunsTable } from './table-view';
 import { RunsToolbar } from './toolbar';
@@ -48,6 +50,12 @@ export class RunsPanel extends VDomRenderer<RunsPanelModel> {
           void this.model.refresh();
           void this._table.refresh();
         }}
+        onSync={async () => {
+          await this.model.syncOffline();
+          // Sent runs are server runs now: the table lists them, unmarked.
+          await this._table.refresh();
+        }}
+        onDismissSync={() => this.model.dismissSync()}
       />
     );
   }
@@ -86,6 +94,8 @@ interface IRunsPanelViewProps {
   table: RunsTableModel;
   actions: IRunsPanelActions;
   onRefresh: () => void;
+  onSync: () => void;
+  onDismissSync: () => void;
 }
 
 /** Re-render when a model outside the renderer's own changes. */
@@ -106,9 +116,17 @@ export function RunsPanelView(props: IRunsPanelViewProps): React.ReactElement {
   const { state, table, actions } = props;
   const tableState = useModelState(table);
   const reachable = state.phase === 'ready' && state.status?.reachable === true;
+  const experimentName =
+    tableState.experiments.find(e => e.experiment_id === tableState.experimentId)?.name ?? null;
+  const pinned = React.useMemo(
+    () => pinnedRuns(state.offline, experimentName),
+    [state.offline, experimentName]
+  );
+  const owed = React.useMemo(() => owedByRun(state.offline), [state.offline]);
   const noRuns =
     tableState.phase === 'ready' &&
     tableState.rows.length === 0 &&
+    pinned.length === 0 &&
     !tableState.appliedFilter &&
     !tableState.notebookOnly;
   return (
@@ -128,10 +146,23 @@ export function RunsPanelView(props: IRunsPanelViewProps): React.ReactElement {
         </button>
       </header>
       <BackendSection state={state} open={!reachable || noRuns} />
+      <OfflineBanner
+        backlog={state.offline}
+        sync={state.sync}
+        onSync={props.onSync}
+        onDismiss={props.onDismissSync}
+      />
       {reachable && (
         <>
           <RunsToolbar model={table} />
-          <RunsBody table={table} state={tableState} actions={actions} />
+          <RunsBody
+            table={table}
+            state={tableState}
+            actions={actions}
+            pinned={pinned}
+            owed={owed}
+            server={state.offline?.server ?? null}
+          />
         </>
       )}
       {(!reachable || noRuns) && state.phase !== 'loading' && <TrackHint />}
@@ -143,8 +174,11 @@ function RunsBody(props: {
   table: RunsTableModel;
   state: Readonly<IRunsTableState>;
   actions: IRunsPanelActions;
+  pinned: readonly IOfflineRun[];
+  owed: ReadonlyMap<string, IOwed>;
+  server: string | null;
 }): React.ReactElement {
-  const { table, state, actions } = props;
+  const { table, state, actions, pinned } = props;
   const loadMore = React.useCallback(() => void table.loadMore(), [table]);
   if (state.phase === 'error') {
     return (
@@ -161,7 +195,9 @@ function RunsBody(props: {
           <div className="lt-RunsBody-note" data-testid="labtrack-runs-loading">
             Loading runs…
           </div>
-        ) : state.rows.length === 0 && (state.appliedFilter || state.notebookOnly) ? (
+        ) : state.rows.length === 0 &&
+          pinned.length === 0 &&
+          (state.appliedFilter || state.notebookOnly) ? (
           <div className="lt-RunsBody-note" data-testid="labtrack-runs-none">
             {state.notebookOnly && state.notebookPath === null
               ? 'Open a notebook to list its runs.'
@@ -179,6 +215,9 @@ function RunsBody(props: {
             onToggle={runId => table.toggleSelected(runId)}
             onOpen={actions.openRun}
             onLoadMore={loadMore}
+            pinned={pinned}
+            owed={props.owed}
+            server={props.server}
           />
         )}
       </div>
@@ -186,6 +225,7 @@ function RunsBody(props: {
         <span className="lt-RunsFooter-count" data-testid="labtrack-runs-count">
           {state.rows.length}
           {state.nextPageToken ? '+' : ''} run{state.rows.length === 1 ? '' : 's'}
+          {pinned.length > 0 ? ` · ${pinned.length} not synced` : ''}
         </span>
         {selected > 0 && (
           <span className="lt-RunsFooter-selection">

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 from ..backend import shapes
 from ..backend.queries import MetricSeries, RunPage, RunRow
+from ..offline.backlog import JournalView, OfflineBacklog, SyncOutcome
+from ..offline.sync import OfflineRun, SyncedRun
 from ..registry.audit import AuditEntry
 
 
@@ -123,6 +125,11 @@ CONTRACT: list[tuple[type, str]] = [
     (ApprovalState, "IApprovalState"),
     (AuditEntry, "IAuditEntry"),
     (AuditTrail, "IAuditTrail"),
+    (OfflineRun, "IOfflineRun"),
+    (JournalView, "IJournalView"),
+    (OfflineBacklog, "IOfflineBacklog"),
+    (SyncedRun, "ISyncedRun"),
+    (SyncOutcome, "ISyncOutcome"),
     *[
         (getattr(shapes, name), f"I{name}")
         for name in (

@@ -10,6 +10,7 @@ from .browse import (
     ModelsHandler,
 )
 from .handlers import StatusHandler
+from .offline import OfflineHandler, OfflineSyncHandler
 from .registry import (
     AliasHandler,
     ApprovalsHandler,
@@ -49,6 +50,8 @@ ROUTES = [
     (rf"{_MODEL}/aliases/(?P<alias>[^/]+)", AliasHandler),
     (rf"{_MODEL}/rollback", RollbackHandler),
     (rf"{_MODEL}/audit", AuditHandler),
+    ("offline", OfflineHandler),
+    ("offline/sync", OfflineSyncHandler),
 ]
 
 
