@@ -1,0 +1,518 @@
+// Parallel coordinates drawn on a 2D canvas, with axes, ticks, labels, the colour bar and the
+// brushes in an SVG on top. Used instead of plotly's WebGL parcoords, which took 20+ s to draw
+// 10k runs on a machine without a GPU (software WebGL); stroking 10k polylines on a canvas
+// takes a fraction of a second there. Brushing works with the mouse (drag along an axis; drag a
+// range to move it; click to clear) and the keyboard (each axis is focusable; see BRUSH_KEYS),
+// and always tests every run. The host element says what was painted: `data-lines` (the
+// polylines stroked in the last paint) and `data-selected`.
+import { formatNumber, MISSING_LABEL } from './parallel-axes';
+import { axisLabels, labelRoom, LABEL_ANGLE, CROWDED_AXES, unselectedLine } from './parallel';
+import {
+  axisPosition,
+  axisValue,
+  Brush,
+  BRUSH_KEYS,
+  brushAfterKey,
+  brushBetween,
+  bucketColour,
+  COLOUR_BUCKETS,
+  IParallelModel,
+  MISSING_BUCKET,
+  runsInside,
+  scaleColour
+} from './parallel-model';
+import type { IPlotTheme } from './theme';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const MARGIN = { left: 70, right: 50, colourBar: 110, bottom: 24 };
+const HIT_WIDTH = 28;
+const BRUSH_WIDTH = 14;
+/** Pointer travel (px) below which a press on an axis is a click (clears its brush). */
+const CLICK_PX = 3;
+
+export interface IParallelCanvasOptions {
+  /** Called with the runs inside every brush (null: no brush) when a brush is set or cleared. */
+  onBrush?: (inside: Int32Array | null) => void;
+}
+
+/** How opaque one line is: few lines fully, many lines thinner so dense regions show. */
+export function lineAlpha(lines: number): number {
+  return lines <= 100 ? 0.9 : Math.max(0.1, 0.9 * Math.sqrt(100 / lines));
+}
+
+export class ParallelCanvas {
+  constructor(host: HTMLElement, options: IParallelCanvasOptions = {}) {
+    this._host = host;
+    this._options = options;
+    const doc = host.ownerDocument;
+    host.classList.add('lt-pc');
+    host.style.position = 'relative';
+    this._canvas = doc.createElement('canvas');
+    this._canvas.setAttribute('aria-hidden', 'true');
+    this._canvas.style.cssText = 'position:absolute;left:0;top:0;';
+    this._svg = doc.createElementNS(SVG, 'svg');
+    this._svg.style.cssText = 'position:absolute;left:0;top:0;overflow:visible;';
+    host.replaceChildren(this._canvas, this._svg);
+  }
+
+  /** The brushes by axis label (the runs they select are `selected`). */
+  get brushes(): ReadonlyMap<string, Brush> {
+    return this._brushes;
+  }
+
+  /** Draw `model`. Brushes of axes that are still there (same label and kind) are kept unless
+   *  `keepBrushes` is false; a change of what is selected is reported through `onBrush`. */
+  update(model: IParallelModel, theme: IPlotTheme, height: number, keepBrushes = true): void {
+    const before = this._selectionKey();
+    const kinds = new Map(model.columns.map(c => [c.label, c.axis.kind]));
+    const old = this._model ? new Map(this._model.columns.map(c => [c.label, c.axis.kind])) : new Map();
+    for (const label of [...this._brushes.keys()]) {
+      if (!keepBrushes || kinds.get(label) !== old.get(label)) {
+        this._brushes.delete(label);
+      }
+    }
+    this._model = model;
+    this._theme = theme;
+    this._height = height;
+    this._positions = model.columns.map(({ axis }) => Float32Array.from(axis.values, v => axisPosition(axis, v)));
+    this._order = bucketOrder(model);
+    this._select();
+    this.resize();
+    if (this._selectionKey() !== before) {
+      this._options.onBrush?.(this._inside);
+    }
+  }
+
+  /** Lay out again for the host's current width and paint. */
+  resize(): void {
+    if (!this._model || !this._theme) {
+      return;
+    }
+    const width = Math.max(this._host.clientWidth, 200);
+    this._width = width;
+    this._host.style.height = `${this._height}px`;
+    const ratio = this._host.ownerDocument.defaultView?.devicePixelRatio || 1;
+    this._canvas.width = Math.round(width * ratio);
+    this._canvas.height = Math.round(this._height * ratio);
+    this._canvas.style.width = `${width}px`;
+    this._canvas.style.height = `${this._height}px`;
+    this._svg.setAttribute('width', String(width));
+    this._svg.setAttribute('height', String(this._height));
+    this._drawAxes();
+    this._paint();
+  }
+
+  dispose(): void {
+    if (this._frame !== null) {
+      cancelAnimationFrame(this._frame);
+    }
+    this._host.replaceChildren();
+  }
+
+  // --- layout -------------------------------------------------------------------------------
+
+  private _top(): number {
+    return labelRoom(this._model!, this._theme!.fontSize);
+  }
+
+  private _plotHeight(): number {
+    return Math.max(40, this._height - this._top() - MARGIN.bottom);
+  }
+
+  private _axisX(): number[] {
+    const count = this._model!.columns.length;
+    const left = MARGIN.left;
+    const right = this._width - (this._model!.colour ? MARGIN.colourBar : MARGIN.right);
+    if (count === 1) {
+      return [(left + right) / 2];
+    }
+    return this._model!.columns.map((_, i) => left + ((right - left) * i) / (count - 1));
+  }
+
+  private _y(t: number): number {
+    return this._top() + (1 - t) * this._plotHeight();
+  }
+
+  // --- selection ------------------------------------------------------------------------------
+
+  private _select(): void {
+    const model = this._model!;
+    const brushes = model.columns.map(c => this._brushes.get(c.label) ?? null);
+    this._inside = runsInside(model.columns, brushes, model.runs);
+    this._chosen = null;
+    if (this._inside) {
+      this._chosen = new Uint8Array(model.runs);
+      for (const r of this._inside) {
+        this._chosen[r] = 1;
+      }
+    }
+  }
+
+  private _selectionKey(): string {
+    return this._inside ? `${this._inside.length}:${this._inside.join(',')}` : 'none';
+  }
+
+  private _setBrush(label: string, brush: Brush | null, report: boolean): void {
+    if (brush) {
+      this._brushes.set(label, brush);
+    } else {
+      this._brushes.delete(label);
+    }
+    this._select();
+    this._drawAxes();
+    this._schedulePaint();
+    if (report) {
+      this._options.onBrush?.(this._inside);
+    }
+  }
+
+  // --- lines ----------------------------------------------------------------------------------
+
+  private _schedulePaint(): void {
+    if (this._frame === null) {
+      const view = this._host.ownerDocument.defaultView!;
+      this._frame = view.requestAnimationFrame(() => {
+        this._frame = null;
+        this._paint();
+      });
+    }
+  }
+
+  /** Stroke every run's polyline: unselected runs first (muted), then the others by colour
+   *  bucket from worst to best, so the best lie on top. */
+  private _paint(): void {
+    const model = this._model!;
+    const theme = this._theme!;
+    const ctx = this._canvas.getContext('2d');
+    if (!ctx) {
+      return;
+    }
+    const ratio = this._canvas.width / this._width;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, this._width, this._height);
+    const xs = this._axisX();
+    const top = this._top();
+    const height = this._plotHeight();
+    const ys = this._positions.map(p => Float32Array.from(p, t => top + (1 - t) * height));
+    const alpha = lineAlpha(model.runs);
+    ctx.lineWidth = 1;
+    ctx.lineJoin = 'round';
+    let drawn = 0;
+    const stroke = (runs: ArrayLike<number>, from: number, to: number, keep: (r: number) => boolean) => {
+      ctx.beginPath();
+      for (let k = from; k < to; k++) {
+        const r = runs[k];
+        if (!keep(r)) {
+          continue;
+        }
+        ctx.moveTo(xs[0], ys[0][r]);
+        for (let a = 1; a < xs.length; a++) {
+          ctx.lineTo(xs[a], ys[a][r]);
+        }
+        drawn++;
+      }
+      ctx.stroke();
+    };
+    const chosen = this._chosen;
+    const { order, starts } = this._order!;
+    if (chosen) {
+      const muted = unselectedLine(theme);
+      ctx.strokeStyle = muted.color;
+      ctx.globalAlpha = muted.opacity * Math.min(1, alpha * 1.5);
+      strokeInChunks(0, order.length, (from, to) => stroke(order, from, to, r => !chosen[r]));
+    }
+    ctx.globalAlpha = alpha;
+    for (let b = 0; b < starts.length - 1; b++) {
+      const colour = model.colour;
+      ctx.strokeStyle = !colour
+        ? theme.colorway[0]
+        : b === 0 && colour.missing
+          ? theme.muted
+          : bucketColour(colour.scale, colour.missing ? b - 1 : b);
+      strokeInChunks(starts[b], starts[b + 1], (from, to) =>
+        stroke(order, from, to, r => !chosen || chosen[r] === 1)
+      );
+    }
+    ctx.globalAlpha = 1;
+    this._host.dataset.lines = String(drawn);
+    this._host.dataset.selected = String(this._inside ? this._inside.length : 0);
+  }
+
+  // --- axes, ticks, labels, brushes, colour bar -------------------------------------------------
+
+  private _drawAxes(): void {
+    const model = this._model!;
+    const theme = this._theme!;
+    const doc = this._host.ownerDocument;
+    const xs = this._axisX();
+    const top = this._top();
+    const height = this._plotHeight();
+    const small = Math.max(9, theme.fontSize - 2);
+    const crowded = model.columns.length > CROWDED_AXES;
+    const labels = axisLabels(model);
+    const svg = this._svg;
+    const focused = (doc.activeElement as Element | null)?.getAttribute?.('data-hit') ?? null;
+    svg.replaceChildren();
+    svg.setAttribute('font-family', theme.fontFamily);
+    svg.setAttribute('font-size', String(small));
+    const style = el(doc, 'style');
+    style.textContent =
+      '.lt-pc-hit{cursor:crosshair;outline:none}' +
+      `.lt-pc-hit:focus-visible{stroke:${theme.foreground};stroke-width:1.5;stroke-dasharray:3 2}` +
+      '.lt-pc-brush{cursor:ns-resize;pointer-events:none}';
+    svg.append(style);
+    model.columns.forEach((column, i) => {
+      const { axis } = column;
+      const g = el(doc, 'g', { class: 'lt-pc-axis', transform: `translate(${xs[i]},0)` });
+      g.dataset.axis = column.label;
+      g.dataset.kind = axis.kind;
+      g.append(
+        el(doc, 'line', {
+          class: 'lt-pc-domain', x1: 0, x2: 0, y1: top, y2: top + height,
+          stroke: theme.foreground, 'stroke-opacity': 0.55, 'stroke-width': 1
+        })
+      );
+      axis.tickvals.forEach((value, k) => {
+        const y = this._y(axisPosition(axis, value));
+        g.append(el(doc, 'line', { x1: -4, x2: 0, y1: y, y2: y, stroke: theme.foreground, 'stroke-opacity': 0.55 }));
+        const text = axis.ticktext[k];
+        if (text) {
+          const t = el(doc, 'text', {
+            class: 'lt-pc-tick', x: -7, y, 'text-anchor': 'end', 'dominant-baseline': 'middle',
+            fill: text === MISSING_LABEL ? theme.muted : theme.foreground,
+            'font-style': text === MISSING_LABEL ? 'italic' : 'normal',
+            stroke: theme.background, 'stroke-width': 3, 'stroke-linejoin': 'round', 'paint-order': 'stroke'
+          });
+          t.textContent = text;
+          g.append(t);
+        }
+      });
+      const label = el(doc, 'text', {
+        class: 'lt-pc-label', x: 0, y: top - 12, fill: theme.foreground, 'font-size': theme.fontSize,
+        'font-weight': 600, 'text-anchor': crowded ? 'start' : 'middle',
+        ...(crowded ? { transform: `rotate(${LABEL_ANGLE} 0 ${top - 12})` } : {})
+      });
+      label.textContent = labels[i];
+      if (labels[i] !== column.label) {
+        const title = el(doc, 'title');
+        title.textContent = column.label;
+        label.append(title);
+      }
+      g.append(label);
+      const brush = this._brushes.get(column.label) ?? null;
+      g.dataset.brush = brush ? `${brush[0]},${brush[1]}` : '';
+      if (brush) {
+        g.append(...this._brushShapes(doc, axis, brush, theme, small));
+      }
+      g.append(this._hitArea(doc, column.label, i, brush, top, height));
+      svg.append(g);
+    });
+    if (model.colour) {
+      svg.append(this._colourBar(doc, top, height, small));
+    }
+    if (focused !== null) {
+      (svg.querySelector(`[data-hit="${CSS.escape(focused)}"]`) as SVGElement | null)?.focus();
+    }
+  }
+
+  private _brushShapes(doc: Document, axis: IParallelModel['columns'][number]['axis'], brush: Brush,
+    theme: IPlotTheme, small: number): SVGElement[] {
+    const yTop = this._y(axisPosition(axis, brush[1]));
+    const yBottom = this._y(axisPosition(axis, brush[0]));
+    const shapes: SVGElement[] = [
+      el(doc, 'rect', {
+        class: 'lt-pc-brush', x: -BRUSH_WIDTH / 2, y: yTop, width: BRUSH_WIDTH, height: Math.max(2, yBottom - yTop),
+        rx: 2, fill: theme.foreground, 'fill-opacity': 0.16, stroke: theme.foreground, 'stroke-opacity': 0.7
+      })
+    ];
+    if (axis.kind !== 'categorical') {
+      const show = (v: number) => formatNumber(axis.kind === 'log' ? 10 ** v : v);
+      for (const [value, y, baseline] of [[brush[1], yTop - 4, 'auto'], [brush[0], yBottom + 4, 'hanging']] as const) {
+        const t = el(doc, 'text', {
+          class: 'lt-pc-range', x: BRUSH_WIDTH / 2 + 3, y, 'dominant-baseline': baseline, fill: theme.muted,
+          stroke: theme.background, 'stroke-width': 3, 'paint-order': 'stroke', 'font-size': small
+        });
+        t.textContent = show(value);
+        shapes.push(t);
+      }
+    }
+    return shapes;
+  }
+
+  private _hitArea(doc: Document, label: string, index: number, brush: Brush | null, top: number, height: number): SVGElement {
+    const axis = this._model!.columns[index].axis;
+    const describe = (b: Brush | null): string => {
+      if (!b) {
+        return `${label}: no range selected`;
+      }
+      const [low, high] = [Math.ceil(b[0]), Math.floor(b[1])].map((code, k) =>
+        axis.kind === 'categorical' ? categoryAt(axis, code) : formatNumber(axis.kind === 'log' ? 10 ** b[k] : b[k])
+      );
+      return `${label}: ${low} to ${high} selected`;
+    };
+    const hit = el(doc, 'rect', {
+      class: 'lt-pc-hit', x: -HIT_WIDTH / 2, y: top - 6, width: HIT_WIDTH, height: height + 12,
+      fill: 'transparent', tabindex: 0, role: 'slider', 'aria-label': `Select a range of ${label}`,
+      'aria-valuetext': describe(brush), 'aria-description': BRUSH_KEYS
+    });
+    hit.dataset.hit = label;
+    const valueAtPointer = (event: PointerEvent): number => {
+      const box = this._svg.getBoundingClientRect();
+      const y = event.clientY - box.top;
+      return axisValue(axis, 1 - (y - top) / height);
+    };
+    hit.addEventListener('pointerdown', event => {
+      event.preventDefault();
+      (hit as SVGElement).focus?.();
+      hit.setPointerCapture?.(event.pointerId);
+      const startY = event.clientY;
+      const from = valueAtPointer(event);
+      const original = this._brushes.get(label) ?? null;
+      const moving = original !== null && from >= original[0] && from <= original[1];
+      let dragged = false;
+      const move = (e: PointerEvent) => {
+        if (!dragged && Math.abs(e.clientY - startY) < CLICK_PX) {
+          return;
+        }
+        dragged = true;
+        const to = valueAtPointer(e);
+        if (moving && original) {
+          const [low, high] = axis.range;
+          const edge = axis.kind === 'categorical' ? 0.5 : 0;
+          const shift = Math.max(low - edge - original[0], Math.min(high + edge - original[1], to - from));
+          const snapped = axis.kind === 'categorical' ? Math.round(shift) : shift;
+          this._setBrush(label, [original[0] + snapped, original[1] + snapped], false);
+        } else {
+          this._setBrush(label, brushBetween(axis, from, to), false);
+        }
+      };
+      const up = () => {
+        hit.removeEventListener('pointermove', move);
+        hit.removeEventListener('pointerup', up);
+        hit.removeEventListener('pointercancel', up);
+        // A click clears the axis's brush; a drag sets it.
+        this._setBrush(label, dragged ? this._brushes.get(label) ?? null : null, true);
+      };
+      hit.addEventListener('pointermove', move);
+      hit.addEventListener('pointerup', up);
+      hit.addEventListener('pointercancel', up);
+    });
+    hit.addEventListener('keydown', event => {
+      const next = brushAfterKey(axis, this._brushes.get(label) ?? null, event.key, event.shiftKey);
+      if (next !== undefined) {
+        event.preventDefault();
+        this._setBrush(label, next, true);
+      }
+    });
+    return hit;
+  }
+
+  private _colourBar(doc: Document, top: number, height: number, small: number): SVGElement {
+    const colour = this._model!.colour!;
+    const theme = this._theme!;
+    const x = this._width - MARGIN.colourBar + 34;
+    const barHeight = colour.missing ? height * 0.8 : height;
+    const g = el(doc, 'g', { class: 'lt-pc-colourbar' });
+    g.dataset.metric = colour.key;
+    const id = `lt-pc-gradient-${++gradients}`;
+    const defs = el(doc, 'defs');
+    const gradient = el(doc, 'linearGradient', { id, x1: 0, x2: 0, y1: 1, y2: 0 });
+    for (let s = 0; s <= 10; s++) {
+      gradient.append(el(doc, 'stop', { offset: s / 10, 'stop-color': scaleColour(colour.scale, s / 10) }));
+    }
+    defs.append(gradient);
+    g.append(defs, el(doc, 'rect', { x, y: top, width: 12, height: barHeight, fill: `url(#${id})` }));
+    const text = (content: string, y: number, extra: Record<string, string | number> = {}) => {
+      const t = el(doc, 'text', { x: x + 16, y, 'dominant-baseline': 'middle', fill: theme.foreground, ...extra });
+      t.textContent = content;
+      g.append(t);
+    };
+    for (const tick of colour.ticks) {
+      const y = top + (1 - (tick - colour.low) / (colour.high - colour.low)) * barHeight;
+      g.append(el(doc, 'line', { x1: x + 12, x2: x + 15, y1: y, y2: y, stroke: theme.foreground }));
+      text(formatNumber(tick), y);
+    }
+    if (colour.missing) {
+      const y = top + height * 0.9;
+      g.append(el(doc, 'rect', { x, y, width: 12, height: height * 0.1, fill: theme.muted }));
+      text(MISSING_LABEL, y + height * 0.05, { fill: theme.muted, 'font-style': 'italic' });
+    }
+    const titleX = this._width - 12;
+    const title = el(doc, 'text', {
+      class: 'lt-pc-colourbar-title', x: titleX, y: top + height / 2, 'text-anchor': 'middle',
+      transform: `rotate(90 ${titleX} ${top + height / 2})`, fill: theme.foreground, 'font-size': small + 1
+    });
+    title.textContent = colour.key.length > 24 ? `${colour.key.slice(0, 23)}…` : colour.key;
+    g.append(title);
+    return g;
+  }
+
+  private _host: HTMLElement;
+  private _options: IParallelCanvasOptions;
+  private _canvas: HTMLCanvasElement;
+  private _svg: SVGSVGElement;
+  private _model: IParallelModel | null = null;
+  private _theme: IPlotTheme | null = null;
+  private _height = 380;
+  private _width = 0;
+  private _positions: Float32Array[] = [];
+  private _order: { order: Uint32Array; starts: number[] } | null = null;
+  private _brushes = new Map<string, Brush>();
+  private _inside: Int32Array | null = null;
+  private _chosen: Uint8Array | null = null;
+  private _frame: number | null = null;
+}
+
+let gradients = 0;
+
+/** Lines per stroked path: overlapping lines in one path do not add up their opacity, so
+ *  short paths let dense regions show darker; long ones are faster to stroke. */
+const LINES_PER_PATH = 64;
+
+function strokeInChunks(from: number, to: number, stroke: (from: number, to: number) => void): void {
+  for (let k = from; k < to; k += LINES_PER_PATH) {
+    stroke(k, Math.min(to, k + LINES_PER_PATH));
+  }
+}
+
+/** Runs ordered by colour bucket (missing first, then worst to best); `starts[b]` is where
+ *  drawing bucket b begins. Without a colour metric every run is in one bucket. */
+function bucketOrder(model: IParallelModel): { order: Uint32Array; starts: number[] } {
+  const n = model.runs;
+  const colour = model.colour;
+  if (!colour) {
+    return { order: Uint32Array.from({ length: n }, (_, i) => i), starts: [0, n] };
+  }
+  const slots = COLOUR_BUCKETS + (colour.missing ? 1 : 0);
+  const slotOf = (r: number) => {
+    const b = colour.bucket[r];
+    return b === MISSING_BUCKET ? 0 : b + (colour.missing ? 1 : 0);
+  };
+  const counts = new Array(slots + 1).fill(0);
+  for (let r = 0; r < n; r++) {
+    counts[slotOf(r) + 1]++;
+  }
+  for (let s = 1; s <= slots; s++) {
+    counts[s] += counts[s - 1];
+  }
+  const starts = [...counts];
+  const order = new Uint32Array(n);
+  const next = counts.slice(0, slots);
+  for (let r = 0; r < n; r++) {
+    order[next[slotOf(r)]++] = r;
+  }
+  return { order, starts };
+}
+
+function categoryAt(axis: IParallelModel['columns'][number]['axis'], code: number): string {
+  const k = axis.tickvals.indexOf(code);
+  return k >= 0 && axis.ticktext[k] ? axis.ticktext[k] : code === -1 ? MISSING_LABEL : String(code);
+}
+
+function el(doc: Document, name: string, attributes: Record<string, string | number> = {}): SVGElement {
+  const node = doc.createElementNS(SVG, name) as SVGElement;
+  for (const [key, value] of Object.entries(attributes)) {
+    node.setAttribute(key, String(value));
+  }
+  return node;
+}
