@@ -159,7 +159,7 @@ export class ParallelCanvas {
       this._brushes.delete(label);
     }
     this._select();
-    this._drawAxes();
+    this._drawBrush(label);
     this._schedulePaint();
     if (report) {
       this._options.onBrush?.(this._inside);
@@ -222,14 +222,15 @@ export class ParallelCanvas {
       strokeInChunks(0, order.length, (from, to) => stroke(order, from, to, r => !chosen[r]));
     }
     ctx.globalAlpha = alpha;
-    for (let b = 0; b < starts.length - 1; b++) {
-      const colour = model.colour;
+    const colour = model.colour;
+    for (let slot = 0; slot < starts.length - 1; slot++) {
+      const b = colour ? slot - (colour.missing ? 1 : 0) : 0;
       ctx.strokeStyle = !colour
         ? theme.colorway[0]
-        : b === 0 && colour.missing
+        : b < 0
           ? theme.muted
-          : bucketColour(colour.scale, colour.missing ? b - 1 : b);
-      strokeInChunks(starts[b], starts[b + 1], (from, to) =>
+          : bucketColour(colour.scale, colour.lowerIsBetter ? COLOUR_BUCKETS - 1 - b : b);
+      strokeInChunks(starts[slot], starts[slot + 1], (from, to) =>
         stroke(order, from, to, r => !chosen || chosen[r] === 1)
       );
     }
@@ -253,6 +254,7 @@ export class ParallelCanvas {
     const svg = this._svg;
     const focused = (doc.activeElement as Element | null)?.getAttribute?.('data-hit') ?? null;
     svg.replaceChildren();
+    this._axisGroups.clear();
     svg.setAttribute('font-family', theme.fontFamily);
     svg.setAttribute('font-size', String(small));
     const style = el(doc, 'style');
@@ -299,13 +301,11 @@ export class ParallelCanvas {
         label.append(title);
       }
       g.append(label);
-      const brush = this._brushes.get(column.label) ?? null;
-      g.dataset.brush = brush ? `${brush[0]},${brush[1]}` : '';
-      if (brush) {
-        g.append(...this._brushShapes(doc, axis, brush, theme, small));
-      }
-      g.append(this._hitArea(doc, column.label, i, brush, top, height));
+      g.append(el(doc, 'g', { class: 'lt-pc-brushes' }));
+      g.append(this._hitArea(doc, column.label, i, top, height));
       svg.append(g);
+      this._axisGroups.set(column.label, g);
+      this._drawBrush(column.label);
     });
     if (model.colour) {
       svg.append(this._colourBar(doc, top, height, small));
@@ -313,6 +313,22 @@ export class ParallelCanvas {
     if (focused !== null) {
       (svg.querySelector(`[data-hit="${CSS.escape(focused)}"]`) as SVGElement | null)?.focus();
     }
+  }
+
+  /** The brush of one axis, its range labels and what it tells assistive technology; the
+   *  axis's focusable hit area stays (it holds the pointer capture while dragging). */
+  private _drawBrush(label: string): void {
+    const g = this._axisGroups.get(label);
+    const column = this._model!.columns.find(c => c.label === label);
+    if (!g || !column) {
+      return;
+    }
+    const brush = this._brushes.get(label) ?? null;
+    const layer = g.querySelector('.lt-pc-brushes')!;
+    const small = Math.max(9, this._theme!.fontSize - 2);
+    layer.replaceChildren(...(brush ? this._brushShapes(g.ownerDocument, column.axis, brush, this._theme!, small) : []));
+    g.dataset.brush = brush ? `${brush[0]},${brush[1]}` : '';
+    g.querySelector('.lt-pc-hit')?.setAttribute('aria-valuetext', describeBrush(label, column.axis, brush));
   }
 
   private _brushShapes(doc: Document, axis: IParallelModel['columns'][number]['axis'], brush: Brush,
@@ -339,21 +355,12 @@ export class ParallelCanvas {
     return shapes;
   }
 
-  private _hitArea(doc: Document, label: string, index: number, brush: Brush | null, top: number, height: number): SVGElement {
+  private _hitArea(doc: Document, label: string, index: number, top: number, height: number): SVGElement {
     const axis = this._model!.columns[index].axis;
-    const describe = (b: Brush | null): string => {
-      if (!b) {
-        return `${label}: no range selected`;
-      }
-      const [low, high] = [Math.ceil(b[0]), Math.floor(b[1])].map((code, k) =>
-        axis.kind === 'categorical' ? categoryAt(axis, code) : formatNumber(axis.kind === 'log' ? 10 ** b[k] : b[k])
-      );
-      return `${label}: ${low} to ${high} selected`;
-    };
     const hit = el(doc, 'rect', {
       class: 'lt-pc-hit', x: -HIT_WIDTH / 2, y: top - 6, width: HIT_WIDTH, height: height + 12,
       fill: 'transparent', tabindex: 0, role: 'slider', 'aria-label': `Select a range of ${label}`,
-      'aria-valuetext': describe(brush), 'aria-description': BRUSH_KEYS
+      'aria-description': BRUSH_KEYS
     });
     hit.dataset.hit = label;
     const valueAtPointer = (event: PointerEvent): number => {
@@ -458,6 +465,7 @@ export class ParallelCanvas {
   private _positions: Float32Array[] = [];
   private _order: { order: Uint32Array; starts: number[] } | null = null;
   private _brushes = new Map<string, Brush>();
+  private _axisGroups = new Map<string, SVGElement>();
   private _inside: Int32Array | null = null;
   private _chosen: Uint8Array | null = null;
   private _frame: number | null = null;
@@ -484,9 +492,13 @@ function bucketOrder(model: IParallelModel): { order: Uint32Array; starts: numbe
     return { order: Uint32Array.from({ length: n }, (_, i) => i), starts: [0, n] };
   }
   const slots = COLOUR_BUCKETS + (colour.missing ? 1 : 0);
+  // Slots in drawing order: missing, then from the worst value to the best.
   const slotOf = (r: number) => {
     const b = colour.bucket[r];
-    return b === MISSING_BUCKET ? 0 : b + (colour.missing ? 1 : 0);
+    if (b === MISSING_BUCKET) {
+      return 0;
+    }
+    return (colour.lowerIsBetter ? COLOUR_BUCKETS - 1 - b : b) + (colour.missing ? 1 : 0);
   };
   const counts = new Array(slots + 1).fill(0);
   for (let r = 0; r < n; r++) {
@@ -502,6 +514,16 @@ function bucketOrder(model: IParallelModel): { order: Uint32Array; starts: numbe
     order[next[slotOf(r)]++] = r;
   }
   return { order, starts };
+}
+
+function describeBrush(label: string, axis: IParallelModel['columns'][number]['axis'], brush: Brush | null): string {
+  if (!brush) {
+    return `${label}: no range selected`;
+  }
+  const [low, high] = [Math.ceil(brush[0]), Math.floor(brush[1])].map((code, k) =>
+    axis.kind === 'categorical' ? categoryAt(axis, code) : formatNumber(axis.kind === 'log' ? 10 ** brush[k] : brush[k])
+  );
+  return `${label}: ${low} to ${high} selected`;
 }
 
 function categoryAt(axis: IParallelModel['columns'][number]['axis'], code: number): string {

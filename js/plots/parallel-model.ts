@@ -28,13 +28,16 @@ export interface ILineColour {
   /** The present values' range (padded when they are all equal). */
   low: number;
   high: number;
-  /** The scale from worst to best: reversed when lower is better (loss, error…). */
+  /** Colours from the lowest value to the highest: the theme's scale, whose last colour marks
+   *  the best value, reversed when lower is better (loss, error…). */
   scale: string[];
+  /** Whether lower values are better (they are then drawn last, on top). */
+  lowerIsBetter: boolean;
   /** Round values inside [low, high] to label the colour bar with. */
   ticks: number[];
   /** How many runs lack the value. */
   missing: number;
-  /** Per run: its bucket 0…COLOUR_BUCKETS-1 (worst to best), or MISSING_BUCKET. */
+  /** Per run: its bucket 0…COLOUR_BUCKETS-1 (lowest to highest value), or MISSING_BUCKET. */
   bucket: Uint8Array;
 }
 
@@ -92,7 +95,8 @@ export function lineColour(key: string, values: readonly (number | null)[], dark
     high += pad;
   }
   const stops = dark ? DARK_SCALE : LIGHT_SCALE;
-  const scale = lowerIsBetter(key) ? [...stops].reverse() : [...stops];
+  const lower = lowerIsBetter(key);
+  const scale = lower ? [...stops].reverse() : [...stops];
   const bucket = new Uint8Array(numbers.length);
   const span = high - low;
   for (let i = 0; i < numbers.length; i++) {
@@ -101,7 +105,7 @@ export function lineColour(key: string, values: readonly (number | null)[], dark
       ? MISSING_BUCKET
       : Math.min(COLOUR_BUCKETS - 1, Math.max(0, Math.floor(((v - low) / span) * COLOUR_BUCKETS)));
   }
-  return { key, values: numbers, low, high, scale, ticks: niceTicks(low, high), missing, bucket };
+  return { key, values: numbers, low, high, scale, lowerIsBetter: lower, ticks: niceTicks(low, high), missing, bucket };
 }
 
 /** The colour at `t` (0…1) along `scale`, as #rrggbb. */
