@@ -27,6 +27,8 @@ const SVG = 'http://www.w3.org/2000/svg';
 const MARGIN = { left: 70, right: 50, colourBar: 110, bottom: 24 };
 const HIT_WIDTH = 28;
 const BRUSH_WIDTH = 14;
+/** Frames to wait for a host without a width to get one before leaving it to the caller. */
+const RETRY_FRAMES = 30;
 /** Pointer travel (px) below which a press on an axis is a click (clears its brush). */
 const CLICK_PX = 3;
 
@@ -83,12 +85,36 @@ export class ParallelCanvas {
     }
   }
 
-  /** Lay out again for the host's current width and paint. */
+  /** Paint if the host's width changed or a paint is owed (call from a ResizeObserver). */
+  fit(): void {
+    const width = this._host.clientWidth;
+    if (width > 0 && (this._owed || width !== this._width)) {
+      this.resize();
+    }
+  }
+
+  /** Lay out again for the host's current width and paint. A host without a width is painted
+   *  later: on the next frames (JupyterLab swapping theme stylesheets collapses the layout for
+   *  a moment, too briefly for a ResizeObserver to report), else when the caller's
+   *  ResizeObserver sees it get one (a hidden panel shown). */
   resize(): void {
+    const width = this._host.clientWidth;
     if (!this._model || !this._theme) {
       return;
     }
-    const width = Math.max(this._host.clientWidth, 200);
+    if (width < 1) {
+      this._owed = true;
+      if (this._retry === null && this._retries < RETRY_FRAMES) {
+        this._retry = requestAnimationFrame(() => {
+          this._retry = null;
+          this._retries++;
+          this.fit();
+        });
+      }
+      return;
+    }
+    this._owed = false;
+    this._retries = 0;
     this._width = width;
     this._host.style.height = `${this._height}px`;
     const ratio = this._host.ownerDocument.defaultView?.devicePixelRatio || 1;
@@ -105,6 +131,9 @@ export class ParallelCanvas {
   dispose(): void {
     if (this._frame !== null) {
       cancelAnimationFrame(this._frame);
+    }
+    if (this._retry !== null) {
+      cancelAnimationFrame(this._retry);
     }
     this._host.replaceChildren();
   }
@@ -198,28 +227,42 @@ export class ParallelCanvas {
     ctx.lineWidth = 1;
     ctx.lineJoin = 'round';
     let drawn = 0;
-    const stroke = (runs: ArrayLike<number>, from: number, to: number, keep: (r: number) => boolean) => {
-      ctx.beginPath();
+    const stroke = (runs: ArrayLike<number>, from: number, to: number, keep: (r: number) => boolean, target = ctx) => {
+      target.beginPath();
       for (let k = from; k < to; k++) {
         const r = runs[k];
         if (!keep(r)) {
           continue;
         }
-        ctx.moveTo(xs[0], ys[0][r]);
+        target.moveTo(xs[0], ys[0][r]);
         for (let a = 1; a < xs.length; a++) {
-          ctx.lineTo(xs[a], ys[a][r]);
+          target.lineTo(xs[a], ys[a][r]);
         }
         drawn++;
       }
-      ctx.stroke();
+      target.stroke();
     };
     const chosen = this._chosen;
     const { order, starts } = this._order!;
     if (chosen) {
+      // Unselected runs are stroked opaque on a layer of their own, laid under the others at
+      // the muted opacity: where thousands share a segment it stays as faint as one line
+      // (1 px lines add up their opacity even within one path, which turned them white).
       const muted = unselectedLine(theme);
-      ctx.strokeStyle = muted.color;
-      ctx.globalAlpha = muted.opacity * Math.min(1, alpha * 1.5);
-      strokeInChunks(0, order.length, (from, to) => stroke(order, from, to, r => !chosen[r]));
+      const [rgb, colourAlpha] = opaqueColour(ctx, muted.color);
+      const layer = this._contextLayer();
+      const lctx = layer.getContext('2d')!;
+      lctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      lctx.clearRect(0, 0, this._width, this._height);
+      lctx.lineWidth = 1;
+      lctx.lineJoin = 'round';
+      lctx.strokeStyle = rgb;
+      stroke(order, 0, order.length, r => !chosen[r], lctx);
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.globalAlpha = muted.opacity * colourAlpha;
+      ctx.drawImage(layer, 0, 0);
+      ctx.restore();
     }
     ctx.globalAlpha = alpha;
     const colour = model.colour;
@@ -237,6 +280,15 @@ export class ParallelCanvas {
     ctx.globalAlpha = 1;
     this._host.dataset.lines = String(drawn);
     this._host.dataset.selected = String(this._inside ? this._inside.length : 0);
+  }
+
+  private _contextLayer(): HTMLCanvasElement {
+    const layer = (this._layer ??= this._host.ownerDocument.createElement('canvas'));
+    if (layer.width !== this._canvas.width || layer.height !== this._canvas.height) {
+      layer.width = this._canvas.width;
+      layer.height = this._canvas.height;
+    }
+    return layer;
   }
 
   // --- axes, ticks, labels, brushes, colour bar -------------------------------------------------
@@ -333,8 +385,10 @@ export class ParallelCanvas {
 
   private _brushShapes(doc: Document, axis: IParallelModel['columns'][number]['axis'], brush: Brush,
     theme: IPlotTheme, small: number): SVGElement[] {
-    const yTop = this._y(axisPosition(axis, brush[1]));
-    const yBottom = this._y(axisPosition(axis, brush[0]));
+    // A categorical brush reaches half a category past the axis's ends: drawn just past them.
+    const [low, high] = axis.range;
+    const yTop = this._y(axisPosition(axis, Math.min(brush[1], high))) - (brush[1] > high ? 4 : 0);
+    const yBottom = this._y(axisPosition(axis, Math.max(brush[0], low))) + (brush[0] < low ? 4 : 0);
     const shapes: SVGElement[] = [
       el(doc, 'rect', {
         class: 'lt-pc-brush', x: -BRUSH_WIDTH / 2, y: yTop, width: BRUSH_WIDTH, height: Math.max(2, yBottom - yTop),
@@ -469,6 +523,10 @@ export class ParallelCanvas {
   private _inside: Int32Array | null = null;
   private _chosen: Uint8Array | null = null;
   private _frame: number | null = null;
+  private _owed = false;
+  private _layer: HTMLCanvasElement | null = null;
+  private _retry: number | null = null;
+  private _retries = 0;
 }
 
 let gradients = 0;
@@ -514,6 +572,15 @@ function bucketOrder(model: IParallelModel): { order: Uint32Array; starts: numbe
     order[next[slotOf(r)]++] = r;
   }
   return { order, starts };
+}
+
+/** `colour` without its alpha, and that alpha (a theme's muted colour may be translucent). */
+function opaqueColour(ctx: CanvasRenderingContext2D, colour: string): [string, number] {
+  ctx.fillStyle = '#000';
+  ctx.fillStyle = colour;
+  const normal = String(ctx.fillStyle);
+  const rgba = /^rgba\((\d+),\s*(\d+),\s*(\d+),\s*([\d.]+)\)$/.exec(normal);
+  return rgba ? [`rgb(${rgba[1]}, ${rgba[2]}, ${rgba[3]})`, Number(rgba[4])] : [normal, 1];
 }
 
 function describeBrush(label: string, axis: IParallelModel['columns'][number]['axis'], brush: Brush | null): string {

@@ -296,21 +296,14 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
     attributeFilter: ['data-jp-theme-name', 'data-jp-theme-light', 'class']
   });
 
-  // Paint again when the plot's width changes (a narrower notebook, a resized panel).
-  let paintedWidth = -1;
-  const resizeObserver = new ResizeObserver(() => {
-    const width = parallel.clientWidth;
-    if (width > 0 && width !== paintedWidth && shape) {
-      paintedWidth = width;
-      plot.resize();
-    }
-  });
+  // Paint again when the plot's width changes (a narrower notebook, a resized panel, a
+  // theme being swapped in).
+  const resizeObserver = new ResizeObserver(() => plot.fit());
 
   readData();
   showSelection();
   drawParams();
   drawParallel();
-  paintedWidth = parallel.clientWidth;
   resizeObserver.observe(parallel);
   // plotly (for the curves only) is evaluated once the frame showing the lines is out:
   // evaluating it holds the main thread for a while (seconds on a busy machine).

@@ -178,3 +178,84 @@ def test_compare_last_five_shows_five_lines_and_brushing_selects_runs_in_the_ker
     assert dark["labelFill"] != light_label, (dark["labelFill"], light_label)
     assert dark["lines"] == 5
     widget.screenshot(path=artifacts_dir / "compare-widget-dark.png")
+
+
+MANY_RUNS = """\
+from types import SimpleNamespace
+from labtrack.backend.shapes import (
+    CompareMatrix, CompareMetricColumn, CompareParamColumn, CompareRun)
+from labtrack.widgets.compare import CompareWidget
+from labtrack.widgets.compare_payload import pack_matrix
+
+N = 10_000
+runs = [CompareRun(f"{i:032x}", f"trial-{i}", "1", "FINISHED") for i in range(N)]
+params = [
+    CompareParamColumn("optimizer", [("adam", "sgd", "rmsprop")[i % 3] for i in range(N)]),
+    CompareParamColumn("layers", [None if i % 7 == 0 else str(i % 5) for i in range(N)]),
+]
+metrics = [
+    CompareMetricColumn(f"metric_{k}", [((i * (k + 3)) % 997) / 997 for i in range(N)])
+    for k in range(4)
+]
+
+class OnePointHistories:
+    def metric_history(self, run_id, key, points, _window):
+        return SimpleNamespace(steps=[0], values=[0.5])
+
+big = CompareWidget(pack_matrix(CompareMatrix(runs, params, metrics)), OnePointHistories())
+big
+"""
+PRINT_BIG_SELECTED = (
+    "print('BIG', len(big.selected), all(int(r, 16) % 3 == 1 for r in big.selected))"
+)
+
+
+def test_ten_thousand_runs_paint_every_line_and_brushing_selects_among_all_of_them(
+    page, extra_lab, open_lab, idle_kernel, artifacts_dir, switch_theme
+):
+    # Given a comparison of 10,000 runs (categorical and missing params, four metrics)
+    lab = extra_lab("compare-10k")
+    page.set_viewport_size({"width": 1280, "height": 1100})
+    write_notebook(lab.root_dir / "many.ipynb", MANY_RUNS, PRINT_BIG_SELECTED)
+    open_lab(lab, "lab/tree/many.ipynb")
+    idle_kernel()
+
+    # When its widget is shown
+    run_cell(page, 0)
+    widget = page.get_by_test_id("labtrack-compare-widget")
+
+    # Then every run's line is painted
+    expect(widget.get_by_test_id("labtrack-compare-parallel")).to_have_attribute(
+        "data-lines", "10000", timeout=60_000
+    )
+    shown = parallel(page)
+    assert shown["ticks"]["optimizer"] == ["adam", "rmsprop", "sgd"], shown["ticks"]
+    assert shown["ticks"]["layers"][0] == "missing", shown["ticks"]
+    widget.scroll_into_view_if_needed()
+    widget.locator(".lt-w-cmp-scroll").screenshot(path=artifacts_dir / "compare-10k-light.png")
+
+    # When the top category of the optimizer axis (sgd) is brushed from the keyboard
+    widget.locator(".lt-pc-axis[data-axis=optimizer] .lt-pc-hit").focus()
+    page.keyboard.press("ArrowDown")
+
+    # Then the kernel holds every sgd run of the 10,000 (i % 3 == 1), not a sample
+    expect(widget).to_have_attribute("data-selected", "3333", timeout=30_000)
+    run_cell(page, 1)
+    expect(
+        page.locator(".jp-Notebook .jp-CodeCell").nth(1).locator(".jp-OutputArea")
+    ).to_contain_text("BIG 3333 True", timeout=30_000)
+    widget.locator(".lt-w-cmp-scroll").screenshot(
+        path=artifacts_dir / "compare-10k-brushed-light.png"
+    )
+
+    # And in the dark theme every line is painted again, the brush kept
+    switch_theme("JupyterLab Dark")
+    page.wait_for_function(
+        "([s, light]) => getComputedStyle(document.querySelector(s + ' .lt-pc-label')).fill"
+        " !== light",
+        arg=[PARALLEL, shown["labelFill"]],
+    )
+    dark = parallel(page)
+    assert dark["lines"] == 10_000 and dark["brushes"]["optimizer"], dark
+    widget.scroll_into_view_if_needed()
+    widget.locator(".lt-w-cmp-scroll").screenshot(path=artifacts_dir / "compare-10k-dark.png")

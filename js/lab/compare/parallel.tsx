@@ -27,13 +27,8 @@ export function ParallelFigure(props: IParallelProps): React.ReactElement {
   React.useEffect(() => {
     const node = ref.current!;
     plot.current = new ParallelCanvas(node);
-    let width = -1;
-    const observer = new ResizeObserver(() => {
-      if (node.clientWidth > 0 && node.clientWidth !== width) {
-        width = node.clientWidth;
-        plot.current?.resize();
-      }
-    });
+    // Paint when the width changes, and when a hidden panel is first shown.
+    const observer = new ResizeObserver(() => plot.current?.fit());
     observer.observe(node);
     return () => {
       observer.disconnect();
