@@ -100,9 +100,12 @@ window.renderOnce = async (state, buffers) => {
   const frame = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const start = performance.now();
   const cleanup = bundle.render({ model, el });
+  const renderMs = performance.now() - start;
   const host = el.querySelector('[data-testid=labtrack-compare-parallel]');
   while (host.dataset.lines !== runs) await frame();
+  const stroked = performance.now();
   host.querySelector('canvas').getContext('2d').getImageData(0, 0, 1, 1); // rasterise now
+  const rasterMs = performance.now() - stroked;
   await frame(); // the frame showing them was produced
   const ms = performance.now() - start;
   const overlay = el.querySelector('[data-testid=labtrack-compare-overlay]');
@@ -112,7 +115,7 @@ window.renderOnce = async (state, buffers) => {
   const lines = Number(host.dataset.lines);
   const echo = JSON.stringify(model.get('figures') || {}).length;
   cleanup();
-  return { ms, curvesMs, lines, echo };
+  return { ms, renderMs, rasterMs, curvesMs, lines, echo };
 };
 window.benchReady = true;
 </script></body></html>
@@ -160,8 +163,12 @@ def main() -> None:
     print(f"{RUNS} runs x {axes} axes ({len(widget.params)} params, {METRICS} metrics)\n")
     print(f"payload: {payload / MB:.2f} MB (JSON {json_bytes / MB:.2f} + binary {binary / MB:.2f})")
     print(f"  plus the widget bundle (_esm, same for every labtrack widget): {esm / MB:.2f} MB")
-    print(f"first render (all lines painted), cold: {cold['ms']:.0f} ms")
-    print(f"first render (all lines painted), warm: {warm['ms']:.0f} ms")
+    for name, run in (("cold", cold), ("warm", warm)):
+        print(
+            f"first render (all lines painted), {name}: {run['ms']:.0f} ms "
+            f"(render() {run['renderMs']:.0f} ms: decode, model, table, paths, axes; "
+            f"rasterising the lines {run['rasterMs']:.0f} ms)"
+        )
     print(
         f"curves overlay drawn (plotly), cold: {cold['curvesMs']:.0f} ms, "
         f"warm: {warm['curvesMs']:.0f} ms"

@@ -76,7 +76,15 @@ export class ParallelCanvas {
     this._model = model;
     this._theme = theme;
     this._height = height;
-    this._positions = model.columns.map(({ axis }) => Float32Array.from(axis.values, v => axisPosition(axis, v)));
+    this._positions = model.columns.map(({ axis }) => {
+      const [low, high] = axis.range;
+      const span = high - low || 1;
+      const positions = new Float32Array(axis.values.length);
+      for (let r = 0; r < positions.length; r++) {
+        positions[r] = high === low ? 0.5 : (axis.values[r] - low) / span;
+      }
+      return positions;
+    });
     this._order = bucketOrder(model);
     this._select();
     this.resize();
@@ -222,7 +230,13 @@ export class ParallelCanvas {
     const xs = this._axisX();
     const top = this._top();
     const height = this._plotHeight();
-    const ys = this._positions.map(p => Float32Array.from(p, t => top + (1 - t) * height));
+    const ys = this._positions.map(p => {
+      const y = new Float32Array(p.length);
+      for (let r = 0; r < p.length; r++) {
+        y[r] = top + (1 - p[r]) * height;
+      }
+      return y;
+    });
     const alpha = lineAlpha(model.runs);
     ctx.lineWidth = 1;
     ctx.lineJoin = 'round';

@@ -47,7 +47,10 @@ export function labelRoom(model: IParallelModel, fontSize: number): number {
 }
 
 export function parallelFigure(data: ICompareData, options: IParallelOptions): IFigure {
-  return parcoordsFigure(parallelModel(data, options.colorMetric, options.theme.dark), options);
+  const figure = parcoordsFigure(parallelModel(data, options.colorMetric, options.theme.dark), options);
+  // Redrawn in place (the sweep panel, as trials end): keep brushed ranges while the data or
+  // theme changes; a new colour metric starts afresh.
+  return { data: figure.data, layout: { ...figure.layout, uirevision: options.colorMetric ?? '' } };
 }
 
 /** The parcoords figure of `model` (built once, also drawn by the canvas renderer). */
