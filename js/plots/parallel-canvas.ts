@@ -42,6 +42,11 @@ export function lineAlpha(lines: number): number {
   return lines <= 100 ? 0.9 : Math.max(0.1, 0.9 * Math.sqrt(100 / lines));
 }
 
+/** A few lines are easier to follow a little thicker; thousands stay one pixel. */
+export function lineWidth(lines: number): number {
+  return lines <= 200 ? 1.5 : 1;
+}
+
 export class ParallelCanvas {
   constructor(host: HTMLElement, options: IParallelCanvasOptions = {}) {
     this._host = host;
@@ -238,7 +243,8 @@ export class ParallelCanvas {
       return y;
     });
     const alpha = lineAlpha(model.runs);
-    ctx.lineWidth = 1;
+    const width = lineWidth(model.runs);
+    ctx.lineWidth = width;
     ctx.lineJoin = 'round';
     let drawn = 0;
     const stroke = (runs: ArrayLike<number>, from: number, to: number, keep: (r: number) => boolean, target = ctx) => {
@@ -268,7 +274,7 @@ export class ParallelCanvas {
       const lctx = layer.getContext('2d')!;
       lctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       lctx.clearRect(0, 0, this._width, this._height);
-      lctx.lineWidth = 1;
+      lctx.lineWidth = width;
       lctx.lineJoin = 'round';
       lctx.strokeStyle = rgb;
       stroke(order, 0, order.length, r => !chosen[r], lctx);
@@ -399,10 +405,15 @@ export class ParallelCanvas {
 
   private _brushShapes(doc: Document, axis: IParallelModel['columns'][number]['axis'], brush: Brush,
     theme: IPlotTheme, small: number): SVGElement[] {
-    // A categorical brush reaches half a category past the axis's ends: drawn just past them.
+    // A categorical brush (whole categories, half a category past each) is drawn from its
+    // first category to its last, a little past them.
+    const categorical = axis.kind === 'categorical';
     const [low, high] = axis.range;
-    const yTop = this._y(axisPosition(axis, Math.min(brush[1], high))) - (brush[1] > high ? 4 : 0);
-    const yBottom = this._y(axisPosition(axis, Math.max(brush[0], low))) + (brush[0] < low ? 4 : 0);
+    const top = categorical ? Math.floor(brush[1]) : Math.min(brush[1], high);
+    const bottom = categorical ? Math.ceil(brush[0]) : Math.max(brush[0], low);
+    const pad = categorical ? 5 : 0;
+    const yTop = this._y(axisPosition(axis, top)) - pad;
+    const yBottom = this._y(axisPosition(axis, bottom)) + pad;
     const shapes: SVGElement[] = [
       el(doc, 'rect', {
         class: 'lt-pc-brush', x: -BRUSH_WIDTH / 2, y: yTop, width: BRUSH_WIDTH, height: Math.max(2, yBottom - yTop),

@@ -147,12 +147,15 @@ def test_compare_last_five_shows_five_lines_and_brushing_selects_runs_in_the_ker
     page.keyboard.press("ArrowDown")  # the top category: sgd
 
     # Then the kernel holds the runs logged with sgd (trial-2 and trial-4 of the last five)
+    # (the view sends a selection once the keys settle: wait for it before asking the kernel)
+    expect(widget).to_have_attribute("data-selected", "2", timeout=10_000)
     kernel_says(page, "SELECTED 2")
     assert parallel(page)["brushes"]["lr"] == ""
 
     # When Escape clears it and the lines are coloured by another metric
     optimizer.focus()  # running the cell took the focus
     page.keyboard.press("Escape")
+    expect(widget).to_have_attribute("data-selected", "0", timeout=10_000)
     kernel_says(page, "SELECTED 0")
     widget.get_by_test_id("labtrack-compare-color").select_option("f1")
 
