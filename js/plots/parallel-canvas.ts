@@ -400,7 +400,11 @@ export class ParallelCanvas {
     const small = Math.max(9, this._theme!.fontSize - 2);
     layer.replaceChildren(...(brush ? this._brushShapes(g.ownerDocument, column.axis, brush, this._theme!, small) : []));
     g.dataset.brush = brush ? `${brush[0]},${brush[1]}` : '';
-    g.querySelector('.lt-pc-hit')?.setAttribute('aria-valuetext', describeBrush(label, column.axis, brush));
+    const hit = g.querySelector('.lt-pc-hit');
+    hit?.setAttribute('aria-valuetext', describeBrush(label, column.axis, brush));
+    // A slider's value: where the top of the brush sits on the axis, in percent.
+    const top = brush ? Math.max(0, Math.min(1, axisPosition(column.axis, brush[1]))) : 0;
+    hit?.setAttribute('aria-valuenow', String(Math.round(top * 100)));
   }
 
   private _brushShapes(doc: Document, axis: IParallelModel['columns'][number]['axis'], brush: Brush,
@@ -439,7 +443,7 @@ export class ParallelCanvas {
     const hit = el(doc, 'rect', {
       class: 'lt-pc-hit', x: -HIT_WIDTH / 2, y: top - 6, width: HIT_WIDTH, height: height + 12,
       fill: 'transparent', tabindex: 0, role: 'slider', 'aria-label': `Select a range of ${label}`,
-      'aria-description': BRUSH_KEYS
+      'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-orientation': 'vertical', 'aria-description': BRUSH_KEYS
     });
     hit.dataset.hit = label;
     const valueAtPointer = (event: PointerEvent): number => {
