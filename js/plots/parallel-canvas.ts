@@ -5,7 +5,7 @@
 // range to move it; click to clear) and the keyboard (each axis is focusable; see BRUSH_KEYS),
 // and always tests every run. The host element says what was painted: `data-lines` (the
 // polylines stroked in the last paint) and `data-selected`.
-import { formatNumber, MISSING_LABEL } from './parallel-axes';
+import { MISSING_LABEL } from './parallel-axes';
 import { axisLabels, labelRoom, LABEL_ANGLE, CROWDED_AXES, unselectedLine } from './parallel';
 import {
   axisPosition,
@@ -16,17 +16,15 @@ import {
   brushBetween,
   bucketColour,
   COLOUR_BUCKETS,
+  drawOrder,
   IParallelModel,
-  MISSING_BUCKET,
-  runsInside,
-  scaleColour
+  runsInside
 } from './parallel-model';
+import { brushShapes, colourBar, describeBrush, el } from './parallel-svg';
 import type { IPlotTheme } from './theme';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const MARGIN = { left: 70, right: 50, colourBar: 110, bottom: 24 };
 const HIT_WIDTH = 28;
-const BRUSH_WIDTH = 14;
 /** Frames to wait for a host without a width to get one before leaving it to the caller. */
 const RETRY_FRAMES = 30;
 /** Pointer travel (px) below which a press on an axis is a click (clears its brush). */
@@ -57,7 +55,7 @@ export class ParallelCanvas {
     this._canvas = doc.createElement('canvas');
     this._canvas.setAttribute('aria-hidden', 'true');
     this._canvas.style.cssText = 'position:absolute;left:0;top:0;';
-    this._svg = doc.createElementNS(SVG, 'svg');
+    this._svg = el(doc, 'svg') as SVGSVGElement;
     this._svg.style.cssText = 'position:absolute;left:0;top:0;overflow:visible;';
     host.replaceChildren(this._canvas, this._svg);
   }
@@ -90,7 +88,7 @@ export class ParallelCanvas {
       }
       return positions;
     });
-    this._order = bucketOrder(model);
+    this._order = drawOrder(model);
     this._select();
     this.resize();
     if (this._selectionKey() !== before) {
@@ -380,7 +378,11 @@ export class ParallelCanvas {
       this._drawBrush(column.label);
     });
     if (model.colour) {
-      svg.append(this._colourBar(doc, top, height, small));
+      svg.append(
+        colourBar(doc, model.colour, theme, {
+          x: this._width - MARGIN.colourBar + 34, top, height, small, titleX: this._width - 12
+        })
+      );
     }
     if (focused !== null) {
       (svg.querySelector(`[data-hit="${CSS.escape(focused)}"]`) as SVGElement | null)?.focus();
@@ -398,44 +400,15 @@ export class ParallelCanvas {
     const brush = this._brushes.get(label) ?? null;
     const layer = g.querySelector('.lt-pc-brushes')!;
     const small = Math.max(9, this._theme!.fontSize - 2);
-    layer.replaceChildren(...(brush ? this._brushShapes(g.ownerDocument, column.axis, brush, this._theme!, small) : []));
+    layer.replaceChildren(
+      ...(brush ? brushShapes(g.ownerDocument, column.axis, brush, this._theme!, small, t => this._y(t)) : [])
+    );
     g.dataset.brush = brush ? `${brush[0]},${brush[1]}` : '';
     const hit = g.querySelector('.lt-pc-hit');
     hit?.setAttribute('aria-valuetext', describeBrush(label, column.axis, brush));
     // A slider's value: where the top of the brush sits on the axis, in percent.
     const top = brush ? Math.max(0, Math.min(1, axisPosition(column.axis, brush[1]))) : 0;
     hit?.setAttribute('aria-valuenow', String(Math.round(top * 100)));
-  }
-
-  private _brushShapes(doc: Document, axis: IParallelModel['columns'][number]['axis'], brush: Brush,
-    theme: IPlotTheme, small: number): SVGElement[] {
-    // A categorical brush (whole categories, half a category past each) is drawn from its
-    // first category to its last, a little past them.
-    const categorical = axis.kind === 'categorical';
-    const [low, high] = axis.range;
-    const top = categorical ? Math.floor(brush[1]) : Math.min(brush[1], high);
-    const bottom = categorical ? Math.ceil(brush[0]) : Math.max(brush[0], low);
-    const pad = categorical ? 5 : 0;
-    const yTop = this._y(axisPosition(axis, top)) - pad;
-    const yBottom = this._y(axisPosition(axis, bottom)) + pad;
-    const shapes: SVGElement[] = [
-      el(doc, 'rect', {
-        class: 'lt-pc-brush', x: -BRUSH_WIDTH / 2, y: yTop, width: BRUSH_WIDTH, height: Math.max(2, yBottom - yTop),
-        rx: 2, fill: theme.foreground, 'fill-opacity': 0.16, stroke: theme.foreground, 'stroke-opacity': 0.7
-      })
-    ];
-    if (axis.kind !== 'categorical') {
-      const show = (v: number) => formatNumber(axis.kind === 'log' ? 10 ** v : v);
-      for (const [value, y, baseline] of [[brush[1], yTop - 4, 'auto'], [brush[0], yBottom + 4, 'hanging']] as const) {
-        const t = el(doc, 'text', {
-          class: 'lt-pc-range', x: BRUSH_WIDTH / 2 + 3, y, 'dominant-baseline': baseline, fill: theme.muted,
-          stroke: theme.background, 'stroke-width': 3, 'paint-order': 'stroke', 'font-size': small
-        });
-        t.textContent = show(value);
-        shapes.push(t);
-      }
-    }
-    return shapes;
   }
 
   private _hitArea(doc: Document, label: string, index: number, top: number, height: number): SVGElement {
@@ -497,46 +470,6 @@ export class ParallelCanvas {
     return hit;
   }
 
-  private _colourBar(doc: Document, top: number, height: number, small: number): SVGElement {
-    const colour = this._model!.colour!;
-    const theme = this._theme!;
-    const x = this._width - MARGIN.colourBar + 34;
-    const barHeight = colour.missing ? height * 0.8 : height;
-    const g = el(doc, 'g', { class: 'lt-pc-colourbar' });
-    g.dataset.metric = colour.key;
-    const id = `lt-pc-gradient-${++gradients}`;
-    const defs = el(doc, 'defs');
-    const gradient = el(doc, 'linearGradient', { id, x1: 0, x2: 0, y1: 1, y2: 0 });
-    for (let s = 0; s <= 10; s++) {
-      gradient.append(el(doc, 'stop', { offset: s / 10, 'stop-color': scaleColour(colour.scale, s / 10) }));
-    }
-    defs.append(gradient);
-    g.append(defs, el(doc, 'rect', { x, y: top, width: 12, height: barHeight, fill: `url(#${id})` }));
-    const text = (content: string, y: number, extra: Record<string, string | number> = {}) => {
-      const t = el(doc, 'text', { x: x + 16, y, 'dominant-baseline': 'middle', fill: theme.foreground, ...extra });
-      t.textContent = content;
-      g.append(t);
-    };
-    for (const tick of colour.ticks) {
-      const y = top + (1 - (tick - colour.low) / (colour.high - colour.low)) * barHeight;
-      g.append(el(doc, 'line', { x1: x + 12, x2: x + 15, y1: y, y2: y, stroke: theme.foreground }));
-      text(formatNumber(tick), y);
-    }
-    if (colour.missing) {
-      const y = top + height * 0.9;
-      g.append(el(doc, 'rect', { x, y, width: 12, height: height * 0.1, fill: theme.muted }));
-      text(MISSING_LABEL, y + height * 0.05, { fill: theme.muted, 'font-style': 'italic' });
-    }
-    const titleX = this._width - 12;
-    const title = el(doc, 'text', {
-      class: 'lt-pc-colourbar-title', x: titleX, y: top + height / 2, 'text-anchor': 'middle',
-      transform: `rotate(90 ${titleX} ${top + height / 2})`, fill: theme.foreground, 'font-size': small + 1
-    });
-    title.textContent = colour.key.length > 24 ? `${colour.key.slice(0, 23)}…` : colour.key;
-    g.append(title);
-    return g;
-  }
-
   private _host: HTMLElement;
   private _options: IParallelCanvasOptions;
   private _canvas: HTMLCanvasElement;
@@ -558,8 +491,6 @@ export class ParallelCanvas {
   private _retries = 0;
 }
 
-let gradients = 0;
-
 /** Lines per stroked path: overlapping lines in one path do not add up their opacity, so
  *  short paths let dense regions show darker; long ones are faster to stroke. */
 const LINES_PER_PATH = 64;
@@ -568,39 +499,6 @@ function strokeInChunks(from: number, to: number, stroke: (from: number, to: num
   for (let k = from; k < to; k += LINES_PER_PATH) {
     stroke(k, Math.min(to, k + LINES_PER_PATH));
   }
-}
-
-/** Runs ordered by colour bucket (missing first, then worst to best); `starts[b]` is where
- *  drawing bucket b begins. Without a colour metric every run is in one bucket. */
-function bucketOrder(model: IParallelModel): { order: Uint32Array; starts: number[] } {
-  const n = model.runs;
-  const colour = model.colour;
-  if (!colour) {
-    return { order: Uint32Array.from({ length: n }, (_, i) => i), starts: [0, n] };
-  }
-  const slots = COLOUR_BUCKETS + (colour.missing ? 1 : 0);
-  // Slots in drawing order: missing, then from the worst value to the best.
-  const slotOf = (r: number) => {
-    const b = colour.bucket[r];
-    if (b === MISSING_BUCKET) {
-      return 0;
-    }
-    return (colour.lowerIsBetter ? COLOUR_BUCKETS - 1 - b : b) + (colour.missing ? 1 : 0);
-  };
-  const counts = new Array(slots + 1).fill(0);
-  for (let r = 0; r < n; r++) {
-    counts[slotOf(r) + 1]++;
-  }
-  for (let s = 1; s <= slots; s++) {
-    counts[s] += counts[s - 1];
-  }
-  const starts = [...counts];
-  const order = new Uint32Array(n);
-  const next = counts.slice(0, slots);
-  for (let r = 0; r < n; r++) {
-    order[next[slotOf(r)]++] = r;
-  }
-  return { order, starts };
 }
 
 /** `colour` without its alpha, and that alpha (a theme's muted colour may be translucent). */
@@ -612,25 +510,3 @@ function opaqueColour(ctx: CanvasRenderingContext2D, colour: string): [string, n
   return rgba ? [`rgb(${rgba[1]}, ${rgba[2]}, ${rgba[3]})`, Number(rgba[4])] : [normal, 1];
 }
 
-function describeBrush(label: string, axis: IParallelModel['columns'][number]['axis'], brush: Brush | null): string {
-  if (!brush) {
-    return `${label}: no range selected`;
-  }
-  const [low, high] = [Math.ceil(brush[0]), Math.floor(brush[1])].map((code, k) =>
-    axis.kind === 'categorical' ? categoryAt(axis, code) : formatNumber(axis.kind === 'log' ? 10 ** brush[k] : brush[k])
-  );
-  return `${label}: ${low} to ${high} selected`;
-}
-
-function categoryAt(axis: IParallelModel['columns'][number]['axis'], code: number): string {
-  const k = axis.tickvals.indexOf(code);
-  return k >= 0 && axis.ticktext[k] ? axis.ticktext[k] : code === -1 ? MISSING_LABEL : String(code);
-}
-
-function el(doc: Document, name: string, attributes: Record<string, string | number> = {}): SVGElement {
-  const node = doc.createElementNS(SVG, name) as SVGElement;
-  for (const [key, value] of Object.entries(attributes)) {
-    node.setAttribute(key, String(value));
-  }
-  return node;
-}

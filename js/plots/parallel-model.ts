@@ -219,3 +219,36 @@ export function brushAfterKey(
   const delta = up ? Math.min(step, high + edge - b) : -Math.min(step, a - (low - edge));
   return [a + delta, b + delta];
 }
+
+/** Runs ordered by colour bucket (missing first, then worst to best); `starts[b]` is where
+ *  drawing bucket b begins. Without a colour metric every run is in one bucket. */
+export function drawOrder(model: IParallelModel): { order: Uint32Array; starts: number[] } {
+  const n = model.runs;
+  const colour = model.colour;
+  if (!colour) {
+    return { order: Uint32Array.from({ length: n }, (_, i) => i), starts: [0, n] };
+  }
+  const slots = COLOUR_BUCKETS + (colour.missing ? 1 : 0);
+  // Slots in drawing order: missing, then from the worst value to the best.
+  const slotOf = (r: number) => {
+    const b = colour.bucket[r];
+    if (b === MISSING_BUCKET) {
+      return 0;
+    }
+    return (colour.lowerIsBetter ? COLOUR_BUCKETS - 1 - b : b) + (colour.missing ? 1 : 0);
+  };
+  const counts = new Array(slots + 1).fill(0);
+  for (let r = 0; r < n; r++) {
+    counts[slotOf(r) + 1]++;
+  }
+  for (let s = 1; s <= slots; s++) {
+    counts[s] += counts[s - 1];
+  }
+  const starts = [...counts];
+  const order = new Uint32Array(n);
+  const next = counts.slice(0, slots);
+  for (let r = 0; r < n; r++) {
+    order[next[slotOf(r)]++] = r;
+  }
+  return { order, starts };
+}

@@ -11,6 +11,7 @@ import {
   brushAfterKey,
   brushBetween,
   COLOUR_BUCKETS,
+  drawOrder,
   MISSING_BUCKET,
   parallelModel,
   runsInside
@@ -119,6 +120,15 @@ const tests: Record<string, () => void> = {
     assert.equal(accuracy.missing, 1);
     assert.equal(accuracy.bucket[1], MISSING_BUCKET);
     assert.equal(parallelModel(data, null, false).colour, null);
+  },
+  'lines are drawn missing first, then worst to best, so the best lie on top'() {
+    // accuracy: higher is better; run 1 lacks it
+    const accuracy = drawOrder(parallelModel(data, 'accuracy', false));
+    assert.deepEqual(Array.from(accuracy.order), [1, 2, 0]);
+    // loss: lower is better, so the lowest loss (run 0) is drawn last
+    const loss = drawOrder(parallelModel(data, 'loss', false));
+    assert.deepEqual(Array.from(loss.order), [2, 1, 0]);
+    assert.equal(loss.starts[loss.starts.length - 1], 3);
   },
   'brushing selects among every run, not a sample'() {
     const n = 10_000;
