@@ -28,9 +28,15 @@ const MAX_TICK_CHARS = 16;
 
 /** A param column (strings, as MLflow stores params) as an axis. */
 export function paramAxis(values: readonly (string | null)[]): IAxis {
-  const present = values.filter((v): v is string => v !== null);
-  if (present.length && present.every(v => NUMBER.test(v))) {
-    return numberAxis(values.map(v => (v === null ? null : Number(v))));
+  // Each distinct text is parsed once: a 10k-run column mostly repeats a few values.
+  const parsed = new Map<string, number | null>();
+  for (const v of values) {
+    if (v !== null && !parsed.has(v)) {
+      parsed.set(v, NUMBER.test(v) ? Number(v) : null);
+    }
+  }
+  if (parsed.size && [...parsed.values()].every(n => n !== null)) {
+    return numberAxis(values.map(v => (v === null ? null : parsed.get(v)!)));
   }
   return categoricalAxis(values);
 }
@@ -45,20 +51,29 @@ function isFiniteNumber(v: number | null): v is number {
 }
 
 function numberAxis(values: readonly (number | null)[]): IAxis {
-  const present = values.filter(isFiniteNumber);
-  const missing = values.length - present.length;
-  if (!present.length) {
+  let min = Infinity;
+  let max = -Infinity;
+  let missing = 0;
+  for (const v of values) {
+    if (isFiniteNumber(v)) {
+      min = v < min ? v : min;
+      max = v > max ? v : max;
+    } else {
+      missing++;
+    }
+  }
+  if (missing === values.length) {
     // An empty top tick keeps the axis line (drawn from first to last tick) visible.
     return { kind: 'numeric', values: values.map(() => 0), range: [0, 1], tickvals: [0, 1],
       ticktext: [MISSING_LABEL, ''], missing };
   }
-  const log = Math.min(...present) > 0 && Math.max(...present) / Math.min(...present) >= 100;
+  const log = min > 0 && max / min >= 100;
   const scale = (v: number): number => (log ? Math.log10(v) : v);
   // Plotly draws an axis with given ticks only from its first to its last tick, so the ticks
   // span the values: whole powers of ten on a log axis, round numbers on a linear one.
   const ticks = log
-    ? wholeSteps(Math.floor(scale(Math.min(...present))), Math.ceil(scale(Math.max(...present))))
-    : roundTicks(Math.min(...present), Math.max(...present));
+    ? wholeSteps(Math.floor(scale(min)), Math.ceil(scale(max)))
+    : roundTicks(min, max);
   const low = ticks[0];
   const high = ticks[ticks.length - 1];
   // The missing slot sits a fifth of the span below the lowest tick.
@@ -80,7 +95,7 @@ function numberAxis(values: readonly (number | null)[]): IAxis {
 
 function categoricalAxis(values: readonly (string | null)[]): IAxis {
   const categories = [...new Set(values.filter((v): v is string => v !== null))].sort(
-    (a, b) => a.localeCompare(b, undefined, { numeric: true })
+    new Intl.Collator(undefined, { numeric: true }).compare
   );
   const code = new Map(categories.map((c, i) => [c, i]));
   const missing = values.filter(v => v === null).length;

@@ -50,12 +50,6 @@ const CSS = `
 .lt-w-cmp-table .lt-w-cmp-selected {
   background: color-mix(in srgb, var(--lt-w-accent) 16%, transparent);
 }
-/* plotly draws parcoords axes in black at 25% opacity: invisible on a dark background. */
-.lt-w-compare .parcoords .axis .domain,
-.lt-w-compare .parcoords .axis .tick > line {
-  stroke: var(--lt-w-fg);
-  stroke-opacity: 0.45;
-}
 `;
 
 export function ensureCompareStyles(el: HTMLElement): void {

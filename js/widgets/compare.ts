@@ -1,16 +1,19 @@
-// The inline comparison of runs: parallel coordinates (js/plots/parallel.ts) coloured by a
-// chosen metric, where brushing an axis selects runs (synced to the kernel as `selected`),
-// the chosen metric's curves overlaid (js/plots/overlay.ts; histories come from the kernel,
-// reduced), and the params table with "Only differences".
+// The inline comparison of runs: parallel coordinates (drawn on a canvas by
+// js/plots/parallel-canvas.ts) coloured by a chosen metric, where brushing an axis selects runs
+// (synced to the kernel as `selected`), the chosen metric's curves overlaid
+// (js/plots/overlay.ts, plotly; histories come from the kernel, reduced), and the params table
+// with "Only differences". The parallel coordinates need no plotly: they are painted before
+// plotly is even loaded.
 import type { RenderProps } from '@anywidget/types';
 import type { IPlotly } from 'plotly.js-dist-min';
 
 import { runLabels, type ICompareData } from '../plots/compare-data';
 import { overlayFigure } from '../plots/overlay';
-import { parallelFigure, parallelMinWidth } from '../plots/parallel';
+import { parallelMinWidth, parcoordsFigure } from '../plots/parallel';
+import { ParallelCanvas } from '../plots/parallel-canvas';
+import { BRUSH_KEYS, parallelModel, type IParallelModel } from '../plots/parallel-model';
 import { readPlotTheme, type IPlotTheme } from '../plots/theme';
 import {
-  brushedRuns,
   compareData,
   curveSeries,
   decodeParams,
@@ -32,11 +35,10 @@ const DATA_EVENTS =
 const PARALLEL_HEIGHT = 380;
 const OVERLAY_HEIGHT = 280;
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['sendDataToCloud'] };
-
-type PlotElement = HTMLElement & {
-  data?: { dimensions?: { values?: number[]; constraintrange?: unknown }[] }[];
-  on?: (event: string, handler: () => void) => void;
-};
+/** Brushing with the keyboard repeats keys: send the selection once it settles. */
+const SELECTION_DELAY_MS = 120;
+/** Time for the compositor to show the painted lines before plotly is evaluated. */
+const PLOTLY_AFTER_PAINT_MS = 100;
 
 function option(doc: Document, value: string, label: string): HTMLOptionElement {
   const el = doc.createElement('option');
@@ -60,12 +62,14 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   header.append(title, selection, colourLabel);
 
   const parallelScroll = node(doc, 'div', 'lt-w-cmp-scroll');
-  const parallel = node(doc, 'div', 'lt-w-cmp-parallel', 'labtrack-compare-parallel') as PlotElement;
+  const parallel = node(doc, 'div', 'lt-w-cmp-parallel', 'labtrack-compare-parallel');
   parallel.setAttribute('role', 'figure');
   parallel.setAttribute('aria-label', 'Parallel coordinates of the compared runs');
   parallelScroll.append(parallel);
   const hint = node(doc, 'p', 'lt-w-cmp-note');
-  hint.textContent = 'Drag along an axis to select runs; click the range to clear it.';
+  hint.textContent =
+    'One line per run. Drag along an axis to select runs, drag the range to move it, click the axis to clear it. ' +
+    `With the keyboard, Tab to an axis: ${BRUSH_KEYS}`;
 
   const curvesHeader = node(doc, 'div', 'lt-w-cmp-section-header');
   const curvesTitle = node(doc, 'label', 'lt-w-cmp-control');
@@ -94,12 +98,17 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   let data: ICompareData = { runs: [], params: [], metrics: [] };
   let labels: string[] = [];
   let unmounted = false;
-  let listening = false;
-  const drawn: Record<string, { data: unknown[]; layout: unknown }> = {};
+  let shape: IParallelModel | null = null;
+  let dataRevision = 0;
+  let drawnRevision = -1;
+  let sending: ReturnType<typeof setTimeout> | null = null;
+  type Figure = { data: unknown[]; layout: unknown };
+  const drawn: Record<string, Figure | (() => Figure)> = {};
   let publishing: ReturnType<typeof setTimeout> | null = null;
 
-  /** Send what was drawn to the kernel (once per burst of draws) for `to_html`. */
-  const publish = (name: string, figure: { data: unknown[]; layout: unknown } | null): void => {
+  /** Send what was drawn to the kernel (once per burst of draws) for `to_html`; a figure may
+   *  be given as a function, built only when sent. */
+  const publish = (name: string, figure: Figure | (() => Figure) | null): void => {
     if (figure) {
       drawn[name] = figure;
     } else {
@@ -111,7 +120,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
         if (!unmounted) {
           const figures: Record<string, IPlainFigure> = {};
           for (const [key, figure] of Object.entries(drawn)) {
-            figures[key] = plainFigure(figure);
+            figures[key] = plainFigure(typeof figure === 'function' ? figure() : figure);
           }
           model.set('figures', figures);
           model.save_changes();
@@ -167,36 +176,36 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
     });
   };
 
-  /** The runs inside every brushed range, sent to the kernel when they changed. */
-  const syncSelection = (): void => {
-    const dimensions = parallel.data?.[0]?.dimensions ?? [];
-    const inside = brushedRuns(dimensions, data.runs.length);
-    const ids = inside === null ? [] : inside.map(i => data.runs[i].run_id);
-    const current = model.get('selected') ?? [];
-    if (ids.length !== current.length || ids.some((id, i) => id !== current[i])) {
-      model.set('selected', ids);
-      model.save_changes();
+  /** The runs inside every brushed range (of all runs, drawn or not), sent to the kernel when
+   *  they changed. */
+  const syncSelection = (inside: Int32Array | null): void => {
+    if (sending !== null) {
+      clearTimeout(sending);
     }
+    sending = setTimeout(() => {
+      sending = null;
+      if (unmounted) {
+        return;
+      }
+      const ids = inside === null ? [] : Array.from(inside, i => data.runs[i].run_id);
+      const current = model.get('selected') ?? [];
+      if (ids.length !== current.length || ids.some((id, i) => id !== current[i])) {
+        model.set('selected', ids);
+        model.save_changes();
+      }
+    }, SELECTION_DELAY_MS);
   };
+  const plot = new ParallelCanvas(parallel, { onBrush: syncSelection });
 
-  const drawParallel = async (): Promise<void> => {
-    if (!Plotly) {
-      return;
-    }
+  /** Paint the parallel coordinates (brushes kept unless the data changed); the plotly version
+   *  of the same figure goes to the kernel for the static export. */
+  const drawParallel = (): void => {
     parallel.style.minWidth = `${parallelMinWidth(data)}px`;
-    const figure = parallelFigure(data, {
-      theme,
-      colorMetric: model.get('color_metric') || null,
-      height: PARALLEL_HEIGHT
-    });
-    await Plotly.react(parallel, figure.data, figure.layout, CONFIG);
-    publish('parallel', figure);
-    if (!listening && parallel.on) {
-      listening = true;
-      // parcoords reports a brush as a restyle of a dimension's constraintrange.
-      parallel.on('plotly_restyle', syncSelection);
-    }
-    syncSelection(); // a new colour metric starts without brushes
+    shape = parallelModel(data, model.get('color_metric') || null, theme.dark);
+    plot.update(shape, theme, PARALLEL_HEIGHT, drawnRevision === dataRevision);
+    drawnRevision = dataRevision;
+    const drawnShape = shape;
+    publish('parallel', () => parcoordsFigure(drawnShape, { theme, height: PARALLEL_HEIGHT }));
   };
 
   const drawOverlay = async (): Promise<void> => {
@@ -221,7 +230,12 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   };
 
   const drawAll = (): void => {
-    void drawParallel().then(() => drawOverlay()).catch(report);
+    try {
+      drawParallel();
+    } catch (reason) {
+      report(reason);
+    }
+    void drawOverlay().catch(report);
   };
   const report = (reason: unknown): void => {
     const message = node(doc, 'p', 'lt-w-error', 'labtrack-compare-error');
@@ -243,13 +257,18 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   });
 
   const onData = (): void => {
+    dataRevision++;
     readData();
     drawParams();
     drawAll();
   };
   const onColour = (): void => {
     colour.value = model.get('color_metric') ?? '';
-    void drawParallel().catch(report);
+    try {
+      drawParallel();
+    } catch (reason) {
+      report(reason);
+    }
   };
   const onCurves = (): void => {
     curve.value = model.get('curve_metric') ?? '';
@@ -277,28 +296,45 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
     attributeFilter: ['data-jp-theme-name', 'data-jp-theme-light', 'class']
   });
 
+  // Paint again when the plot's width changes (a narrower notebook, a resized panel, a
+  // theme being swapped in).
+  const resizeObserver = new ResizeObserver(() => plot.fit());
+
   readData();
   showSelection();
   drawParams();
-  void loadPlotly().then(plotly => {
-    if (!unmounted) {
-      Plotly = plotly;
-      drawAll();
-    }
-  });
+  drawParallel();
+  resizeObserver.observe(parallel);
+  // plotly (for the curves only) is evaluated once the frame showing the lines is out:
+  // evaluating it holds the main thread for a while (seconds on a busy machine).
+  const view = doc.defaultView ?? window;
+  view.requestAnimationFrame(() =>
+    setTimeout(() => {
+      void loadPlotly().then(plotly => {
+        if (!unmounted) {
+          Plotly = plotly;
+          void drawOverlay().catch(report);
+        }
+      });
+    }, PLOTLY_AFTER_PAINT_MS)
+  );
 
   return () => {
     unmounted = true;
     if (publishing !== null) {
       clearTimeout(publishing);
     }
+    if (sending !== null) {
+      clearTimeout(sending);
+    }
+    resizeObserver.disconnect();
+    plot.dispose();
     model.off(DATA_EVENTS, onData);
     model.off('change:color_metric', onColour);
     model.off('change:curve_runs change:curve_values change:curve_missing change:curve_metric', onCurves);
     model.off('change:selected', onSelected);
     model.off('change:only_differences', drawParams);
     themeObserver.disconnect();
-    Plotly?.purge(parallel);
     Plotly?.purge(overlay);
     root.remove();
   };

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 HOSTILE_RUN_NAME = "<img src=x onerror=alert(1)>"
 STEPS = 20
 COMPARE = ".lt-Compare"
-PARALLEL = f"{COMPARE} .lt-Compare-parallel.js-plotly-plot"
+PARALLEL = f"{COMPARE} .lt-Compare-parallel[data-lines]"
 OVERLAY = f"{COMPARE} .lt-Compare-overlay.js-plotly-plot"
 PLOT_TIMEOUT_MS = 60_000
 
@@ -69,6 +69,27 @@ def plot_data(page: Page, selector: str) -> list[dict]:
     )
 
 
+def parallel(page: Page) -> dict:
+    """What the canvas parallel coordinates painted: lines, axes and their tick labels."""
+    return page.evaluate(
+        """s => {
+            const host = document.querySelector(s);
+            const axes = [...host.querySelectorAll('.lt-pc-axis')];
+            const bar = host.querySelector('.lt-pc-colourbar');
+            const label = host.querySelector('.lt-pc-label');
+            return {lines: Number(host.dataset.lines), selected: Number(host.dataset.selected),
+                    axes: axes.map(a => a.dataset.axis),
+                    ticks: Object.fromEntries(axes.map(a => [a.dataset.axis,
+                        [...a.querySelectorAll('.lt-pc-tick')].map(t => t.textContent)])),
+                    tilted: (label.getAttribute('transform') || '').includes('rotate'),
+                    colour: bar && bar.dataset.metric,
+                    labelFill: getComputedStyle(label).fill,
+                    width: host.getBoundingClientRect().width};
+        }""",
+        PARALLEL,
+    )
+
+
 def plot_layout(page: Page, selector: str) -> dict:
     return page.evaluate(
         "s => JSON.parse(JSON.stringify(document.querySelector(s).layout))", selector
@@ -92,27 +113,30 @@ def test_parallel_coordinates_draw_one_line_per_run(page, compare_panel):
         page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Compare (3 runs)")
     ).to_be_visible()
 
-    # And every parcoords axis holds exactly one value per run
-    trace = plot_data(page, PARALLEL)[0]
-    assert trace["type"] == "parcoords"
-    dimensions = {d["label"]: d for d in trace["dimensions"]}
-    assert {"lr", "optimizer", "seed", "dropout", "loss", "accuracy"} <= set(dimensions)
-    assert all(len(d["values"]) == 3 for d in trace["dimensions"])
+    # And one line per run is painted across the params' and metrics' axes
+    shown = parallel(page)
+    assert shown["lines"] == 3, shown
+    assert {"lr", "optimizer", "seed", "dropout", "loss", "accuracy"} <= set(shown["axes"])
 
-    # And the text param is an integer-coded axis ticked with its category names
-    optimizer = dimensions["optimizer"]
-    assert optimizer["ticktext"] == ["adam", "sgd"]
-    assert optimizer["values"] == [0, 1, 0]
-
-    # And the run without `dropout` crosses that axis at "missing", below the logged values
-    dropout = dimensions["dropout"]
-    assert dropout["ticktext"][0] == "missing"
-    missing_at = dropout["tickvals"][0]
-    assert dropout["values"][1] == missing_at < min(dropout["values"][0], dropout["values"][2])
-    assert dropout["range"][0] == missing_at
+    # And the text param is a categorical axis ticked with its category names
+    assert shown["ticks"]["optimizer"] == ["adam", "sgd"]
 
     # And the lines are coloured by the first metric by default, with its colour bar
-    assert trace["line"]["colorbar"]["title"]["text"] == trace["dimensions"][-1]["label"]
+    assert shown["colour"] == shown["axes"][-1], shown
+
+    # And the run without `dropout` crosses that axis at "missing", its lowest tick: brushing
+    # the bottom of the axis highlights that run alone
+    assert shown["ticks"]["dropout"][0] == "missing"
+    hit = page.locator(f"{PARALLEL} .lt-pc-axis[data-axis=dropout] .lt-pc-hit")
+    hit.scroll_into_view_if_needed()
+    box = hit.bounding_box()
+    x = box["x"] + box["width"] / 2
+    page.mouse.move(x, box["y"] + box["height"] * 0.92)
+    page.mouse.down()
+    page.mouse.move(x, box["y"] + box["height"] - 1, steps=5)
+    page.mouse.up()
+    expect(page.locator(PARALLEL)).to_have_attribute("data-selected", "1")
+    assert parallel(page)["lines"] == 3
 
 
 def test_colour_select_recolours_lines_by_the_chosen_metric(page, compare_panel):
@@ -124,14 +148,14 @@ def test_colour_select_recolours_lines_by_the_chosen_metric(page, compare_panel)
     other = "accuracy" if default != "accuracy" else "loss"
     select.select_option(other)
 
-    # Then the colour bar and the last axis name that metric
+    # Then the colour bar and the last axis name that metric, over all three lines
     page.wait_for_function(
-        "([s, key]) => document.querySelector(s).data[0].line.colorbar.title.text === key",
+        "([s, key]) => document.querySelector(s + ' .lt-pc-colourbar')?.dataset.metric === key",
         arg=[PARALLEL, other],
     )
-    trace = plot_data(page, PARALLEL)[0]
-    assert trace["dimensions"][-1]["label"] == other
-    assert len(trace["line"]["color"]) == 3
+    shown = parallel(page)
+    assert shown["axes"][-1] == other
+    assert shown["lines"] == 3
 
 
 def test_overlay_draws_each_runs_history_with_run_names(page, compare_panel, compared_runs):
@@ -235,7 +259,8 @@ def test_compare_panel_is_readable_in_light_and_dark_themes(
     # Given the panel in the default light theme, in a window tall enough to show all of it
     page.set_viewport_size({"width": 1440, "height": 1500})
     expect(page.locator("body[data-jp-theme-light='true']")).to_have_count(1)
-    light_background = plot_layout(page, PARALLEL)["paper_bgcolor"]
+    light_background = plot_layout(page, OVERLAY)["paper_bgcolor"]
+    light_label = parallel(page)["labelFill"]
     texts = [".lt-Compare-sectionTitle", ".lt-Compare-table tbody td", ".lt-Compare-note"]
     for selector in texts:
         assert contrast(f"{COMPARE} {selector}", ".lt-Compare") >= 4.5, selector
@@ -246,8 +271,9 @@ def test_compare_panel_is_readable_in_light_and_dark_themes(
 
     # Then the plots are drawn again in the dark theme's colours and the text still stands out
     page.wait_for_function(
-        "([s, bg]) => document.querySelector(s).layout.paper_bgcolor !== bg",
-        arg=[PARALLEL, light_background],
+        "([s, fill]) => getComputedStyle(document.querySelector(s + ' .lt-pc-label')).fill"
+        " !== fill",
+        arg=[PARALLEL, light_label],
     )
     page.wait_for_function(
         "([s, bg]) => document.querySelector(s).layout.paper_bgcolor !== bg",
@@ -289,16 +315,15 @@ def test_many_axes_stay_readable(page, lab_with_app, open_lab, sweep_runs, artif
     page.locator(PARALLEL).wait_for(state="attached", timeout=PLOT_TIMEOUT_MS)
 
     # Then all 17 axes are drawn with tilted labels, each telling its param apart
-    trace = plot_data(page, PARALLEL)[0]
-    labels = [d["label"] for d in trace["dimensions"]]
-    assert len(labels) == 17
+    shown = parallel(page)
+    labels = page.locator(f"{PARALLEL} .lt-pc-label").all_text_contents()
+    assert len(shown["axes"]) == 17
     assert labels[0] == "encoder.layer_00.hidden_size"
     assert len(set(labels)) == 17
-    assert trace["labelangle"] != 0
+    assert shown["tilted"]
 
     # And the plot keeps a readable width, scrolling sideways rather than squeezing the axes
-    width = page.evaluate("s => document.querySelector(s).getBoundingClientRect().width", PARALLEL)
-    assert width >= 17 * 100
+    assert shown["width"] >= 17 * 100
     page.locator(COMPARE).screenshot(path=artifacts_dir / "compare-panel-many-axes.png")
 
 
@@ -318,9 +343,9 @@ def test_plotly_loads_only_when_a_compare_panel_opens(page, lab_with_app, open_l
 
     # When runs are compared
     run_command(page, compared_runs.run_ids)
-    page.locator(PARALLEL).wait_for(state="attached", timeout=PLOT_TIMEOUT_MS)
+    page.locator(OVERLAY).wait_for(state="attached", timeout=PLOT_TIMEOUT_MS)
 
-    # Then plotly is fetched, once
+    # Then plotly is fetched (for the curves), once
     assert page.evaluate(plotly_requests) == 1
 
 
@@ -339,11 +364,11 @@ def test_runs_ticked_in_the_runs_table_are_compared(page, lab_with_app, open_lab
         panel.locator(f".lt-RunsTable-row[data-run-id='{run_id}'] input[type=checkbox]").check()
 
     # Then the palette command follows the selection, and Compare opens a panel of those three
-    # whose parallel coordinates draw exactly three lines
+    # whose parallel coordinates paint exactly three lines
     assert page.evaluate(enabled) is True
     compare.click()
     expect(
         page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Compare (3 runs)")
     ).to_be_visible()
     page.locator(PARALLEL).wait_for(state="attached", timeout=PLOT_TIMEOUT_MS)
-    assert all(len(d["values"]) == 3 for d in plot_data(page, PARALLEL)[0]["dimensions"])
+    assert parallel(page)["lines"] == 3

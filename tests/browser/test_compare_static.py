@@ -49,7 +49,12 @@ def test_to_html_writes_a_file_that_shows_the_widgets_parcoords_without_a_kernel
     expect(cell_output(page, 1)).to_contain_text("logged", timeout=60_000)
     run_cell(page, 2)
     widget = page.get_by_test_id("labtrack-compare-widget")
-    expect(widget.locator(".parcoords").first).to_be_attached(timeout=60_000)
+    expect(widget.get_by_test_id("labtrack-compare-parallel")).to_have_attribute(
+        "data-lines", "5", timeout=60_000
+    )
+    expect(widget.get_by_test_id("labtrack-compare-overlay")).to_have_attribute(
+        "data-lines", "5", timeout=60_000
+    )
     page.wait_for_timeout(500)  # the view sends what it drew 50 ms after drawing
 
     # When the kernel writes the HTML, in the light theme and then in the dark one

@@ -7,6 +7,16 @@ import { runLabels, valuesDiffer } from '../../js/plots/compare-data';
 import { overlayFigure } from '../../js/plots/overlay';
 import { MISSING_LABEL, parallelFigure, unselectedLine } from '../../js/plots/parallel';
 import { paramAxis, roundTicks } from '../../js/plots/parallel-axes';
+import {
+  brushAfterKey,
+  brushBetween,
+  COLOUR_BUCKETS,
+  drawOrder,
+  MISSING_BUCKET,
+  parallelModel,
+  runsInside
+} from '../../js/plots/parallel-model';
+import { plainFigure } from '../../js/widgets/compare-data';
 import type { IPlotTheme } from '../../js/plots/theme';
 
 const theme: IPlotTheme = {
@@ -96,6 +106,81 @@ const tests: Record<string, () => void> = {
     const trace = figure.data[0] as any;
     assert.equal(trace.name, '&lt;b&gt;bold&lt;/b&gt;');
     assert.ok(Number.isNaN(trace.y[1]));
+  },
+  'the canvas model puts every run on every axis and buckets colours from worst to best'() {
+    const model = parallelModel(data, 'loss', false);
+    assert.equal(model.runs, 3);
+    assert.deepEqual(model.columns.map(c => c.label), ['optimizer', 'lr', 'accuracy', 'loss']);
+    assert.ok(model.columns.every(c => c.axis.values.length === 3));
+    // buckets by value; loss: lower is better, so its scale is reversed (best colour lowest)
+    assert.deepEqual(Array.from(model.colour!.bucket), [0, 12, COLOUR_BUCKETS - 1]);
+    assert.equal(model.colour!.lowerIsBetter, true);
+    assert.equal(model.colour!.scale[0], '#c2271b');
+    const accuracy = parallelModel(data, 'accuracy', false).colour!;
+    assert.equal(accuracy.missing, 1);
+    assert.equal(accuracy.bucket[1], MISSING_BUCKET);
+    assert.equal(parallelModel(data, null, false).colour, null);
+  },
+  'lines are drawn missing first, then worst to best, so the best lie on top'() {
+    // accuracy: higher is better; run 1 lacks it
+    const accuracy = drawOrder(parallelModel(data, 'accuracy', false));
+    assert.deepEqual(Array.from(accuracy.order), [1, 2, 0]);
+    // loss: lower is better, so the lowest loss (run 0) is drawn last
+    const loss = drawOrder(parallelModel(data, 'loss', false));
+    assert.deepEqual(Array.from(loss.order), [2, 1, 0]);
+    assert.equal(loss.starts[loss.starts.length - 1], 3);
+  },
+  'brushing selects among every run, not a sample'() {
+    const n = 10_000;
+    const many: ICompareData = {
+      runs: Array.from({ length: n }, (_, i) => ({ run_id: String(i), run_name: `r${i}` })),
+      params: [{ key: 'optimizer', values: Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : ['adam', 'sgd'][i % 2])) }],
+      metrics: [{ key: 'acc', values: Array.from({ length: n }, (_, i) => i / n) }]
+    };
+    const model = parallelModel(many, 'acc', false);
+    const acc = model.columns[1].axis;
+    const inside = runsInside(model.columns, [null, brushBetween(acc, 0.9, 0.95)], n)!;
+    assert.equal(inside.length, Array.from({ length: n }, (_, i) => i / n).filter(v => v >= 0.9 && v <= 0.95).length);
+    // and with a second brush, on the categorical axis: "sgd" only (code 1)
+    const optimizer = model.columns[0].axis;
+    const both = runsInside(model.columns, [brushBetween(optimizer, 0.8, 1.1), brushBetween(acc, 0.9, 0.95)], n)!;
+    assert.ok(both.length > 0 && both.every(i => i % 2 === 1 && i % 7 !== 0 && i / n >= 0.9 && i / n <= 0.95));
+    assert.equal(runsInside(model.columns, [null, null], n), null);
+  },
+  'a brush on a categorical axis covers whole categories, missing included'() {
+    const axis = paramAxis(['sgd', 'adam', null, 'rmsprop']);
+    assert.deepEqual(brushBetween(axis, -0.8, 0.2), [-1.5, 0.5]); // missing and adam
+    const model = parallelModel({ ...data, metrics: [] }, null, false);
+    const inside = runsInside(model.columns, [brushBetween(model.columns[0].axis, -1, -1), null], 3);
+    assert.deepEqual(Array.from(inside!), [2]); // the run without an optimizer
+  },
+  'keyboard brushing: arrows brush and move, shift moves the lower end, escape clears'() {
+    const axis = paramAxis(['a', 'b', 'c', 'd']); // codes 0..3
+    let brush = brushAfterKey(axis, null, 'ArrowDown', false)!;
+    assert.deepEqual(brush, [2.5, 3.5]); // the top category
+    brush = brushAfterKey(axis, brush, 'ArrowDown', false)!;
+    assert.deepEqual(brush, [1.5, 2.5]);
+    brush = brushAfterKey(axis, brush, 'ArrowDown', true)!;
+    assert.deepEqual(brush, [0.5, 2.5]); // grown downwards by one category
+    brush = brushAfterKey(axis, brush, 'ArrowDown', false)!;
+    brush = brushAfterKey(axis, brush, 'ArrowDown', false)!;
+    assert.deepEqual(brush, [-0.5, 1.5]); // stops at the bottom
+    assert.equal(brushAfterKey(axis, brush, 'Escape', false), null);
+    assert.equal(brushAfterKey(axis, brush, 'a', false), undefined);
+    const numeric = paramAxis(['0', '10']); // ticks 0..10
+    const first = brushAfterKey(numeric, null, 'ArrowUp', false)!;
+    assert.ok(first[1] === numeric.range[1] && first[0] < first[1]);
+  },
+  'the export figure packs per-run arrays as float32 typed-array specs'() {
+    const values = Array.from({ length: 100 }, (_, i) => i / 4);
+    const plain = plainFigure({ data: [{ values, y: [...values.slice(0, 40), null], tickvals: [0, 1] }], layout: {} });
+    const trace = plain.data[0] as any;
+    assert.equal(trace.values.dtype, 'f4');
+    const decoded = new Float32Array(new Uint8Array(Buffer.from(trace.values.bdata, 'base64')).buffer);
+    assert.deepEqual(Array.from(decoded), values);
+    const y = new Float32Array(new Uint8Array(Buffer.from(trace.y.bdata, 'base64')).buffer);
+    assert.ok(Number.isNaN(y[40]));
+    assert.deepEqual(trace.tickvals, [0, 1]); // short arrays stay as they are
   },
   'values differ when any run differs or lacks the value'() {
     assert.equal(valuesDiffer(['1', '1', '1']), false);

@@ -6,9 +6,11 @@ import { Widget } from '@lumino/widgets';
 
 import { runLabels } from '../../plots/compare-data';
 import { overlayFigure } from '../../plots/overlay';
-import { parallelFigure, parallelMinWidth } from '../../plots/parallel';
+import { parallelMinWidth } from '../../plots/parallel';
+import { BRUSH_KEYS } from '../../plots/parallel-model';
 import { ICompareMatrix } from '../tokens';
 import { CompareModel, ICompareState, IOverlayState } from './model';
+import { ParallelFigure } from './parallel';
 import { ParamsTable } from './params-table';
 import { PlotlyFigure, resizePlots } from './plot';
 
@@ -172,17 +174,20 @@ function ParallelSection(props: IParallelSectionProps): React.ReactElement {
       ) : (
         <>
           <div className="lt-Compare-plotScroll">
-            <PlotlyFigure
+            <ParallelFigure
               className="lt-Compare-parallel"
               label={`Parallel coordinates of ${matrix.runs.length} runs`}
               minWidth={parallelMinWidth(matrix)}
-              deps={[matrix, colorMetric, props.themeRevision]}
-              build={theme => parallelFigure(matrix, { theme, colorMetric, height: PARALLEL_HEIGHT })}
+              data={matrix}
+              colorMetric={colorMetric}
+              themeRevision={props.themeRevision}
+              height={PARALLEL_HEIGHT}
             />
           </div>
           <p className="lt-Compare-note">
             One line per run. Runs without a value cross an axis at “missing”, below its range;
-            text params are drawn as categories. Drag along an axis to highlight runs.
+            text params are drawn as categories. Drag along an axis to highlight runs, click the
+            axis to clear it; with the keyboard, Tab to an axis: {BRUSH_KEYS}
           </p>
         </>
       )}

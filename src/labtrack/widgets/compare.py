@@ -37,7 +37,9 @@ class CompareWidget(anywidget.AnyWidget):
     selected = traitlets.List(traitlets.Unicode()).tag(sync=True)
     # The plotly figures the view last drew ({"parallel": {data, layout}, "overlay": …}),
     # sent back by the browser for the static export.
-    figures = traitlets.Dict().tag(sync=True)
+    # Not echoed back to the browser (ipywidgets echoes every state a view sets by default):
+    # no view reads it, and at 10k runs it is over a megabyte.
+    figures = traitlets.Dict().tag(sync=True, echo_update=False)
 
     def __init__(self, payload: MatrixPayload, facade, frame_source=None, **kwargs) -> None:
         self._facade = facade

@@ -128,6 +128,8 @@ STYLE = """
 .lt-params { border-collapse: collapse; }
 .lt-params th, .lt-params td { border: 1px solid %(grid)s; padding: 2px 6px; text-align: left; }
 .lt-missing { opacity: 0.6; }
+.lt-static .parcoords .axis .domain, .lt-static .parcoords .axis .tick > line {
+  stroke: %(fg)s; stroke-opacity: 0.45; }
 """
 
 
