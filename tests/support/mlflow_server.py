@@ -131,10 +131,8 @@ class MlflowServer:
     def stop(self) -> None:
         if self.process.poll() is None:
             self._signal_group(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
         self._signal_group(signal.SIGKILL)  # workers a slow shutdown left behind
         stop_process(self.process)
         self._wait_until_port_is_free()
