@@ -67,6 +67,27 @@ def tracked_loop(name: str, pauses: tuple[int, ...], end_pause: bool = False) ->
     )
 
 
+class InBackground:
+    """``action()`` on a thread: a server starting while a kernel starts."""
+
+    def __init__(self, action) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(action,), daemon=True)
+        self._thread.start()
+
+    def _run(self, action) -> None:
+        try:
+            action()
+        except BaseException as error:
+            self._error = error
+
+    def wait(self, timeout: float = MARKER_TIMEOUT) -> None:
+        self._thread.join(timeout)
+        assert not self._thread.is_alive(), f"not done within {timeout}s"
+        if self._error is not None:
+            raise self._error
+
+
 @dataclass
 class FaultServer:
     """A restartable ``mlflow server`` on its own PostgreSQL database."""
@@ -75,6 +96,10 @@ class FaultServer:
     database: str
     postgres: PostgresCluster
     mlflow: MlflowServer
+    starting: InBackground
+
+    def wait_ready(self) -> None:
+        self.starting.wait()
 
     def points(self, run_id: str, key: str = "loss") -> tuple[int, int]:
         """(points, distinct steps) of ``key`` stored for the run."""
@@ -128,13 +153,18 @@ def started_fault_server(postgres, s3, folder: Path, template: str | None = None
         # it would double the CPU every (re)start costs on a small machine.
         extra_env={**s3.client_env(), "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
         workers=1,
+        start=False,  # started while the test starts its kernel
     )
+    starting = InBackground(server.restart)
     try:
-        yield FaultServer(server.url, database, postgres, server)
+        yield FaultServer(server.url, database, postgres, server, starting)
     finally:
+        with contextlib.suppress(Exception):
+            starting.wait()
         if not postgres.running:
             postgres.start()  # a test failed while the database was down
-        server.stop()
+        with contextlib.suppress(AttributeError):  # AttributeError: it never started
+            server.kill()  # a throwaway server: no need to wait for a clean shutdown
         with contextlib.suppress(Exception):
             postgres.psql(f"DROP DATABASE IF EXISTS {database}")
 
@@ -175,9 +205,13 @@ def kernels(tmp_path):
     """Starts real kernels (``%load_ext labtrack`` done); shuts them all down after."""
     started: list[RealKernel] = []
 
-    def start(home: Path, url: str, signals: Path | None = None) -> RealKernel:
+    def start(home: Path, url: str, signals: Path | None = None, server_up=None) -> RealKernel:
+        """A kernel tracking to ``url``; ``server_up`` waits for the server (started
+        meanwhile) before labtrack loads."""
         kernel = RealKernel(tmp_path, kernel_env(home, MLFLOW_TRACKING_URI=url))
         started.append(kernel)
+        if server_up is not None:
+            server_up()
         loaded = kernel.execute("%load_ext labtrack", timeout=180)
         assert loaded.status == "ok", loaded.stdout + loaded.stderr
         if signals is not None:
@@ -284,7 +318,7 @@ def finished_run(reply: Reply) -> str:
 def test_a_server_killed_mid_run_and_restarted_gets_every_point_exactly_once(
     fault_server, kernels, home, signals
 ):
-    kernel = kernels(home, fault_server.url, signals)
+    kernel = kernels(home, fault_server.url, signals, fault_server.wait_ready)
     cell = CellInBackground(kernel, tracked_loop("killed-server", (50, 80)))
 
     run_id = reached(signals, 50, cell)
@@ -313,7 +347,7 @@ def test_a_server_answering_5xx_after_committing_gets_no_duplicate_points(
     failures = 3
     proxy = FaultyProxy(fault_server.url, fail_first=failures)
     try:
-        kernel = kernels(home, proxy.url)
+        kernel = kernels(home, proxy.url, server_up=fault_server.wait_ready)
         reply = kernel.execute(
             "%%track --experiment faults --name lied-to --no-live\n"
             "import time, mlflow\n"
@@ -344,7 +378,7 @@ def test_a_run_completes_when_postgresql_restarts_under_the_server(
     server_on_own_postgres, kernels, home, signals
 ):
     fault_server = server_on_own_postgres
-    kernel = kernels(home, fault_server.url, signals)
+    kernel = kernels(home, fault_server.url, signals, fault_server.wait_ready)
     cell = CellInBackground(kernel, tracked_loop("restarted-database", (50, 80)))
 
     run_id = reached(signals, 50, cell)
@@ -371,15 +405,15 @@ def test_a_run_completes_when_postgresql_restarts_under_the_server(
 def test_a_kernel_killed_in_an_offline_run_leaves_every_acknowledged_point_to_sync(
     fault_server, kernels, home, signals
 ):
-    first = kernels(home, fault_server.url, signals)
+    first = kernels(home, fault_server.url, signals, fault_server.wait_ready)
     fault_server.mlflow.kill()
     first.start(tracked_loop("offline-then-killed", (), end_pause=True))
     offline_run_id = reached(signals, "end")
     kill_kernel(first)
 
-    fault_server.mlflow.restart()
+    restarting = InBackground(fault_server.mlflow.restart)
+    second = kernels(home, fault_server.url, server_up=restarting.wait)
     assert fault_server.runs_copied_from(offline_run_id) == []
-    second = kernels(home, fault_server.url)
     synced = second.execute("%track sync", timeout=300)
     assert synced.status == "ok", synced.stdout + synced.stderr
     # Sent by this command, or by the automatic retry that loading labtrack started.
@@ -396,7 +430,7 @@ def test_a_kernel_killed_in_an_offline_run_leaves_every_acknowledged_point_to_sy
 def test_a_kernel_killed_with_a_journal_leaves_every_acknowledged_point_to_sync(
     fault_server, kernels, home, signals
 ):
-    first = kernels(home, fault_server.url, signals)
+    first = kernels(home, fault_server.url, signals, fault_server.wait_ready)
     first.start(tracked_loop("journaled-then-killed", (50,), end_pause=True))
     run_id = reached(signals, 50)
     assert fault_server.points(run_id) == (50, 50)
@@ -407,9 +441,9 @@ def test_a_kernel_killed_with_a_journal_leaves_every_acknowledged_point_to_sync(
     assert journaled_points(home, fault_server.url, run_id) == STEPS - 50
     kill_kernel(first)
 
-    fault_server.mlflow.restart()
+    restarting = InBackground(fault_server.mlflow.restart)
     assert fault_server.points(run_id) == (50, 50)
-    second = kernels(home, fault_server.url)
+    second = kernels(home, fault_server.url, server_up=restarting.wait)
     synced = second.execute("%track sync", timeout=300)
     assert synced.status == "ok", synced.stdout + synced.stderr
     # Sent by this command, or by the automatic retry that loading labtrack started.

@@ -35,6 +35,7 @@ class MlflowServer:
         artifacts_destination: str | None = None,
         extra_env: dict[str, str] | None = None,
         workers: int = 1,
+        start: bool = True,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -66,7 +67,8 @@ class MlflowServer:
             "--workers",
             str(workers),
         ]
-        self._start()
+        if start:  # False: the URL is known now, ``restart`` starts it
+            self._start()
 
     def _start(self) -> None:
         self._log = open(self.log_path, "ab")  # noqa: SIM115 -- closed in stop()
@@ -83,7 +85,8 @@ class MlflowServer:
         self._wait_until_ready()
 
     def restart(self) -> None:
-        """Start it again on the same port and store (after ``stop``)."""
+        """Start it again on the same port and store (after ``stop``), or for the first
+        time (made with ``start=False``)."""
         self._start()
 
     def kill(self) -> None:
