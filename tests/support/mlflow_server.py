@@ -39,6 +39,7 @@ class MlflowServer:
         workers: int = 1,
         app_name: str | None = None,
         auth: tuple[str, str] | None = None,
+        start: bool = True,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -75,7 +76,8 @@ class MlflowServer:
             *(["--app-name", app_name] if app_name else []),
         ]
         self._auth = auth
-        self._start()
+        if start:  # False: the URL is known now, ``restart`` starts it
+            self._start()
 
     def _start(self) -> None:
         self._log = open(self.log_path, "ab")  # noqa: SIM115 -- closed in stop()
@@ -92,7 +94,8 @@ class MlflowServer:
         self._wait_until_ready(self._auth)
 
     def restart(self) -> None:
-        """Start it again on the same port and store (after ``stop``)."""
+        """Start it again on the same port and store (after ``stop``), or for the first
+        time (made with ``start=False``)."""
         self._start()
 
     def kill(self) -> None:

@@ -87,34 +87,62 @@ class PostgresCluster:
                 "--no-sync",
                 timeout=START_TIMEOUT_SECONDS,
             )
-            options = (
-                f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c max_connections=200"
-            )
-            # -w waits until the server accepts connections (pg_ctl's own readiness probe).
-            self._pg(
-                "pg_ctl",
-                "-D",
-                self.data,
-                "-l",
-                self.log_path,
-                "-o",
-                options,
-                "-w",
-                "-t",
-                str(START_TIMEOUT_SECONDS),
-                "start",
-                timeout=START_TIMEOUT_SECONDS + 10,
-            )
+            self.start()
             self.psql(f"CREATE DATABASE {DATABASE}")
         except BaseException:
             self.stop()
             raise
 
+    def start(self) -> None:
+        """Start the server on this cluster's port and data folder; returns once it
+        accepts connections (pg_ctl's own readiness probe, ``-w``)."""
+        options = (
+            f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c max_connections=200"
+        )
+        self._pg(
+            "pg_ctl",
+            "-D",
+            self.data,
+            "-l",
+            self.log_path,
+            "-o",
+            options,
+            "-w",
+            "-t",
+            str(START_TIMEOUT_SECONDS),
+            "start",
+            timeout=START_TIMEOUT_SECONDS + 10,
+        )
+
+    def shut_down(self) -> None:
+        """Stop the server and keep its data (``start`` brings it back): every client
+        connection is cut, as when a database is restarted under its clients."""
+        # -m fast: open sessions are terminated, not waited for; -w: returns once down.
+        self._pg("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop", timeout=90)
+
+    @property
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+    def restart(self) -> None:
+        """Stop and start again on the same port and data folder."""
+        self.shut_down()
+        self.start()
+
     @property
     def sqlalchemy_uri(self) -> str:
         """The URI MLflow's SQL store takes (psycopg 3 driver, TCP on loopback)."""
-        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{DATABASE}"
+        return self.sqlalchemy_uri_of(DATABASE)
+
+    def sqlalchemy_uri_of(self, database: str) -> str:
+        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str, template: str | None = None) -> None:
+        """``CREATE DATABASE name`` (a copy of ``template``, which must have no open
+        connections, when given)."""
+        copy = f" TEMPLATE {template}" if template else ""
+        self.psql(f"CREATE DATABASE {name}{copy}")
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         import psycopg
@@ -125,11 +153,11 @@ class PostgresCluster:
             cursor = connection.execute(sql)
             return "" if cursor.description is None else repr(cursor.fetchall())
 
-    def query(self, sql: str, *params) -> list[tuple]:
+    def query(self, sql: str, *params, database: str = DATABASE) -> list[tuple]:
         import psycopg
 
         with psycopg.connect(
-            host="127.0.0.1", port=self.port, user=SUPERUSER, dbname=DATABASE
+            host="127.0.0.1", port=self.port, user=SUPERUSER, dbname=database
         ) as connection:
             return connection.execute(sql, params).fetchall()
 
@@ -148,7 +176,7 @@ class PostgresCluster:
 
     def stop(self) -> None:
         try:
-            if (self.data / "postmaster.pid").exists():
+            if self.running:
                 # -w: returns once the server has exited.
                 self._pg("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop", timeout=90)
         finally:
