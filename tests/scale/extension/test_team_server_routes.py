@@ -15,6 +15,7 @@ import uuid
 import pytest
 import tornado.web
 from mlflow import MlflowClient
+from offline_store import offline_run
 from registry_store import log_model_run
 from sample_store import LONG_METRIC_STEPS, PNG, SampleStore, populate
 from tornado.httpclient import HTTPClientError
@@ -321,6 +322,34 @@ async def test_registry_writes_refuse_bad_input_over_rest(api, model_run):
     assert "records no move" in answer["message"]
 
 
+async def test_a_run_kept_offline_is_listed_and_synced_into_postgresql(api, team_server, tmp_path):
+    # Given a run a kernel kept in the team server's spool while it was unreachable
+    # (the extension's LABTRACK_HOME: see conftest's jp_server_config)
+    experiment = f"{PREFIX}offline-{uuid.uuid4().hex[:8]}"
+    offline_id = offline_run(tmp_path / "labtrack-home", team_server.url, experiment, "kept", 1500)
+    backlog = await api("offline")
+    assert backlog["server"] == team_server.url
+    assert [(r["run_id"], r["points"]) for r in backlog["unsynced"]] == [(offline_id, 1500)]
+    # When the sidebar's "Sync now" is pressed
+    sent = await api("offline", "sync", method="POST", body={})
+    # Then PostgreSQL holds one copy with exactly every point, and nothing waits
+    assert sent["reachable"] is True and sent["problems"] == []
+    (synced,) = sent["synced"]
+    server_id = synced["server_run_id"]
+    ((count, steps),) = team_server.postgres.query(
+        "SELECT count(*), count(DISTINCT step) FROM metrics WHERE run_uuid = %s", server_id
+    )
+    assert (count, steps) == (1500, 1500)
+    assert (await api("offline"))["unsynced"] == []
+    again = await api("offline", "sync", method="POST", body={})
+    assert again["synced"] == []
+    copies = team_server.postgres.query(
+        "SELECT count(*) FROM tags WHERE key = 'labtrack.offline.run_id' AND value = %s",
+        offline_id,
+    )
+    assert copies == [(1,)]
+
+
 def test_every_route_and_method_was_requested_against_the_team_server():
     # Every route table entry has a test above (listed here so a new route shows up).
     assert {pattern.rsplit(API_PREFIX + "/", 1)[1] for pattern, _ in ROUTE_METHODS} == {
@@ -341,6 +370,8 @@ def test_every_route_and_method_was_requested_against_the_team_server():
         "models/(?P<name>[^/]+)/aliases/(?P<alias>[^/]+)",
         "models/(?P<name>[^/]+)/rollback",
         "models/(?P<name>[^/]+)/audit",
+        "offline",
+        "offline/sync",
     }
     missing = sorted(ROUTE_METHODS - REQUESTS_MADE)
     assert not missing, f"routes never requested against the team server: {missing}"
