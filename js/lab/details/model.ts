@@ -2,6 +2,7 @@ import { VDomModel } from '@jupyterlab/ui-components';
 import { Poll } from '@lumino/polling';
 
 import { ILabtrackService, IMetricSeries, IRunDetail } from '../tokens';
+import { SingleFlight } from '../single-flight';
 import { ArtifactTreeModel } from './artifacts';
 
 /** Sparklines ask for this many points: enough for a shape, cheap for long histories. */
@@ -77,12 +78,7 @@ export class RunDetailsModel extends VDomModel {
 
   /** Read the run again; never rejects (failures become state). */
   refresh(): Promise<void> {
-    if (!this._pending) {
-      this._pending = this._fetch().finally(() => {
-        this._pending = null;
-      });
-    }
-    return this._pending;
+    return this._reading.run();
   }
 
   dispose(): void {
@@ -156,7 +152,7 @@ export class RunDetailsModel extends VDomModel {
   private _service: ILabtrackService;
   private _locateNotebook: NotebookLocator;
   private _poll: Poll;
-  private _pending: Promise<void> | null = null;
+  private _reading = new SingleFlight(() => this._fetch());
   private _state: IRunDetailsState = {
     phase: 'loading',
     detail: null,

@@ -1,6 +1,7 @@
 import { VDomModel } from '@jupyterlab/ui-components';
 import { IPoll, Poll } from '@lumino/polling';
 
+import { SingleFlight } from '../single-flight';
 import { ILabtrackService, IOfflineBacklog, IStatus, ISyncOutcome } from '../tokens';
 
 /** What the Runs panel knows about the server and its backend. */
@@ -96,12 +97,7 @@ export class RunsPanelModel extends VDomModel {
   /** Ask the server for its status and offline backlog now. Never rejects: failures
    * become state. */
   refresh(): Promise<void> {
-    if (!this._pending) {
-      this._pending = this._fetch().finally(() => {
-        this._pending = null;
-      });
-    }
-    return this._pending;
+    return this._reading.run();
   }
 
   dispose(): void {
@@ -145,7 +141,7 @@ export class RunsPanelModel extends VDomModel {
   private _service: ILabtrackService;
   private _poll: Poll;
   private _active = false;
-  private _pending: Promise<void> | null = null;
+  private _reading = new SingleFlight(() => this._fetch());
   private _state: IRunsPanelState = {
     phase: 'loading',
     status: null,
