@@ -52,7 +52,7 @@ async def test_an_unreachable_backend_is_reported_quickly(unreachable_backend, j
     assert status["backend"]["source"] == "env"
     assert status["reachable"] is False
     uri = status["backend"]["tracking_uri"]
-    assert status["error"] == f"ConnectionError: connection refused by {uri}"
+    assert status["error"] == f"ConnectionError: connection refused ({uri})"
     assert elapsed < 10
 
 

@@ -74,7 +74,15 @@ def rest_credentials(environ: Mapping[str, str] | None = None) -> dict:
     return {}
 
 
-def _probe_rest(uri: str, timeout: float) -> None:
+class NoAnswer(ConnectionError):
+    """Nothing answered the tracking server's address; the message is the short cause
+    ("connection refused", "cannot connect", "no answer within 3s")."""
+
+
+def ask_tracking_server(uri: str, timeout: float) -> int:
+    """The HTTP status of the cheapest read a tracking server answers (one experiment),
+    with the credentials MLflow's client would send. Raises ``NoAnswer`` when nothing
+    answers within ``timeout``."""
     import requests
 
     try:
@@ -85,16 +93,24 @@ def _probe_rest(uri: str, timeout: float) -> None:
             **rest_credentials(),
         )
     except requests.Timeout:
-        raise ConnectionError(f"no answer from {uri} within {timeout:g}s") from None
+        raise NoAnswer(f"no answer within {timeout:g}s") from None
     except requests.ConnectionError as error:
         # requests' message is a paragraph of urllib3 internals; keep the cause.
-        cause = "connection refused" if "refused" in str(error).lower() else "cannot connect"
-        raise ConnectionError(f"{cause} by {uri}") from None
-    if response.status_code in (401, 403):
-        shown = redact_credentials(uri)  # a URI may carry a password; never show it
-        raise Unauthorized(access_denied_message(response.status_code, shown))
-    if response.status_code >= 500 or response.status_code == 404:
-        raise ConnectionError(f"HTTP {response.status_code} from {uri}")
+        refused = "refused" in str(error).lower()
+        raise NoAnswer("connection refused" if refused else "cannot connect") from None
+    return response.status_code
+
+
+def _probe_rest(uri: str, timeout: float) -> None:
+    shown = redact_credentials(uri)  # a URI may carry a password; never show it
+    try:
+        status = ask_tracking_server(uri, timeout)
+    except NoAnswer as error:
+        raise ConnectionError(f"{error} ({shown})") from None
+    if status in (401, 403):
+        raise Unauthorized(access_denied_message(status, shown))
+    if status >= 500 or status == 404:
+        raise ConnectionError(f"HTTP {status} from {shown}")
 
 
 def _probe_sql_server(uri: str, timeout: float) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..backend.health import rest_credentials
+from ..backend.health import NoAnswer, ask_tracking_server
 from ..backend.store import MLFLOW_ARTIFACT_ROOT_ENV, activate
 from .spool import OfflineSpool
 
@@ -15,22 +15,11 @@ def server_unreachable(server_uri: str, timeout: float = SERVER_PROBE_SECONDS) -
     """Why the server cannot take runs now (no connection, no answer, a 5xx answer), or
     None. A refusal (401, 403) is not an outage: the user must hear it, not be sent
     offline."""
-    import requests
-
     try:
-        response = requests.get(
-            f"{server_uri.rstrip('/')}/api/2.0/mlflow/experiments/search",
-            params={"max_results": 1},
-            timeout=timeout,
-            **rest_credentials(),
-        )
-    except requests.Timeout:
-        return f"no answer within {timeout:g}s"
-    except requests.ConnectionError as error:
-        return "connection refused" if "refused" in str(error).lower() else "cannot connect"
-    if response.status_code >= 500:
-        return f"HTTP {response.status_code}"
-    return None
+        status = ask_tracking_server(server_uri, timeout)
+    except NoAnswer as error:
+        return str(error)
+    return f"HTTP {status}" if status >= 500 else None
 
 
 class OfflineRedirect:
