@@ -8,6 +8,7 @@ exactly once, by ``%track sync`` or by the automatic retry once the server is ba
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 import mlflow
@@ -133,3 +134,115 @@ def test_offline_runs_are_sent_without_being_asked_once_the_server_is_back(tmp_p
         assert "nothing to send" in kernel.execute("%track sync").stdout
     finally:
         kernel.shutdown()
+
+
+MID_RUN_CELL = """%%track --experiment mid-run-exp --name mid-run --no-live
+import pathlib, time
+import labtrack, mlflow
+
+signals = pathlib.Path({signals!r})
+
+def pause(name):
+    (signals / f"at-{{name}}").write_text(mlflow.active_run().info.run_id)
+    while not (signals / f"go-{{name}}").exists():
+        time.sleep(0.02)
+
+run_id = mlflow.active_run().info.run_id
+mlflow.log_param('lr', 0.1)
+for step in range(50):
+    mlflow.log_metric('loss', 1.0 / (step + 1), step=step)
+assert labtrack.flush(60)
+pause('down')
+for step in range(50, 100):
+    mlflow.log_metric('loss', 1.0 / (step + 1), step=step)
+# The sink has not tried the server since it went away: MLflow's own call fails first.
+mlflow.log_param('late', 'yes')
+assert labtrack.flush(60)  # journaled: the sink is offline now
+mlflow.set_tag('phase', 'offline')
+mlflow.log_params({{'a': 1, 'b': 2}})
+mlflow.MlflowClient().set_tag(run_id, 'from_client', 'yes')
+mlflow.log_param('lr', 0.1)  # the same value again: allowed, as MLflow allows it
+try:
+    mlflow.log_param('lr', 0.5)
+except mlflow.exceptions.MlflowException as error:
+    print('refused:', str(error).split('.')[0])
+pause('offline-done')
+"""
+
+
+def test_params_and_tags_logged_while_the_server_is_away_mid_run_arrive_once(
+    tmp_path, home, server
+):
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    # No MLflow retries: its call with the server away fails at once, not in minutes.
+    env = kernel_env(home, MLFLOW_TRACKING_URI=server.url, MLFLOW_HTTP_REQUEST_MAX_RETRIES="0")
+    kernel = RealKernel(tmp_path, env)
+    try:
+        assert kernel.execute("%load_ext labtrack").status == "ok"
+        cell = CellInBackground(kernel, MID_RUN_CELL.format(signals=str(signals)))
+        run_id = _wait_for_marker(signals / "at-down", cell)
+        server.kill()
+        (signals / "go-down").touch()
+        _wait_for_marker(signals / "at-offline-done", cell)
+        server.restart()
+        (signals / "go-offline-done").touch()
+        reply = cell.result()
+
+        assert reply.status == "ok", reply.stdout + reply.stderr
+        assert "Traceback" not in reply.stderr, reply.stderr
+        assert "refused: Changing param values is not allowed" in reply.stdout
+        offline = [line for line in reply.stderr.splitlines() if "stopped taking" in line]
+        assert len(offline) == 1, reply.stderr
+        found = RUN_LINE.search(reply.stdout)
+        assert found and found.group(2) == run_id and found.group(4) == "FINISHED", reply.stdout
+
+        run = mlflow.MlflowClient(tracking_uri=server.url).get_run(run_id)
+        assert run.info.status == "FINISHED", reply.stdout + reply.stderr
+        params = {k: v for k, v in run.data.params.items() if k in ("lr", "late", "a", "b")}
+        assert params == {"lr": "0.1", "late": "yes", "a": "1", "b": "2"}
+        assert run.data.tags["phase"] == "offline"
+        assert run.data.tags["from_client"] == "yes"
+        history = mlflow.MlflowClient(tracking_uri=server.url).get_metric_history(run_id, "loss")
+        assert sorted(m.step for m in history) == list(range(100))  # each step exactly once
+        assert not list((home / "pending").glob("*.jsonl"))  # the journal was replayed
+    finally:
+        kernel.shutdown()
+
+
+class CellInBackground:
+    """``kernel.execute(code)`` on a thread, so the test can act while the cell runs."""
+
+    def __init__(self, kernel: RealKernel, code: str) -> None:
+        self._reply = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(kernel, code), daemon=True)
+        self._thread.start()
+
+    def _run(self, kernel: RealKernel, code: str) -> None:
+        try:
+            self._reply = kernel.execute(code, timeout=300)
+        except BaseException as error:
+            self._error = error
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self):
+        self._thread.join(300)
+        assert not self._thread.is_alive(), "the cell did not end within 300 s"
+        if self._error is not None:
+            raise self._error
+        return self._reply
+
+
+def _wait_for_marker(marker, cell: CellInBackground) -> str:
+    deadline = time.monotonic() + 180
+    while not marker.exists():
+        if cell.done:
+            reply = cell.result()
+            raise AssertionError(f"the cell ended early:\n{reply.stdout}\n{reply.stderr}")
+        assert time.monotonic() < deadline, f"the cell never reached {marker.name}"
+        time.sleep(0.05)
+    return marker.read_text()

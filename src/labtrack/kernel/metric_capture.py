@@ -32,7 +32,7 @@ from ..backend.location import labtrack_home
 from ..metric_writers import writer_for
 from ..metrics import KNOWN_VALID_KEYS, MetricPoint, checked_numbers, plain_point, point_from_metric
 from ..offline.journal import PENDING_DIRNAME, PendingPoints
-from ..offline.operations import ClientRunOperations
+from ..offline.operations import ClientRunOperations, no_answer_reason
 from .metric_sink import (
     DEFAULT_CLOSE_TIMEOUT,
     DEFAULT_FLUSH_INTERVAL,
@@ -47,6 +47,8 @@ _INTERCEPTED = (
     "log_batch",
     "log_metric_async",
     "log_batch_async",
+    "log_param",
+    "set_tag",
     "create_run",
     "update_run_info",
     "get_metric_history",
@@ -69,6 +71,7 @@ class MetricCapture:
         self._saved: dict[str, object] = {}
         self.capturing = False
         self._originals: dict[str, object] = {}
+        self._logged_params: dict[tuple[str, str], str] = {}
 
     # -- installing ----------------------------------------------------------------
 
@@ -124,14 +127,82 @@ class MetricCapture:
         return None
 
     def _log_batch(self, run_id, metrics, params, tags):
-        if run_id not in self.run_ids or not metrics:
+        if not self._buffers(run_id):
             return self._originals["log_batch"](run_id, metrics, params, tags)
         points = self._accept_batch(run_id, metrics, params, tags)
         if params or tags:
-            self._originals["log_batch"](run_id, [], params, tags)
-        if not self.sink.offer(points):
+            self._send_or_keep(
+                _operations(run_id, params, tags),
+                lambda: self._originals["log_batch"](run_id, [], params, tags),
+            )
+        if points and not self.sink.offer(points):
             self._originals["log_batch"](run_id, metrics, [], [])
         return None
+
+    def _log_param(self, run_id, param):
+        if not self._buffers(run_id):
+            return self._originals["log_param"](run_id, param)
+        self._accept_batch(run_id, [], [param], [])
+        self._send_or_keep(
+            _operations(run_id, [param], []),
+            lambda: self._originals["log_param"](run_id, param),
+        )
+        return None
+
+    def _set_tag(self, run_id, tag):
+        if not self._buffers(run_id):
+            return self._originals["set_tag"](run_id, tag)
+        self._accept_batch(run_id, [], [], [tag])
+        self._send_or_keep(
+            _operations(run_id, [], [tag]),
+            lambda: self._originals["set_tag"](run_id, tag),
+        )
+        return None
+
+    def _buffers(self, run_id: str) -> bool:
+        """Whether this capture handles the run's writes. Not on the sink's own thread:
+        a journal replayed there writes through MLflow, and must reach the backend."""
+        return run_id in self.run_ids and not self.sink.on_writer_thread()
+
+    def _send_or_keep(self, operations: list[dict], send) -> None:
+        """Params and tags of a buffered run: sent to MLflow while the backend answers,
+        kept in the run's journal (with its points) while it does not. So a server that
+        dies mid-cell costs the user neither an exception nor a value."""
+        if self.sink.offline and self._keep(operations):
+            return
+        try:
+            send()
+        except Exception as error:
+            because = no_answer_reason(error)
+            if because is None or not self._keep(operations, because=because):
+                raise
+        else:
+            self._remember_params(operations)
+
+    def _keep(self, operations: list[dict], because: str | None = None) -> bool:
+        self._remember_params(operations)
+        return all(self.sink.keep_operation(op, because=because) for op in operations)
+
+    def _remember_params(self, operations: list[dict]) -> None:
+        """MLflow refuses to change a param's value; a journaled change would be refused
+        only at replay, so it is refused at the call, as MLflow would have."""
+        from mlflow.exceptions import MlflowException
+        from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
+
+        for operation in operations:
+            if operation["op"] != "params":
+                continue
+            run_id = operation["run_id"]
+            for key, value in operation["params"].items():
+                kept = self._logged_params.setdefault((run_id, key), value)
+                if kept == value:
+                    continue
+                raise MlflowException(
+                    f"Changing param values is not allowed. Param with key='{key}' was "
+                    f"already logged with value='{kept}' for run ID='{run_id}'. "
+                    f"Attempted logging new value '{value}'.",
+                    INVALID_PARAMETER_VALUE,
+                )
 
     def _log_metric_async(self, run_id, metric):
         if run_id not in self.run_ids:
@@ -162,9 +233,21 @@ class MetricCapture:
         return self._originals["get_metric_history"](run_id, *args, **kwargs)
 
     def _accept_batch(self, run_id, metrics, params, tags) -> list[MetricPoint]:
-        from mlflow.utils.validation import _validate_batch_log_limits
+        """MLflow's own checks, at the call: what is kept offline must be what the
+        server will take."""
+        from mlflow.utils.validation import (
+            _validate_batch_log_limits,
+            _validate_param,
+            _validate_param_keys_unique,
+            _validate_tag,
+        )
 
         _validate_batch_log_limits(metrics, params, tags)
+        _validate_param_keys_unique(params)
+        for index, param in enumerate(params):
+            _validate_param(param.key, param.value, path=f"params[{index}]")
+        for index, tag in enumerate(tags):
+            _validate_tag(tag.key, tag.value, path=f"tags[{index}]")
         return [
             point_from_metric(run_id, metric, path=f"metrics[{index}]")
             for index, metric in enumerate(metrics)
@@ -209,6 +292,18 @@ def capture_for(run_id: str) -> MetricCapture | None:
         if run_id in capture.run_ids:
             return capture
     return None
+
+
+def _operations(run_id: str, params, tags) -> list[dict]:
+    """Journal entries for params and tags (``ClientRunOperations`` applies them)."""
+    operations = []
+    if params:
+        values = {param.key: str(param.value) for param in params}
+        operations.append({"op": "params", "run_id": run_id, "params": values})
+    if tags:
+        values = {tag.key: str(tag.value) for tag in tags}
+        operations.append({"op": "tags", "run_id": run_id, "tags": values})
+    return operations
 
 
 def _as_metric(point: MetricPoint):

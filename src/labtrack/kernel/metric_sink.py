@@ -107,6 +107,9 @@ class MetricSink:
         # Appends come from the writer thread, or from close() when that thread hangs.
         self._journal_lock = threading.Lock()
         self._offline = False
+        # Set by the training loop's thread when MLflow failed a call the sink journaled
+        # instead; the writer thread goes offline on its next turn.
+        self._offline_because: str | None = None
         self._next_replay = 0.0
         self._replay_delay = _FIRST_RETRY_DELAY
         self._on_offline = on_offline
@@ -166,6 +169,31 @@ class MetricSink:
     def offline(self) -> bool:
         """True while points go to the journal because the backend does not take them."""
         return self._offline
+
+    def on_writer_thread(self) -> bool:
+        """True on the sink's own thread (where journals are replayed)."""
+        return threading.current_thread() is self._thread
+
+    def keep_operation(self, operation: dict, *, because: str | None = None) -> bool:
+        """Put a run operation (``{"op": "params"|"tags", "run_id": …}``) in the journal
+        instead of sending it, to be applied in order when the backend answers again.
+        Done while offline; online only when ``because`` says why the backend just failed
+        it, and then the sink goes offline too. False when it was not kept (online with
+        no failure, no journal, the disk failed): the caller sends it or raises."""
+        if not self._offline and because is None:
+            return False
+        with self._journal_lock:
+            if self._journal is None:
+                return False
+            fields = dict(operation)
+            try:
+                self._journal.append_operation(fields.pop("op"), **fields)
+            except OSError:
+                return False
+        if not self._offline:
+            self._offline_because = because
+            self._wake.set()
+        return True
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Write what is buffered now; True when it is stored within ``timeout``."""
@@ -253,6 +281,7 @@ class MetricSink:
         while True:
             self._wake.wait(delay)
             self._wake.clear()
+            self._offline_when_told()
             closing = self._closing
             stored = self._write_buffered(last_call=closing)
             if closing and (stored or self._offline or not self._closed_in_time()):
@@ -321,6 +350,12 @@ class MetricSink:
             "the live plot goes on",
         )
 
+    def _offline_when_told(self) -> None:
+        because, self._offline_because = self._offline_because, None
+        if because is not None and not self._offline and self._journal is not None:
+            self._report.last_error = because[:300]
+            self._go_offline()
+
     def _write_offline(self, last_call: bool) -> bool:
         """Journal what is buffered; try the backend when the backoff allows (or now,
         on the last call). True once the journal is written and the sink is online."""
@@ -336,7 +371,7 @@ class MetricSink:
         assert self._journal is not None
         try:
             with self._journal_lock:
-                replayed = self._journal.replay(self._writer)
+                replayed = self._journal.replay(self._writer, self._operations)
         except PointsRejected as rejection:
             self._report.rejection = str(rejection)[:300]
             self._report.notes.append(

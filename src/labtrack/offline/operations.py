@@ -9,6 +9,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 PARAMS_PER_BATCH = 100
+# How MLflow's REST client words a request that got no usable answer (connection
+# refused, timed out, 5xx after its retries), as opposed to the server's own refusal.
+_NO_ANSWER_WORDING = "failed with exception"
+
+
+def no_answer_reason(error: BaseException) -> str | None:
+    """Why MLflow's call failed, when it failed because the tracking server did not
+    answer (rather than refusing the call); None otherwise."""
+    from mlflow.exceptions import MlflowException
+    from requests import RequestException
+
+    if isinstance(error, RequestException) or (
+        isinstance(error, MlflowException) and _NO_ANSWER_WORDING in error.message
+    ):
+        return f"{type(error).__name__}: {error}"[:300]
+    return None
 
 
 class ClientRunOperations:
