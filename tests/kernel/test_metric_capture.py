@@ -10,8 +10,11 @@ import mlflow
 import pytest
 from mlflow.exceptions import MlflowException
 from mlflow.tracking._tracking_service import utils as tracking_utils
+from mlflow.tracking._tracking_service.client import TrackingServiceClient
 
 from labtrack.kernel.metric_capture import capture_for
+
+ARTIFACT_UPLOADS = ("log_artifact", "log_artifacts")
 
 
 def _history(client, run_id: str, key: str) -> list[tuple[int, float]]:
@@ -244,9 +247,45 @@ def test_autologged_metrics_land_once(run_cell, client):
 @pytest.mark.parametrize("ending", ["x = 1", "raise ValueError('bad')", "raise KeyboardInterrupt"])
 def test_the_store_is_restored_however_the_cell_ends(run_cell, ending):
     store = tracking_utils._get_store()
+    uploads = {name: vars(TrackingServiceClient)[name] for name in ARTIFACT_UPLOADS}
     cell = run_cell(f"%%track --no-live\nimport mlflow\nmlflow.log_metric('m', 1.0)\n{ending}\n")
-    assert not any(name in vars(store) for name in ("log_metric", "log_batch", "log_batch_async"))
+    intercepted = ("log_metric", "log_batch", "log_batch_async", "log_param", "set_tag")
+    assert not any(name in vars(store) for name in intercepted)
+    assert {name: vars(TrackingServiceClient)[name] for name in ARTIFACT_UPLOADS} == uploads
     assert capture_for(cell.run_id) is None
+
+
+def test_params_tags_and_artifacts_of_a_tracked_run_go_to_the_store_at_the_call(
+    run_cell, client, tmp_path
+):
+    # Online, the capture only looks at them: each lands at once, as plain MLflow's would.
+    source = tmp_path / "report.txt"
+    source.write_text("report")
+    cell = run_cell(
+        "%%track --name side-writes --no-live\n"
+        "import mlflow\n"
+        "run_id = mlflow.active_run().info.run_id\n"
+        "c = mlflow.MlflowClient()\n"
+        "mlflow.log_param('p', 1)\n"
+        "mlflow.set_tag('t', 'x')\n"
+        "mlflow.log_params({'q': 2})\n"
+        f"mlflow.log_artifact({str(source)!r}, 'docs')\n"
+        "assert c.get_run(run_id).data.params['q'] == '2'\n"
+        "assert [a.path for a in c.list_artifacts(run_id, 'docs')] == ['docs/report.txt']\n"
+        "try:\n"
+        "    mlflow.log_param('p', 3)\n"
+        "except mlflow.exceptions.MlflowException as error:\n"
+        "    print('refused', error.error_code)\n"
+        "try:\n"
+        "    mlflow.set_tag('', 'no key')\n"
+        "except mlflow.exceptions.MlflowException as error:\n"
+        "    print('refused', error.error_code)\n"
+    )
+    assert cell.result.success, cell.out + cell.err
+    assert cell.out.count("refused INVALID_PARAMETER_VALUE") == 2, cell.out
+    run = client.get_run(cell.run_id)
+    assert run.data.params["p"] == "1" and run.data.params["q"] == "2"
+    assert run.data.tags["t"] == "x"
 
 
 def test_numpy_numbers_are_stored_like_python_numbers(run_cell, client):

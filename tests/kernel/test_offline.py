@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from pathlib import Path
 
 import mlflow
 import pytest
@@ -162,6 +163,16 @@ mlflow.set_tag('phase', 'offline')
 mlflow.log_params({{'a': 1, 'b': 2}})
 mlflow.MlflowClient().set_tag(run_id, 'from_client', 'yes')
 mlflow.log_param('lr', 0.1)  # the same value again: allowed, as MLflow allows it
+report = signals / 'report.txt'
+report.write_text('written offline')
+mlflow.log_artifact(str(report), 'reports')
+report.unlink()  # gone before the server is back: the journal holds a copy
+mlflow.log_text('a temporary file of MLflow', 'notes/text.txt')
+folder = signals / 'plots'
+folder.mkdir()
+(folder / 'a.txt').write_text('a')
+(folder / 'b.txt').write_text('b')
+mlflow.MlflowClient().log_artifacts(run_id, str(folder), 'plots')
 try:
     mlflow.log_param('lr', 0.5)
 except mlflow.exceptions.MlflowException as error:
@@ -205,7 +216,21 @@ def test_params_and_tags_logged_while_the_server_is_away_mid_run_arrive_once(
         assert run.data.tags["from_client"] == "yes"
         history = mlflow.MlflowClient(tracking_uri=server.url).get_metric_history(run_id, "loss")
         assert sorted(m.step for m in history) == list(range(100))  # each step exactly once
-        assert not list((home / "pending").glob("*.jsonl"))  # the journal was replayed
+        client = mlflow.MlflowClient(tracking_uri=server.url)
+        downloads = tmp_path / "downloads"
+        downloads.mkdir()
+        stored = {
+            path: Path(client.download_artifacts(run_id, path, str(downloads))).read_text()
+            for path in ("reports/report.txt", "notes/text.txt", "plots/a.txt", "plots/b.txt")
+        }
+        assert stored == {
+            "reports/report.txt": "written offline",
+            "notes/text.txt": "a temporary file of MLflow",
+            "plots/a.txt": "a",
+            "plots/b.txt": "b",
+        }
+        # The journal was replayed, and the copies it named deleted with it.
+        assert sorted(p.name for p in (home / "pending").iterdir() if p.name != "rejected") == []
     finally:
         kernel.shutdown()
 

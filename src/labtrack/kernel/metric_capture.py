@@ -14,9 +14,15 @@ async methods need their own patch: MLflow's async queue holds the class's
 
 What is buffered: points of the tracked run and of runs created under it while the
 cell runs (``create_run`` is watched for ``mlflow.parentRunId``), so the children
-of a sweep are buffered too. Points of any other run, and params and tags, go to
-MLflow untouched. Each point is checked at the call with MLflow's own validation,
-so a bad key or value raises MLflow's exception there and never reaches a batch.
+of a sweep are buffered too. Points of any other run go to MLflow untouched. Each
+point is checked at the call with MLflow's own validation, so a bad key or value
+raises MLflow's exception there and never reaches a batch.
+
+Params, tags and artifact uploads of those runs go to MLflow at the call, as
+usual, except while the backend is away: then (or when MLflow's call fails for
+want of an answer) they join the points in the run's journal, in order, and reach
+the backend with them (``_send_or_keep``). Artifact uploads are hooked on
+``TrackingServiceClient`` (``_ArtifactUploads``), the one place they all pass.
 
 Reads stay truthful: ``get_metric_history`` of a buffered run and ending a
 buffered child (``update_run_info``) first flush the buffer. ``uninstall`` restores
@@ -25,6 +31,8 @@ the store exactly as it was, and the session calls it whatever the cell did.
 
 from __future__ import annotations
 
+import functools
+import os
 import threading
 from concurrent.futures import Future
 
@@ -82,6 +90,8 @@ class MetricCapture:
         for name in _INTERCEPTED:
             setattr(self.store, name, getattr(self, f"_{name}"))
         with _active_lock:
+            if not _active:
+                _ArtifactUploads.patch()
             _active.append(self)
         self.capturing = True
         return self
@@ -91,6 +101,8 @@ class MetricCapture:
         with _active_lock:
             if self in _active:
                 _active.remove(self)
+                if not _active:
+                    _ArtifactUploads.restore()
         for name, previous in self._saved.items():
             if previous is _ABSENT:
                 self.store.__dict__.pop(name, None)
@@ -127,7 +139,7 @@ class MetricCapture:
         return None
 
     def _log_batch(self, run_id, metrics, params, tags):
-        if not self._buffers(run_id):
+        if not self.handles(run_id):
             return self._originals["log_batch"](run_id, metrics, params, tags)
         points = self._accept_batch(run_id, metrics, params, tags)
         if params or tags:
@@ -140,7 +152,7 @@ class MetricCapture:
         return None
 
     def _log_param(self, run_id, param):
-        if not self._buffers(run_id):
+        if not self.handles(run_id):
             return self._originals["log_param"](run_id, param)
         self._accept_batch(run_id, [], [param], [])
         self._send_or_keep(
@@ -150,7 +162,7 @@ class MetricCapture:
         return None
 
     def _set_tag(self, run_id, tag):
-        if not self._buffers(run_id):
+        if not self.handles(run_id):
             return self._originals["set_tag"](run_id, tag)
         self._accept_batch(run_id, [], [], [tag])
         self._send_or_keep(
@@ -159,29 +171,41 @@ class MetricCapture:
         )
         return None
 
-    def _buffers(self, run_id: str) -> bool:
+    def handles(self, run_id: str) -> bool:
         """Whether this capture handles the run's writes. Not on the sink's own thread:
         a journal replayed there writes through MLflow, and must reach the backend."""
         return run_id in self.run_ids and not self.sink.on_writer_thread()
 
-    def _send_or_keep(self, operations: list[dict], send) -> None:
-        """Params and tags of a buffered run: sent to MLflow while the backend answers,
-        kept in the run's journal (with its points) while it does not. So a server that
-        dies mid-cell costs the user neither an exception nor a value."""
-        if self.sink.offline and self._keep(operations):
+    def upload_or_keep(self, run_id, local_path, artifact_path, *, contents: bool, upload):
+        """An artifact upload of a buffered run (``TrackingServiceClient.log_artifact``,
+        or ``log_artifacts`` with ``contents``), kept with its points while the backend
+        is away."""
+        operation = {
+            "op": "artifact",
+            "run_id": run_id,
+            "artifact_path": artifact_path,
+            "contents": contents,
+        }
+        self._send_or_keep([operation], upload, files=os.fspath(local_path))
+
+    def _send_or_keep(self, operations: list[dict], send, files: str | None = None) -> None:
+        """Params, tags and artifacts of a buffered run: sent to MLflow while the backend
+        answers, kept in the run's journal (with its points) while it does not. So a
+        server that dies mid-cell costs the user neither an exception nor a value."""
+        if self.sink.offline and self._keep(operations, files=files):
             return
         try:
             send()
         except Exception as error:
             because = no_answer_reason(error)
-            if because is None or not self._keep(operations, because=because):
+            if because is None or not self._keep(operations, because=because, files=files):
                 raise
         else:
             self._remember_params(operations)
 
-    def _keep(self, operations: list[dict], because: str | None = None) -> bool:
+    def _keep(self, operations: list[dict], because: str | None = None, files=None) -> bool:
         self._remember_params(operations)
-        return all(self.sink.keep_operation(op, because=because) for op in operations)
+        return all(self.sink.keep_operation(op, because=because, files=files) for op in operations)
 
     def _remember_params(self, operations: list[dict]) -> None:
         """MLflow refuses to change a param's value; a journaled change would be refused
@@ -252,6 +276,51 @@ class MetricCapture:
             point_from_metric(run_id, metric, path=f"metrics[{index}]")
             for index, metric in enumerate(metrics)
         ]
+
+
+class _ArtifactUploads:
+    """Artifact uploads of buffered runs go through their capture while any capture is
+    installed. Every MLflow artifact call of a run (``log_artifact``, ``log_text``,
+    ``log_dict``, ``log_figure``, ``log_image``, a client's ``log_artifacts``) ends in
+    ``TrackingServiceClient.log_artifact``/``log_artifacts``; the artifact repository
+    has no per-store instance to hook, so the class is patched, and restored as it was."""
+
+    _saved: dict[str, object] = {}
+
+    @classmethod
+    def patch(cls) -> None:
+        from mlflow.tracking._tracking_service.client import TrackingServiceClient
+
+        for name, contents in (("log_artifact", False), ("log_artifacts", True)):
+            original = TrackingServiceClient.__dict__[name]
+            cls._saved[name] = original
+            setattr(TrackingServiceClient, name, _routed_upload(original, contents))
+
+    @classmethod
+    def restore(cls) -> None:
+        from mlflow.tracking._tracking_service.client import TrackingServiceClient
+
+        for name, original in cls._saved.items():
+            setattr(TrackingServiceClient, name, original)
+        cls._saved.clear()
+
+
+def _routed_upload(original, contents: bool):
+    @functools.wraps(original)
+    def upload(client, run_id, local_path, artifact_path=None):
+        capture = capture_for(run_id)
+        if capture is None or not capture.handles(run_id):
+            return original(client, run_id, local_path, artifact_path)
+        capture.upload_or_keep(
+            run_id,
+            local_path,
+            artifact_path,
+            contents=contents,
+            upload=lambda: original(client, run_id, local_path, artifact_path),
+        )
+        return None
+
+    return upload
 
 
 def start_capture(

@@ -174,19 +174,26 @@ class MetricSink:
         """True on the sink's own thread (where journals are replayed)."""
         return threading.current_thread() is self._thread
 
-    def keep_operation(self, operation: dict, *, because: str | None = None) -> bool:
-        """Put a run operation (``{"op": "params"|"tags", "run_id": …}``) in the journal
-        instead of sending it, to be applied in order when the backend answers again.
-        Done while offline; online only when ``because`` says why the backend just failed
-        it, and then the sink goes offline too. False when it was not kept (online with
-        no failure, no journal, the disk failed): the caller sends it or raises."""
+    def keep_operation(
+        self, operation: dict, *, because: str | None = None, files: str | None = None
+    ) -> bool:
+        """Put a run operation (``{"op": "params"|"tags"|"artifact", "run_id": …}``) in
+        the journal instead of sending it, to be applied in order when the backend
+        answers again; ``files`` (an artifact's file or folder) is copied beside the
+        journal and the copy becomes the operation's ``local_path``. Done while offline;
+        online only when ``because`` says why the backend just failed it, and then the
+        sink goes offline too. False when it was not kept (online with no failure, no
+        journal, the disk failed): the caller sends it or raises."""
         if not self._offline and because is None:
             return False
+        # Held while copying too: a replay on the writer thread deletes the copies.
         with self._journal_lock:
             if self._journal is None:
                 return False
             fields = dict(operation)
             try:
+                if files is not None:
+                    fields["local_path"] = str(self._journal.keep_files(files))
                 self._journal.append_operation(fields.pop("op"), **fields)
             except OSError:
                 return False

@@ -2,8 +2,10 @@
 
 When the backend stops answering during a tracked cell, the cell's metric points go
 to ``LABTRACK_HOME/pending/<run_id>.jsonl`` as they are logged (the live plot keeps
-going), and so do the run's end-of-cell writes (params, texts, error, final status)
-if it is still gone when the cell ends. The file is one header line naming the
+going), and so do the params, tags and artifacts the cell logs meanwhile (an
+artifact's file is copied to ``<run_id>.files/`` beside the journal, which names the
+copy) and the run's end-of-cell writes (params, texts, error, final status) if it is
+still gone when the cell ends. The file is one header line naming the
 tracking URI, then one JSON object per line: a metric point (``MetricPoint`` as a
 dict; NaN and ±inf as Python's ``json`` writes them) or an operation (``{"op": …}``).
 
@@ -28,6 +30,8 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,7 +122,7 @@ class PendingPoints:
                     if entries is None or entries[0] != self.tracking_uri:
                         continue  # another backend's file
                     count = _apply(entries[1], writer, operations)
-                    path.unlink(missing_ok=True)
+                    _delete(path)
                 except PointsRejected as rejection:
                     kept = self.rejected().folder / path.name
                     kept.parent.mkdir(parents=True, exist_ok=True)
@@ -159,6 +163,20 @@ class RunJournal:
     def append_operation(self, op: str, **fields) -> None:
         self._append([json.dumps({"op": op, "run_id": self.run_id, **fields})])
 
+    def keep_files(self, source: str | os.PathLike) -> Path:
+        """Copy a file or folder the run logs as an artifact next to the journal (it may
+        be a temporary file, gone by the time the server answers); returns the copy."""
+        source_path = Path(source)
+        target = (
+            _files_folder(self.path) / uuid.uuid4().hex / (source_path.resolve().name or "files")
+        )
+        target.parent.mkdir(parents=True)
+        if source_path.is_dir():
+            shutil.copytree(source_path, target)
+        else:
+            shutil.copy2(source_path, target)
+        return target
+
     def replay(self, writer: MetricWriter, operations: RunOperations | None = None) -> int:
         """Write the whole file to the backend, then delete it; raises if the backend
         fails (the file stays). Returns how many points were written."""
@@ -167,7 +185,7 @@ class RunJournal:
         self._lock()
         entries = _read(self.path)
         count = 0 if entries is None else _apply(entries[1], writer, operations)
-        self.path.unlink(missing_ok=True)
+        _delete(self.path)
         self.close()  # the next append starts a new file
         return count
 
@@ -201,6 +219,16 @@ class RunJournal:
             handle.write("\n")  # a line cut short by a crash stays on its own, ignored
         self._handle = handle
         return handle
+
+
+def _files_folder(journal: Path) -> Path:
+    return journal.with_suffix(".files")
+
+
+def _delete(journal: Path) -> None:
+    """A replayed journal, and the artifact copies it named."""
+    journal.unlink(missing_ok=True)
+    shutil.rmtree(_files_folder(journal), ignore_errors=True)
 
 
 @contextlib.contextmanager

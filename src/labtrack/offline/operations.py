@@ -18,8 +18,12 @@ def no_answer_reason(error: BaseException) -> str | None:
     """Why MLflow's call failed, when it failed because the tracking server did not
     answer (rather than refusing the call); None otherwise."""
     from mlflow.exceptions import MlflowException
-    from requests import RequestException
+    from requests import HTTPError, RequestException
 
+    if isinstance(error, HTTPError):
+        # An artifact upload's answer: a 5xx is the server failing, a 4xx its refusal.
+        answered = error.response is not None and error.response.status_code < 500
+        return None if answered else f"{type(error).__name__}: {error}"[:300]
     if isinstance(error, RequestException) or (
         isinstance(error, MlflowException) and _NO_ANSWER_WORDING in error.message
     ):
@@ -28,7 +32,8 @@ def no_answer_reason(error: BaseException) -> str | None:
 
 
 class ClientRunOperations:
-    """``params``, ``tags``, ``text`` and ``end`` entries, written through ``client``."""
+    """``params``, ``tags``, ``text``, ``artifact`` and ``end`` entries, written through
+    ``client``."""
 
     def __init__(self, client) -> None:
         self._client = client
@@ -45,6 +50,15 @@ class ClientRunOperations:
             self._client.log_batch(run_id, tags=tags)
         elif kind == "text":
             self._client.log_text(run_id, operation["text"], operation["artifact_file"])
+        elif kind == "artifact":
+            if operation.get("contents"):
+                self._client.log_artifacts(
+                    run_id, operation["local_path"], operation["artifact_path"]
+                )
+            else:
+                self._client.log_artifact(
+                    run_id, operation["local_path"], operation["artifact_path"]
+                )
         elif kind == "end":
             self._client.set_terminated(
                 run_id, status=operation["status"], end_time=operation.get("end_time")
