@@ -317,7 +317,8 @@ export interface IOfflineRun {
   points: number;
 }
 
-/** A journal: what runs that exist on the server still owe it (points, end of run). */
+/** A journal: what runs that exist on the server still owe it (points, params, tags,
+ * artifacts, end of run). */
 export interface IJournalView {
   run_ids: string[];
   points: number;

@@ -7,6 +7,7 @@ import {
   backlogSentence,
   hasBacklog,
   owedByRun,
+  owedTooltip,
   pinnedRuns
 } from '../../js/lab/runs/offline';
 import type { IOfflineBacklog, IOfflineRun } from '../../js/lab/tokens';
@@ -48,9 +49,16 @@ const tests: Record<string, () => void> = {
       `1 point waits to be sent to ${SERVER}.`
     );
   },
-  'a journal holding only the end of a run says so'() {
+  'a journal holding only writes to runs (no point) says so'() {
     const ended = backlog({ journals: [{ run_ids: ['s', 't'], points: 0, operations: 2 }] });
-    assert.equal(backlogSentence(ended), `The end of 2 runs waits to be sent to ${SERVER}.`);
+    assert.equal(backlogSentence(ended), `Writes to 2 runs wait to be sent to ${SERVER}.`);
+    const one = backlog({ journals: [{ run_ids: ['s'], points: 0, operations: 3 }] });
+    assert.equal(backlogSentence(one), `Writes to 1 run wait to be sent to ${SERVER}.`);
+  },
+  "a run's mark counts the points and the other writes it owes"() {
+    const tooltip = owedTooltip({ points: 1200, operations: 2 }, SERVER);
+    assert.match(tooltip, /1,200 metric points and 2 other writes \(params, tags, artifacts or its end\)/);
+    assert.match(owedTooltip({ points: 0, operations: 1 }, SERVER), /; 1 other write \(/);
   },
   'nothing waits for a backend that is not a tracking server'() {
     assert.equal(hasBacklog(null), false);

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { IOfflineBacklog, ISyncOutcome } from '../tokens';
 import { ISyncState } from './model';
-import { backlogSentence, formatCount, hasBacklog } from './offline';
+import { backlogSentence, formatCount, hasBacklog, otherWrites } from './offline';
 
 /** A cloud with a slash: "not on the server". Drawn in the text colour around it. */
 export function CloudOffIcon(): React.ReactElement {
@@ -134,7 +134,7 @@ function WaitingList({ backlog }: { backlog: IOfflineBacklog }): React.ReactElem
           <li key={journal.run_ids.join(',')}>
             run {journal.run_ids.map(id => id.slice(0, 8)).join(', ')} (on the server) owes{' '}
             {formatCount(journal.points)} point{journal.points === 1 ? '' : 's'}
-            {journal.operations > 0 ? ' and its end of run' : ''}
+            {journal.operations > 0 ? ` and ${otherWrites(journal.operations)}` : ''}
           </li>
         ))}
       </ul>

@@ -45,15 +45,11 @@ export function backlogSentence(backlog: IOfflineBacklog): string {
     if (ended === 0) {
       return `Nothing waits to be sent to ${server}.`;
     }
-    parts.push(`the end of ${plural(ended, 'run')}`);
-    return `${capitalised(parts[0])} waits to be sent to ${server}.`;
+    // Only run writes wait (params, tags, artifacts, a run's end): no point.
+    return `Writes to ${plural(ended, 'run')} wait to be sent to ${server}.`;
   }
   const single = parts.length === 1 && (runs === 1 || (runs === 0 && points === 1));
   return `${parts.join(' and ')} ${single ? 'waits' : 'wait'} to be sent to ${server}.`;
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The offline runs of one experiment, pinned above its table (newest first). */
@@ -98,6 +94,11 @@ export function offlineRunTooltip(run: IOfflineRun, server: string): string {
   );
 }
 
+/** "2 other writes (params, tags, artifacts or its end)": a journal's non-point entries. */
+export function otherWrites(count: number): string {
+  return `${plural(count, 'other write')} (params, tags, artifacts or its end)`;
+}
+
 /** The tooltip of a server run's mark (it exists there, but a journal still waits). */
 export function owedTooltip(owed: IOwed, server: string): string {
   const what: string[] = [];
@@ -105,7 +106,7 @@ export function owedTooltip(owed: IOwed, server: string): string {
     what.push(plural(owed.points, 'metric point'));
   }
   if (owed.operations > 0) {
-    what.push('its end of run (params, status)');
+    what.push(otherWrites(owed.operations));
   }
   const owing = what.length ? what.join(' and ') : 'part of its data';
   return (
