@@ -10,6 +10,12 @@ Starts the scale tests' harness (a throwaway PostgreSQL cluster, moto's S3 and a
 
 Run: ``.venv/bin/python benchmarks/team_server.py`` (about two minutes). The figures in
 benchmarks/README.md come from it. Issue 9's targets: (b) ≥ 3 × (a) and (b) ≥ 50 × (c).
+
+For (a) and (b) it also counts where the CPU went: seconds of CPU per 1,000 points in
+the tracked loops' processes (their own ``getrusage``), the mlflow server's process
+tree, PostgreSQL's processes and moto's, and how busy the whole machine was
+(``/proc/stat``). All of it shares this machine's cores, so the aggregate cannot pass
+``cores / CPU seconds per point``: that ceiling is printed beside the measured rates.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +53,9 @@ shell.run_line_magic("load_ext", "labtrack")
 shell.run_cell("import mlflow", store_history=False)
 print("ready", flush=True)
 sys.stdin.readline()
+import resource
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu_at_go = usage.ru_utime + usage.ru_stime
 started = time.time()
 result = shell.run_cell(
     "%%track --experiment bench --no-live\\n"
@@ -54,12 +64,70 @@ result = shell.run_cell(
     store_history=False,
 )
 ended = time.time()
-print(json.dumps({{"ok": result.success, "started": started, "ended": ended}}), flush=True)
+import resource
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"ok": result.success, "started": started, "ended": ended,
+                  "cpu": usage.ru_utime + usage.ru_stime, "cpu_at_go": cpu_at_go}}), flush=True)
 """
 
 
-def tracked_loops(count: int, env: dict[str, str]) -> float:
-    """Aggregate points/s of ``count`` tracked loops started together."""
+class CpuMeter:
+    """CPU seconds spent by the parts of the harness, and the machine's busy share."""
+
+    def __init__(self, server: MlflowServer, s3: S3Endpoint) -> None:
+        self._roots = {"mlflow server": server.process.pid, "moto (S3)": s3.process.pid}
+
+    def read(self) -> dict[str, float]:
+        import psutil
+
+        reading = {name: _tree_cpu(psutil.Process(pid)) for name, pid in self._roots.items()}
+        reading["PostgreSQL"] = sum(
+            _cpu(process)
+            for process in psutil.process_iter(["name"])
+            if process.info["name"] in ("postgres", "postmaster")
+        )
+        busy, total = _machine_jiffies()
+        reading["machine busy"], reading["machine total"] = busy, total
+        return reading
+
+
+def _cpu(process) -> float:
+    import psutil
+
+    try:
+        times = process.cpu_times()
+    except psutil.Error:
+        return 0.0
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _tree_cpu(root) -> float:
+    return _cpu(root) + sum(_cpu(child) for child in root.children(recursive=True))
+
+
+def _machine_jiffies() -> tuple[int, int]:
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+@dataclass
+class Phase:
+    """One measured phase: its rate and CPU seconds per 1,000 points, by part."""
+
+    points_per_second: float
+    cpu_per_thousand: dict[str, float]
+    busy_cores: float
+
+    @property
+    def ceiling(self) -> float:
+        """Points/s if every core did nothing but this work at this cost."""
+        per_point = sum(self.cpu_per_thousand.values()) / 1000
+        return (os.cpu_count() or 1) / per_point
+
+
+def tracked_loops(count: int, env: dict[str, str], meter: CpuMeter) -> Phase:
+    """Aggregate points/s of ``count`` tracked loops started together, and the CPU."""
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER.format(points=POINTS_PER_LOOP)],
@@ -76,6 +144,7 @@ def tracked_loops(count: int, env: dict[str, str]) -> float:
             line = worker.stdout.readline()
         if not line:
             raise RuntimeError("a benchmark worker exited before it was ready")
+    before = meter.read()
     for worker in workers:
         worker.stdin.write("go\n")
         worker.stdin.flush()
@@ -83,10 +152,18 @@ def tracked_loops(count: int, env: dict[str, str]) -> float:
     for worker in workers:
         output, _ = worker.communicate(timeout=900)
         reports.append(json.loads(output.strip().splitlines()[-1]))
+    after = meter.read()
     if not all(report["ok"] for report in reports):
         raise RuntimeError(f"a tracked loop failed: {reports}")
     wall = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
-    return count * POINTS_PER_LOOP / wall
+    thousands = count * POINTS_PER_LOOP / 1000
+    cpu = {"tracked loops": sum(r["cpu"] - r["cpu_at_go"] for r in reports) / thousands}
+    for part in ("mlflow server", "PostgreSQL", "moto (S3)"):
+        cpu[part] = (after[part] - before[part]) / thousands
+    busy = (after["machine busy"] - before["machine busy"]) / (
+        after["machine total"] - before["machine total"]
+    )
+    return Phase(count * POINTS_PER_LOOP / wall, cpu, busy * (os.cpu_count() or 1))
 
 
 def plain_points_per_second(url: str) -> float:
@@ -132,9 +209,11 @@ def main() -> None:
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
         )
         os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
-        tracked_loops(1, env)  # warm-up: the experiment exists, the server's caches are warm
-        one = tracked_loops(1, env)
-        four = tracked_loops(LOOPS, env)
+        meter = CpuMeter(server, s3)
+        tracked_loops(1, env, meter)  # warm-up: the experiment exists, caches are warm
+        one_loop = tracked_loops(1, env, meter)
+        four_loops = tracked_loops(LOOPS, env, meter)
+        one, four = one_loop.points_per_second, four_loops.points_per_second
         plain = plain_points_per_second(server.url)
         (stored,) = postgres.query("SELECT count(*) FROM metrics")[0]
     finally:
@@ -147,6 +226,22 @@ def main() -> None:
     print(f"  {LOOPS} tracked loops at once (aggregate) {four:12,.0f} points/s")
     print(f"  plain mlflow.log_metric over REST    {plain:12,.0f} points/s")
     print(f"  points in PostgreSQL: {stored:,} (expected {expected:,})")
+    print()
+    print("CPU seconds per 1,000 points       one loop   4 loops")
+    for part in one_loop.cpu_per_thousand:
+        print(
+            f"  {part:<30} {one_loop.cpu_per_thousand[part]:9.3f} "
+            f"{four_loops.cpu_per_thousand[part]:9.3f}"
+        )
+    print(
+        f"  {'all':<30} {sum(one_loop.cpu_per_thousand.values()):9.3f} "
+        f"{sum(four_loops.cpu_per_thousand.values()):9.3f}"
+    )
+    print(
+        f"machine busy (cores of {os.cpu_count()})      {one_loop.busy_cores:9.2f} "
+        f"{four_loops.busy_cores:9.2f}"
+    )
+    print(f"CPU-bound ceiling (points/s)       {one_loop.ceiling:9,.0f} {four_loops.ceiling:9,.0f}")
     print()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
