@@ -342,6 +342,8 @@ export interface ISyncedRun {
   status: string;
   points: number;
   artifacts: number;
+  /** Logged models (MLflow 3's `log_model`) copied with the run. */
+  models: number;
 }
 
 /** `POST offline/sync`: what one sync did. `reachable: false` means nothing was sent and

@@ -29,6 +29,9 @@ OFFLINE_CELL = (
     "    mlflow.log_metric('loss', 1.0 / (step + 1), step=step)\n"
     "mlflow.log_param('lr', 0.1)\n"
     "mlflow.log_text('hello', 'notes/hello.txt')\n"
+    "from sklearn.linear_model import LinearRegression\n"
+    "fitted = LinearRegression().fit([[0.0], [1.0]], [0.0, 2.0])\n"
+    "mlflow.sklearn.log_model(fitted, name='offline-model')\n"
     "with mlflow.start_run(run_name='child', nested=True):\n"
     "    for step in range(10):\n"
     "        mlflow.log_metric('acc', step / 10, step=step)\n"
@@ -81,6 +84,13 @@ def _assert_sent_exactly_once(url: str, offline_run_id: str) -> None:
     assert len(client.get_metric_history(child.info.run_id, "acc")) == 10
     paths = {a.path for a in client.list_artifacts(parent.info.run_id, "notes")}
     assert paths == {"notes/hello.txt"}
+    # The model logged offline is the server's too, once, linked to the run's copy.
+    models = client.search_logged_models([parent.info.experiment_id])
+    assert [(m.name, m.source_run_id, str(m.status)) for m in models] == [
+        ("offline-model", parent.info.run_id, "READY")
+    ]
+    assert [o.model_id for o in parent.outputs.model_outputs] == [models[0].model_id]
+    assert {a.path for a in client.list_logged_model_artifacts(models[0].model_id)} >= {"MLmodel"}
     assert parent.data.tags[SERVER_TAG] == url
 
 
@@ -108,7 +118,7 @@ def test_a_cell_started_while_the_server_is_down_runs_offline_and_is_synced_once
         synced = kernel.execute("%track sync", timeout=180)
         assert synced.status == "ok", synced.stdout + synced.stderr
         assert f"sent run offline-run ({offline_run_id})" in synced.stdout
-        assert "100 metric point(s)" in synced.stdout
+        assert "100 metric point(s)" in synced.stdout and "1 model(s)" in synced.stdout
         _assert_sent_exactly_once(server.url, offline_run_id)
         local = mlflow.MlflowClient(tracking_uri=spool.tracking_uri).get_run(offline_run_id)
         (parent,) = [r for r in _server_runs(server.url) if r.info.run_name == "offline-run"]

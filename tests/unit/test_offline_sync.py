@@ -15,6 +15,7 @@ from mlflow.entities import Metric, ViewType
 
 from labtrack.backend import prepare_backend
 from labtrack.backend.location import embedded_location
+from labtrack.offline import model_copies
 from labtrack.offline import sync as sync_module
 from labtrack.offline.journal import PendingPoints
 from labtrack.offline.spool import SPOOL_RUN_TAG, SYNCED_RUN_TAG, spool_for
@@ -155,3 +156,60 @@ def test_an_unreachable_server_is_reported_and_nothing_is_touched(spool, server_
     assert not report.reachable
     assert report.lines() == [f"{server_uri} is unreachable (connection refused); nothing was sent"]
     assert len(unsynced_runs(spool)) == 2
+
+
+def _offline_run_with_a_model(spool):
+    """A spooled run that logged a scikit-learn model, as a cell started offline does."""
+    from sklearn.linear_model import LinearRegression
+
+    model = LinearRegression().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(spool.tracking_uri)
+    try:
+        experiment = mlflow.set_experiment("away").experiment_id
+        with mlflow.start_run(run_name="with-model", experiment_id=experiment) as run:
+            mlflow.log_metric("loss", 0.1, step=0)
+            logged = mlflow.sklearn.log_model(model, name="regressor", params={"alpha": "0"})
+    finally:
+        mlflow.set_tracking_uri(previous)
+    return run.info.run_id, logged.model_id
+
+
+def test_models_logged_offline_are_copied_with_their_run_exactly_once(
+    spool, server_uri, monkeypatch
+):
+    offline_run_id, offline_model_id = _offline_run_with_a_model(spool)
+    real_copy = sync_module.copy_logged_models
+    calls = {"n": 0}
+
+    def crash_after_the_models(*args):
+        calls["n"] += 1
+        copied = real_copy(*args)
+        if calls["n"] == 1:  # the models are on the server, the run is not marked synced
+            raise ConnectionError("the server went away mid-sync")
+        return copied
+
+    monkeypatch.setattr(sync_module, "copy_logged_models", crash_after_the_models)
+    assert _sync(spool, server_uri).problems  # cut short after the copy
+    report = _sync(spool, server_uri)
+    assert report.problems == [] and [r.models for r in report.synced] == [1]
+    assert "1 model(s)" in report.lines()[0]
+
+    server = mlflow.MlflowClient(server_uri)
+    copy_run = _server_runs(server_uri)["with-model"]
+    models = server.search_logged_models([copy_run.info.experiment_id])
+    assert len(models) == 1  # one copy, although the first sync copied it already
+    (copied,) = models
+    assert copied.model_id != offline_model_id
+    assert copied.source_run_id == copy_run.info.run_id
+    assert copied.tags[model_copies.SPOOL_MODEL_TAG] == offline_model_id
+    assert copied.name == "regressor" and copied.params == {"alpha": "0"}
+    assert str(copied.status) == "READY"
+    assert [o.model_id for o in copy_run.outputs.model_outputs] == [copied.model_id]
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(server_uri)
+    try:
+        loaded = mlflow.sklearn.load_model(f"models:/{copied.model_id}")
+    finally:
+        mlflow.set_tracking_uri(previous)
+    assert list(loaded.predict([[3.0]])) == pytest.approx([7.0])

@@ -161,7 +161,9 @@ function SyncResult({ outcome }: { outcome: ISyncOutcome }): React.ReactElement 
       {outcome.synced.map(run => (
         <li key={run.offline_run_id} className="lt-mod-sent" data-testid="labtrack-sync-sent">
           Sent {run.run_name || run.offline_run_id} ({run.status}, {formatCount(run.points)} point
-          {run.points === 1 ? '' : 's'}): offline id <code>{run.offline_run_id.slice(0, 8)}</code> →
+          {run.points === 1 ? '' : 's'}
+          {run.models > 0 ? `, ${formatCount(run.models)} model${run.models === 1 ? '' : 's'}` : ''}
+          ): offline id <code>{run.offline_run_id.slice(0, 8)}</code> →
           server id <code title={run.server_run_id}>{run.server_run_id.slice(0, 8)}</code>
         </li>
       ))}

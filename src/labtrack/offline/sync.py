@@ -4,8 +4,9 @@ Two kinds of debt, both settled here:
 
 - **offline runs**: runs a tracked cell kept in the server's spool (``spool.py``)
   because the server was unreachable when the cell started. Each is copied (params,
-  tags, every metric point, artifacts, status and times; children after their
-  parent, re-parented to the parent's server copy) and then marked synced.
+  tags, every metric point, artifacts, logged models (``model_copies.py``), status
+  and times; children after their parent, re-parented to the parent's server copy)
+  and then marked synced.
 - **journals**: what runs that exist on the server still owe it because it went
   away mid-run (``journal.py``).
 
@@ -32,6 +33,7 @@ from .. import tags as T
 from ..backend.location import BackendKind, kind_of, redact_credentials
 from ..metrics import LARGEST_DOUBLE, MetricPoint
 from .journal import PENDING_DIRNAME, PendingPoints
+from .model_copies import copy_logged_models
 from .operations import ClientRunOperations
 from .spool import SPOOL_RUN_TAG, SYNCED_RUN_TAG, OfflineSpool
 
@@ -64,6 +66,7 @@ class SyncedRun:
     status: str
     points: int
     artifacts: int
+    models: int = 0
 
 
 @dataclass
@@ -85,7 +88,7 @@ class SyncReport:
         lines = [
             f"sent run {run.run_name} ({run.offline_run_id}) to {self.server} as "
             f"{run.server_run_id}: {run.status}, {run.points} metric point(s), "
-            f"{run.artifacts} artifact file(s)"
+            f"{run.artifacts} artifact file(s)" + (f", {run.models} model(s)" if run.models else "")
             for run in self.synced
         ]
         lines += self.journal_notes
@@ -257,10 +260,18 @@ def _sync_run(spool, local, server, writer, run, status, experiment_name, server
     for start in range(0, len(points), 1000):
         writer.write(points[start : start + 1000])
     artifacts = _copy_artifacts(local, server, info.run_id, server_run_id)
+    models = copy_logged_models(local, server, run, experiment_id, server_run_id)
     server.set_terminated(server_run_id, status=status, end_time=info.end_time)
     local.set_tag(info.run_id, SYNCED_RUN_TAG, server_run_id)
     return SyncedRun(
-        info.run_id, server_run_id, info.run_name, experiment_name, status, len(points), artifacts
+        info.run_id,
+        server_run_id,
+        info.run_name,
+        experiment_name,
+        status,
+        len(points),
+        artifacts,
+        models,
     )
 
 
