@@ -8,6 +8,7 @@ tests/scale/test_faults.py).
 from __future__ import annotations
 
 import math
+import os
 
 import mlflow
 import pytest
@@ -166,7 +167,9 @@ def _offline_run_with_a_model(spool):
     previous = mlflow.get_tracking_uri()
     mlflow.set_tracking_uri(spool.tracking_uri)
     try:
-        experiment = mlflow.set_experiment("away").experiment_id
+        # Not mlflow.set_experiment: it exports MLFLOW_EXPERIMENT_ID to this process's
+        # environment, which later tests' subprocesses would inherit.
+        experiment = mlflow.MlflowClient(spool.tracking_uri).create_experiment("away")
         with mlflow.start_run(run_name="with-model", experiment_id=experiment) as run:
             mlflow.log_metric("loss", 0.1, step=0)
             logged = mlflow.sklearn.log_model(model, name="regressor", params={"alpha": "0"})
@@ -179,6 +182,7 @@ def test_models_logged_offline_are_copied_with_their_run_exactly_once(
     spool, server_uri, monkeypatch
 ):
     offline_run_id, offline_model_id = _offline_run_with_a_model(spool)
+    assert "MLFLOW_EXPERIMENT_ID" not in os.environ
     real_copy = sync_module.copy_logged_models
     calls = {"n": 0}
 
