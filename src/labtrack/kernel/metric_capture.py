@@ -154,22 +154,21 @@ class MetricCapture:
     def _log_param(self, run_id, param):
         if not self.handles(run_id):
             return self._originals["log_param"](run_id, param)
-        self._accept_batch(run_id, [], [param], [])
-        self._send_or_keep(
-            _operations(run_id, [param], []),
-            lambda: self._originals["log_param"](run_id, param),
+        self._params_and_tags(
+            run_id, [param], [], lambda: self._originals["log_param"](run_id, param)
         )
         return None
 
     def _set_tag(self, run_id, tag):
         if not self.handles(run_id):
             return self._originals["set_tag"](run_id, tag)
-        self._accept_batch(run_id, [], [], [tag])
-        self._send_or_keep(
-            _operations(run_id, [], [tag]),
-            lambda: self._originals["set_tag"](run_id, tag),
-        )
+        self._params_and_tags(run_id, [], [tag], lambda: self._originals["set_tag"](run_id, tag))
         return None
+
+    def _params_and_tags(self, run_id, params, tags, send) -> None:
+        """MLflow's checks at the call, then ``send`` (MLflow's own method), or kept."""
+        self._accept_batch(run_id, [], params, tags)
+        self._send_or_keep(_operations(run_id, params, tags), send)
 
     def handles(self, run_id: str) -> bool:
         """Whether this capture handles the run's writes. Not on the sink's own thread:

@@ -108,8 +108,10 @@ class MetricSink:
         self._journal_lock = threading.Lock()
         self._offline = False
         # Set by the training loop's thread when MLflow failed a call the sink journaled
-        # instead; the writer thread goes offline on its next turn.
-        self._offline_because: str | None = None
+        # instead; the writer thread goes offline on its next turn. An event, so a
+        # request made while the writer reads the last one is never dropped.
+        self._offline_requested = threading.Event()
+        self._offline_because = ""
         self._next_replay = 0.0
         self._replay_delay = _FIRST_RETRY_DELAY
         self._on_offline = on_offline
@@ -197,8 +199,9 @@ class MetricSink:
                 self._journal.append_operation(fields.pop("op"), **fields)
             except OSError:
                 return False
-        if not self._offline:
+        if not self._offline and because is not None:
             self._offline_because = because
+            self._offline_requested.set()
             self._wake.set()
         return True
 
@@ -358,9 +361,11 @@ class MetricSink:
         )
 
     def _offline_when_told(self) -> None:
-        because, self._offline_because = self._offline_because, None
-        if because is not None and not self._offline and self._journal is not None:
-            self._report.last_error = because[:300]
+        if not self._offline_requested.is_set():
+            return
+        self._offline_requested.clear()
+        if not self._offline and self._journal is not None:
+            self._report.last_error = self._offline_because[:300]
             self._go_offline()
 
     def _write_offline(self, last_call: bool) -> bool:
