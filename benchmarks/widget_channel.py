@@ -24,8 +24,8 @@ os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
 import mlflow  # noqa: E402
 
 from labtrack.backend import prepare_backend, resolve_backend  # noqa: E402
-from labtrack.kernel.run_history import open_reader  # noqa: E402
-from labtrack.kernel.watch import LiveFeed  # noqa: E402
+from labtrack.live.feed import LiveFeed  # noqa: E402
+from labtrack.live.history import open_reader  # noqa: E402
 from labtrack.widgets.live_plot import LivePlot  # noqa: E402
 
 HISTORIES = (1_000, 100_000)

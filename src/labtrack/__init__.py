@@ -30,19 +30,19 @@ _REGISTRY_NAMES = ("approve", "history", "load_model", "promote", "register", "r
 def __getattr__(name: str):
     # ``labtrack.log_metric`` without importing MLflow when labtrack is imported.
     if name in ("log_metric", "log_metrics", "flush"):
-        from . import metric_api
+        from .metrics import api as metric_api
 
         value = globals()[name] = getattr(metric_api, name)  # looked up once
         return value
     if name == "compare":
         # ``labtrack.compare(runs)``: the inline comparison widget.
-        from .compare_api import compare
+        from .api.compare import compare
 
         globals()["compare"] = compare
         return compare
     if name == "runs":
         # ``labtrack.runs(...)``: a DataFrame like mlflow.search_runs, read the fast way.
-        from .runs_api import runs
+        from .api.runs import runs
 
         globals()["runs"] = runs
         return runs
@@ -60,13 +60,13 @@ def __getattr__(name: str):
         return seed
     if name == "watch":
         # ``labtrack.watch(run_id)``: a live plot of a run written by another process.
-        from .kernel.watch import watch
+        from .api.watch import watch
 
         globals()["watch"] = watch
         return watch
     if name in _REGISTRY_NAMES:
         # ``labtrack.register(...)`` and friends: the model registry from code.
-        from . import registry_api
+        from .api import registry as registry_api
 
         value = globals()[name] = getattr(registry_api, name)
         return value

@@ -5,7 +5,7 @@ import time
 import mlflow
 
 from labtrack import tags as T
-from labtrack.kernel.liveness import Heartbeat, ProcessIdentity, reap_dead_runs
+from labtrack.runtime.liveness import Heartbeat, ProcessIdentity, reap_dead_runs
 
 
 def test_heartbeat_refreshes_the_tag_of_watched_runs_only(shell):

@@ -10,8 +10,8 @@ import pytest
 from mlflow_server import MlflowServer
 from real_kernels import RealKernel, kernel_env
 
-from labtrack.metrics import MetricPoint
-from labtrack.offline.journal import PendingPoints
+from labtrack.metrics.journal import PendingPoints
+from labtrack.metrics.points import MetricPoint
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.tracking._tracking_service import utils as tracking_utils
 from mlflow.tracking._tracking_service.client import TrackingServiceClient
 
-from labtrack.kernel.metric_capture import capture_for
+from labtrack.metrics.capture import capture_for
 
 ARTIFACT_UPLOADS = ("log_artifact", "log_artifacts")
 
@@ -189,7 +189,7 @@ def test_points_of_child_runs_are_buffered_and_other_runs_pass_through(
     cell = run_cell(
         "%%track --name sweep --no-live\n"
         "import mlflow, sqlite3, os\n"
-        "from labtrack.kernel.metric_capture import capture_for\n"
+        "from labtrack.metrics.capture import capture_for\n"
         f"other_id = {other.info.run_id!r}\n"
         "db = os.path.join(os.environ['LABTRACK_HOME'], 'mlflow.db')\n"
         "count = lambda run: sqlite3.connect(db).execute(\n"

@@ -60,7 +60,7 @@ def test_a_raising_cell_ends_failed_with_its_traceback(run_cell, client):
     stored = mlflow.artifacts.load_text(f"runs:/{cell.run_id}/labtrack/traceback.txt")
     assert "ValueError: learning rate too high" in stored
     assert "in train" in stored
-    assert "labtrack/kernel" not in stored  # labtrack's own frames are left out
+    assert "src/labtrack/" not in stored  # labtrack's own frames are left out
     assert "FAILED" in cell.out
 
 
@@ -325,17 +325,27 @@ def test_a_run_card_is_shown_under_the_cell_unless_no_live(run_cell):
     assert hidden.result.success
 
 
-def test_an_explicit_tracking_uri_in_ipython_config_wins(shell, tmp_path, monkeypatch):
+@pytest.mark.parametrize("section", ["LabtrackConfig", "TrackMagics"])
+def test_an_explicit_tracking_uri_in_ipython_config_wins(shell, tmp_path, monkeypatch, section):
+    """``c.LabtrackConfig.tracking_uri``, and the older ``c.TrackMagics.tracking_uri``."""
     from traitlets.config import Config
 
+    from labtrack import config as labtrack_config
     from labtrack.backend import LocationSource
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:1")
     config = Config()
-    config.TrackMagics.tracking_uri = f"sqlite:///{tmp_path}/explicit.db"
+    config[section].tracking_uri = f"sqlite:///{tmp_path}/explicit.db"
+    config[section].approvals_required = 2
     magics = TrackMagics(shell, config=config)
     try:
         assert magics.location.source is LocationSource.EXPLICIT
         assert magics.location.tracking_uri == f"sqlite:///{tmp_path}/explicit.db"
+        # The notebook API reads the same settings, not the magics' own.
+        assert labtrack_config.current() is magics.settings
+        from labtrack.api.registry import configured_policy
+
+        assert configured_policy().required == 2
     finally:
         shell.events.unregister("pre_run_cell", magics._remember_cell)
+        labtrack_config.use(labtrack_config.LabtrackConfig())

@@ -29,7 +29,7 @@ from mlflow_server import MlflowServer
 from postgres_cluster import PostgresCluster
 from real_kernels import RealKernel, Reply, kernel_env
 
-from labtrack.offline.journal import PENDING_DIRNAME, PendingPoints
+from labtrack.metrics.journal import PENDING_DIRNAME, PendingPoints
 from labtrack.offline.spool import SPOOL_RUN_TAG, SYNCED_RUN_TAG, spool_for
 
 STEPS = 100

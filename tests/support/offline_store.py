@@ -10,7 +10,7 @@ import mlflow
 from mlflow.entities import Metric
 
 from labtrack.backend import prepare_backend
-from labtrack.metrics import MetricPoint
+from labtrack.metrics.points import MetricPoint
 from labtrack.offline.spool import SERVER_TAG, spool_for
 from labtrack.offline.sync import pending_for_server
 

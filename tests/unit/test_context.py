@@ -5,8 +5,8 @@ import subprocess
 import pytest
 
 from labtrack import tags as T
-from labtrack.kernel.context import CellOrigin, capture_context, notebook_path_from
-from labtrack.kernel.gitinfo import read_git_state
+from labtrack.runtime.gitinfo import read_git_state
+from labtrack.tracking.context import CellOrigin, capture_context, notebook_path_from
 
 
 def _git(folder, *args):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from labtrack.kernel.session import deferred_interrupts
+from labtrack.tracking.outcome import deferred_interrupts
 
 
 def test_an_interrupt_during_saving_is_remembered_not_raised():

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from labtrack.backend.reduction import MAX_POINTS
-from labtrack.widgets.live_channel import LiveChannel, decode
+from labtrack.live.channel import LiveChannel, decode
 
 RUN = "a" * 32
 

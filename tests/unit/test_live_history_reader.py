@@ -10,13 +10,13 @@ import pytest
 from mlflow.entities import Metric
 
 from labtrack.backend import prepare_backend, resolve_backend
-from labtrack.kernel.run_history import (
+from labtrack.live.feed import LiveFeed
+from labtrack.live.history import (
     ClientHistoryReader,
     SqliteHistoryReader,
     open_reader,
     sqlite_path,
 )
-from labtrack.kernel.watch import LiveFeed
 from labtrack.widgets.live_plot import LivePlot
 
 

@@ -12,8 +12,8 @@ import time
 import types
 import weakref
 
-from labtrack.kernel.run_history import HistoryDelta
-from labtrack.kernel.watch import LiveFeed, _tqdm_progress
+from labtrack.live.feed import LiveFeed, _tqdm_progress
+from labtrack.live.history import HistoryDelta
 from labtrack.widgets.live_plot import LivePlot
 
 RUN = "c" * 32

@@ -6,7 +6,7 @@ import sys
 import psutil
 
 from labtrack import tags as T
-from labtrack.kernel.liveness import STALE_AFTER_SECONDS, ProcessIdentity, owner_is_dead
+from labtrack.runtime.liveness import STALE_AFTER_SECONDS, ProcessIdentity, owner_is_dead
 
 
 def _owner_tags(identity: ProcessIdentity, heartbeat_ms: int | None = None) -> dict[str, str]:

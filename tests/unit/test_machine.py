@@ -2,7 +2,7 @@
 
 import sys
 
-from labtrack.kernel.machine import hardware_tags, requirements_text
+from labtrack.runtime.machine import hardware_tags, requirements_text
 
 
 def _install_fake(folder, name, version):

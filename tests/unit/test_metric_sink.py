@@ -9,10 +9,10 @@ from __future__ import annotations
 import threading
 import time
 
-from labtrack.kernel.metric_sink import MetricSink
-from labtrack.metric_writers import PointsRejected
-from labtrack.metrics import MetricPoint
-from labtrack.offline.journal import PendingPoints
+from labtrack.metrics.journal import PendingPoints
+from labtrack.metrics.points import MetricPoint
+from labtrack.metrics.sink import MetricSink
+from labtrack.metrics.writers import PointsRejected
 
 
 class RecordingWriter:

@@ -8,13 +8,13 @@ import pytest
 from mlflow.entities import Metric
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 
-from labtrack.metric_writers import (
+from labtrack.metrics.points import MetricPoint
+from labtrack.metrics.writers import (
     BatchMetricWriter,
     PointsRejected,
     SqlMetricWriter,
     writer_for,
 )
-from labtrack.metrics import MetricPoint
 
 POINTS = [
     ("loss", 0.9, 1000, 5),

@@ -12,9 +12,9 @@ import json
 import threading
 import time
 
-from labtrack.kernel.metric_sink import MetricSink
-from labtrack.metrics import MetricPoint
-from labtrack.offline.journal import PendingPoints
+from labtrack.metrics.journal import PendingPoints
+from labtrack.metrics.points import MetricPoint
+from labtrack.metrics.sink import MetricSink
 
 RUN = "f" * 32
 
@@ -164,8 +164,8 @@ def test_operations_are_applied_after_the_points_journaled_before_them(tmp_path)
 
 
 def test_the_live_plot_of_a_server_run_keeps_going_while_the_server_is_away(tmp_path):
-    from labtrack.kernel.run_history import RunState, SinkHistoryReader
-    from labtrack.kernel.watch import LiveFeed
+    from labtrack.live.feed import LiveFeed
+    from labtrack.live.history import RunState, SinkHistoryReader
     from labtrack.widgets.live_plot import LivePlot
 
     class ServerStates:

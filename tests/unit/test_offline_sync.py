@@ -16,9 +16,9 @@ from mlflow.entities import Metric, ViewType
 
 from labtrack.backend import prepare_backend
 from labtrack.backend.location import embedded_location
+from labtrack.metrics.journal import PendingPoints
 from labtrack.offline import model_copies
 from labtrack.offline import sync as sync_module
-from labtrack.offline.journal import PendingPoints
 from labtrack.offline.spool import SPOOL_RUN_TAG, SYNCED_RUN_TAG, spool_for
 from labtrack.offline.sync import sync_server, unsynced_runs
 

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from .queries import RunQuery
+from .sql_rows import in_id_chunks, plain_rows
 
 # Runs per page when a REST store is searched (MLflow pages its own DataFrame alike).
 CLIENT_PAGE_SIZE = 10_000
@@ -40,8 +41,6 @@ def read_sql_run_table(reader, query: RunQuery, max_results: int) -> RunTable:
     from mlflow.store.tracking.dbmodels.models import SqlLatestMetric, SqlParam, SqlRun, SqlTag
     from sqlalchemy import select
 
-    from .sql_reader import _chunks, plain_rows
-
     columns = (
         SqlRun.run_uuid,
         SqlRun.experiment_id,
@@ -60,7 +59,7 @@ def read_sql_run_table(reader, query: RunQuery, max_results: int) -> RunTable:
             table.artifact_uri.append(row[3])
             table.start_time.append(row[4])
             table.end_time.append(row[5])
-        for chunk in _chunks(table.run_id):
+        for chunk in in_id_chunks(table.run_id):
             for entity, target in ((SqlParam, table.params), (SqlTag, table.tags)):
                 target.extend(
                     plain_rows(

@@ -10,16 +10,16 @@ caller asked for, and reads metric histories as three numeric columns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import numpy as np
 
 from .errors import NotFound
 from .queries import MetricSeries, RunPage, RunQuery, RunRow, finite_or_none
 from .reduction import minmax_indices
+from .run_table import read_sql_run_table
 from .shapes import RunColumns
-
-IN_CHUNK = 1000  # ids per IN (...) list: a whole page, far below engines' parameter limits
+from .sql_rows import in_id_chunks, plain_rows
 
 
 class SqlReader:
@@ -89,8 +89,6 @@ class SqlReader:
 
     def run_table(self, query: RunQuery, max_results: int):
         """Every param, latest metric and tag of up to ``max_results`` matching runs."""
-        from .run_table import read_sql_run_table
-
         return read_sql_run_table(self, query, max_results)
 
     def _fill_columns(self, session, rows: list[RunRow], query: RunQuery) -> None:
@@ -123,7 +121,7 @@ class SqlReader:
 
         with self._store.ManagedSessionMaker() as session:
             found: dict[str, RunRow] = {}
-            for chunk in _chunks(run_ids):
+            for chunk in in_id_chunks(run_ids):
                 statement = select(SqlRun).where(SqlRun.run_uuid.in_(chunk))
                 for run in session.execute(statement).scalars():
                     found[run.run_uuid] = _row(run)
@@ -139,7 +137,7 @@ class SqlReader:
         keys: dict[str, set[str]] = {"params": set(), "metrics": set()}
         with self._store.ManagedSessionMaker() as session:
             for entity, target in ((SqlParam, "params"), (SqlLatestMetric, "metrics")):
-                for chunk in _chunks(run_ids):
+                for chunk in in_id_chunks(run_ids):
                     statement = select(entity.key).where(entity.run_uuid.in_(chunk)).distinct()
                     keys[target].update(session.execute(statement).scalars())
         return {name: sorted(values) for name, values in keys.items()}
@@ -199,27 +197,6 @@ class SqlReader:
 
         found = session.execute(select(SqlRun.run_uuid).where(SqlRun.run_uuid == run_id))
         return found.first() is not None
-
-
-def plain_rows(session, statement) -> list[tuple]:
-    """Execute on the driver's own cursor and return plain tuples.
-
-    SQLAlchemy's Row objects cost more than the query itself at 100k rows (and turn
-    numpy conversion from milliseconds into seconds); the SQL is still SQLAlchemy's.
-    """
-    connection = session.connection()
-    compiled = statement.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    parameters = compiled.params  # a property that rebuilds the dict on every access
-    if compiled.positiontup is not None:
-        parameters = [parameters[name] for name in compiled.positiontup]
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        cursor.execute(str(compiled), parameters)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 def reduce_points(key: str, points, max_points: int) -> MetricSeries:
@@ -285,15 +262,10 @@ def _row(run) -> RunRow:
     )
 
 
-def _chunks(ids: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(ids), IN_CHUNK):
-        yield ids[start : start + IN_CHUNK]
-
-
 def _select_in(session, columns, entity, by_id: dict, keys: Iterable[str]):
     from sqlalchemy import select
 
-    for chunk in _chunks(list(by_id)):
+    for chunk in in_id_chunks(list(by_id)):
         statement = select(*columns).where(entity.run_uuid.in_(chunk), entity.key.in_(keys))
         yield from plain_rows(session, statement)
 

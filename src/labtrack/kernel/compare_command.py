@@ -26,10 +26,10 @@ def _parser() -> MagicArgumentParser:
 def compare(magics, words: list[str]):
     """``%track compare …``: returns the widget, so it shows as the cell's result and
     ``_.selected`` reads the brushed runs; with ``--static``, its HTML snapshot."""
+    from ..api.compare import compare_ids, compare_selection
+    from ..api.runs import current_facade, default_experiment_ids
     from ..backend.errors import TrackingQueryError
     from ..backend.frames import RunSelection
-    from ..compare_api import compare_ids, compare_selection
-    from ..runs_api import current_facade, default_experiment_ids
 
     try:
         args = _parser().parse_args(words)

@@ -43,7 +43,7 @@ def watch(magics, words: list[str]) -> None:
         raise UsageError(usage)
     from IPython.display import display
 
-    from .watch import watch as watch_run
+    from ..api.watch import watch as watch_run
 
     try:
         widget = watch_run(words[0], steps=steps)

@@ -20,7 +20,7 @@ def reproduce(magics, words: list[str]) -> None:
         raise UsageError("usage: %track reproduce RUN_ID")
     from ..lineage.differences import compare
     from ..lineage.run_state import current_state, recorded_state
-    from .machine import requirements_text
+    from ..runtime.machine import requirements_text
 
     run = _get_run(words[0])
     recorded = recorded_state(run)

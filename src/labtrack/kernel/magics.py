@@ -9,55 +9,29 @@ import time
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
-from traitlets import Int, List, Unicode
 
+from .. import config
 from .. import tags as T
 from ..backend import BackendLocation, activate, resolve_backend
 from ..lineage.seeds import seed_tags
+from ..offline.work import OfflineWork
+from ..runtime.liveness import Heartbeat, ProcessIdentity, reap_dead_runs
+from ..tracking.context import CellOrigin, capture_context, notebook_path_from
+from ..tracking.session import RunRequest, RunSession, TrackingError
 from .cell_runner import compile_body, run_compiled
-from .context import CellOrigin, capture_context, notebook_path_from
 from .lineage_cell import check_dataset_paths, notebook_snapshot, record_cell_datasets
-from .liveness import Heartbeat, ProcessIdentity, reap_dead_runs
-from .offline_work import OfflineWork
 from .options import parse_param_names, parse_tags
-from .session import RunRequest, RunSession, TrackingError
 
 
 @magics_class
 class TrackMagics(Magics):
-    tracking_uri = Unicode(
-        None,
-        allow_none=True,
-        config=True,
-        help=(
-            "Tracking URI for runs started in this kernel. Unset: MLFLOW_TRACKING_URI, "
-            "else labtrack's embedded SQLite store under LABTRACK_HOME."
-        ),
-    )
-
-    approvals_required = Int(
-        0,
-        config=True,
-        help=(
-            "Approvals from distinct users a model version needs before it may take a "
-            "protected alias or stage (models with labtrack.approvals.* tags use theirs)."
-        ),
-    )
-    protected_targets = List(
-        Unicode(),
-        default_value=[],
-        config=True,
-        help="Aliases and stages (e.g. champion, Production) that need approvals_required.",
-    )
-
-    def approval_policy(self):
-        from ..registry import ApprovalPolicy
-
-        return ApprovalPolicy.parse(self.approvals_required, list(self.protected_targets))
-
     def __init__(self, shell, **kwargs) -> None:
         super().__init__(shell, **kwargs)
-        self.location: BackendLocation = resolve_backend(self.tracking_uri)
+        # The one place labtrack's settings are read (``c.LabtrackConfig.*``).
+        self.settings = config.use(config.LabtrackConfig(parent=self))
+        if self.settings not in shell.configurables:
+            shell.configurables.append(self.settings)  # %config LabtrackConfig
+        self.location: BackendLocation = resolve_backend(self.settings.tracking_uri)
         self.identity = ProcessIdentity.current(_kernel_id())
         self.heartbeat = Heartbeat(_new_client)
         self.last_run_id: str | None = None
@@ -147,6 +121,8 @@ class TrackMagics(Magics):
             tags=parse_tags(args.tag),
             nested=args.nested,
             autolog=args.autolog,
+            flush_interval=self.settings.flush_interval,
+            offline_fallback=self.settings.offline_fallback,
         )
         param_names = parse_param_names(args.params)
         if args.steps is not None and args.steps <= 0:
@@ -230,9 +206,9 @@ def show_live_plot(session: RunSession, steps: int | None):
         import mlflow
         from IPython.display import display
 
+        from ..live.feed import LiveFeed
+        from ..live.history import open_reader
         from ..widgets.live_plot import LivePlot
-        from .run_history import open_reader
-        from .watch import LiveFeed
 
         widget = LivePlot(
             run_id=session.run_id,

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from IPython.core.error import UsageError
 
+from ..api.registry import registry
 from ..backend.errors import TrackingQueryError
 from .options import parse_tags
 
@@ -26,14 +27,6 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser(command: str) -> _Parser:
     return _Parser(prog=f"%track {command}", add_help=True, allow_abbrev=False)
-
-
-def _registry(magics):
-    from ..registry_api import registry
-
-    found = registry()
-    found.default_policy = magics.approval_policy()
-    return found
 
 
 def _acting(what: str):
@@ -64,7 +57,7 @@ def register(magics, words: list[str]):
     if not run_id:
         raise UsageError("labtrack: no run to register: give RUN_ID or track a cell first")
     with _acting(f"register run {run_id} as {args.name!r}"):
-        version = _registry(magics).register(
+        version = registry().register(
             run_id, args.name, args.path, args.alias, parse_tags(args.tag), args.reason
         )
     alias = f" as @{args.alias}" if args.alias else ""
@@ -86,7 +79,7 @@ def promote(magics, words: list[str]):
     if args.archive_existing and not args.stage:
         raise UsageError("--archive-existing only goes with --stage")
     with _acting(f"promote {args.name} version {args.version}"):
-        version = _registry(magics).promote(
+        version = registry().promote(
             args.name, args.version, args.alias, args.stage, args.archive_existing, args.reason
         )
     moved = [f"@{args.alias}" if args.alias else "", version.current_stage if args.stage else ""]
@@ -102,7 +95,7 @@ def rollback(magics, words: list[str]):
     parser.add_argument("--reason", "-r", default="")
     args = parser.parse_args(words)
     with _acting(f"roll back @{args.alias} of {args.name}"):
-        version = _registry(magics).rollback(args.name, args.alias, args.reason)
+        version = registry().rollback(args.name, args.alias, args.reason)
     print(f"labtrack: {version.name} @{args.alias} rolled back to version {version.version}")
 
 
@@ -112,13 +105,13 @@ def approve(magics, words: list[str]):
     parser.add_argument("version", metavar="VERSION")
     parser.add_argument("--reason", "-r", default="")
     args = parser.parse_args(words)
-    registry = _registry(magics)
+    models_registry = registry()
     with _acting(f"approve {args.name} version {args.version}"):
-        users = registry.approve(args.name, args.version, args.reason)
-        policy = registry.policy(args.name)
+        users = models_registry.approve(args.name, args.version, args.reason)
+        policy = models_registry.policy(args.name)
     needed = f" of {policy.required} needed" if policy.required else ""
     print(
-        f"labtrack: {registry.user} approved {args.name} version {args.version} "
+        f"labtrack: {models_registry.user} approved {args.name} version {args.version} "
         f"({len(users)}{needed}: {', '.join(users)})"
     )
 
@@ -128,7 +121,7 @@ def history(magics, words: list[str]):
     parser.add_argument("name", metavar="NAME")
     args = parser.parse_args(words)
     with _acting(f"read the history of {args.name}"):
-        entries = _registry(magics).history(args.name)
+        entries = registry().history(args.name)
     if not entries:
         print(f"labtrack: no registry actions recorded for {args.name}")
     for entry in entries:
@@ -143,12 +136,12 @@ def models(magics, words: list[str]):
     from ..backend.facade import TrackingFacade
     from ..widgets.registry_view import RegistryWidget
 
-    registry = _registry(magics)
+    models_registry = registry()
     if args.name:
         with _acting(f"show model {args.name}"):
-            registry.model(args.name)
+            models_registry.model(args.name)
     facade = TrackingFacade(magics.location)
-    widget = RegistryWidget(registry, facade, args.name)
+    widget = RegistryWidget(models_registry, facade, args.name)
     magics.last_registry_widget = widget
     return widget
 

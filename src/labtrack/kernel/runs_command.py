@@ -25,8 +25,8 @@ def _parser() -> MagicArgumentParser:
 def runs(magics, words: list[str]):
     """``%track runs …``: returns the table, so it shows as the cell's result and
     ``_.selected`` is the DataFrame of the selected rows."""
+    from ..api.runs import runs as runs_frame
     from ..backend.errors import TrackingQueryError
-    from ..runs_api import runs as runs_frame
     from ..widgets.runs_table import RunsTable
 
     try:

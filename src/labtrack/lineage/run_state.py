@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import tags as T
-from ..kernel.gitinfo import dirty_files, read_git_state
+from ..runtime.gitinfo import dirty_files, read_git_state
 from .datasets import DatasetError, describe_path
 from .recording import recorded_datasets
 

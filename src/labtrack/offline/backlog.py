@@ -132,7 +132,7 @@ def send_backlog(
 
 def _owner_alive_seen_from_here() -> Callable[[dict[str, str]], bool]:
     """Whether a RUNNING run's kernel lives, judged from this (non-kernel) process."""
-    from ..kernel.liveness import ProcessIdentity, owner_is_dead
+    from ..runtime.liveness import ProcessIdentity, owner_is_dead
 
     me = ProcessIdentity.current()
     return lambda tags: not owner_is_dead(tags, me)

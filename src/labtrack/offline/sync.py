@@ -31,10 +31,10 @@ from pathlib import Path
 
 from .. import tags as T
 from ..backend.location import BackendKind, kind_of, redact_credentials
-from ..metrics import LARGEST_DOUBLE, MetricPoint
-from .journal import PENDING_DIRNAME, PendingPoints
+from ..metrics.journal import PENDING_DIRNAME, PendingPoints
+from ..metrics.operations import ClientRunOperations
+from ..metrics.points import LARGEST_DOUBLE, MetricPoint
 from .model_copies import copy_logged_models
-from .operations import ClientRunOperations
 from .spool import SPOOL_RUN_TAG, SYNCED_RUN_TAG, OfflineSpool
 
 TERMINAL = ("FINISHED", "FAILED", "KILLED")
@@ -192,7 +192,7 @@ def _one_sync_at_a_time(lock_path: Path) -> Iterator[bool]:
 def _writer_for(tracking_uri: str):
     from mlflow.tracking._tracking_service import utils
 
-    from ..metric_writers import writer_for
+    from ..metrics.writers import writer_for
 
     return writer_for(utils._get_store(tracking_uri))
 

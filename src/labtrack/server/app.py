@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Int, List, Unicode
 
 from ..backend import BackendKind, BackendLocation, resolve_backend
 from ..backend.facade import TrackingFacade
+from ..config import LabtrackConfig
 from ..registry.policy import ApprovalPolicy
 from .routes import route_table
 
@@ -40,48 +40,18 @@ class ServerContext:
 class LabtrackExtension(ExtensionApp):
     name = "labtrack"
 
-    tracking_uri = Unicode(
-        None,
-        allow_none=True,
-        config=True,
-        help=(
-            "Tracking URI the server reads runs from. Unset: MLFLOW_TRACKING_URI, else "
-            "labtrack's embedded SQLite store under LABTRACK_HOME (the same resolution "
-            "as the kernel's, so both see the same runs)."
-        ),
-    )
-
-    worker_threads = Int(
-        4,
-        config=True,
-        help="Threads that run blocking MLflow and database calls off the event loop.",
-    )
-
-    approvals_required = Int(
-        0,
-        config=True,
-        help=(
-            "Approvals from distinct users a model version needs before the registry routes "
-            "move a protected alias or stage to it. A model's own labtrack.approvals.required "
-            "and labtrack.approvals.protected tags take precedence."
-        ),
-    )
-
-    protected_targets = List(
-        Unicode(),
-        default_value=[],
-        config=True,
-        help="Aliases and stages (e.g. champion, Production) that need approvals_required.",
-    )
+    # Every setting is LabtrackConfig's (c.LabtrackConfig.*), shared with the kernel.
+    classes = [LabtrackConfig]
 
     def initialize_settings(self) -> None:
-        location = resolve_backend(self.tracking_uri)
+        settings = LabtrackConfig(parent=self)
+        location = resolve_backend(settings.tracking_uri)
         if location.kind is BackendKind.REST:
             # MLflow's REST client retries for minutes; a UI must hear "unreachable" now.
             os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
             os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
-        executor = ThreadPoolExecutor(self.worker_threads, thread_name_prefix="labtrack")
-        policy = ApprovalPolicy.parse(self.approvals_required, list(self.protected_targets))
+        executor = ThreadPoolExecutor(settings.worker_threads, thread_name_prefix="labtrack")
+        policy = ApprovalPolicy.parse(settings.approvals_required, list(settings.protected_targets))
         self.settings["labtrack"] = ServerContext(
             location=location, executor=executor, approval_policy=policy
         )

@@ -7,8 +7,8 @@ import re
 import tornado.web
 
 from ..backend.errors import InvalidQuery
-from ..backend.models import list_models, model_detail
 from ..backend.queries import valid_page_size
+from ..registry.catalog import list_models, model_detail
 from .handlers import LabtrackHandler
 
 STREAM_CHUNK = 256 * 1024

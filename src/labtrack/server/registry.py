@@ -15,8 +15,8 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from ..backend.errors import InvalidQuery
-from ..backend.models import model_detail
 from ..registry import ModelRegistry
+from ..registry.catalog import model_detail
 from . import contract
 from .handlers import LabtrackHandler
 

@@ -10,7 +10,7 @@ from collections import deque
 
 import traitlets
 
-from .live_channel import LiveChannel, Message
+from ..live.channel import LiveChannel, Message
 from .run_card import RunCard
 
 RECENT_MESSAGES = 64

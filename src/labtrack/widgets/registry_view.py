@@ -42,7 +42,7 @@ class RegistryWidget(anywidget.AnyWidget):
         self.refresh(name)
 
     def refresh(self, name: str | None = None) -> None:
-        from ..backend.models import list_models, model_detail
+        from ..registry.catalog import list_models, model_detail
         from .version_lineage import versions_lineage
 
         try:

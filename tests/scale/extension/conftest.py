@@ -41,5 +41,5 @@ def jp_server_config(extension_tracking_uri, extension_env, monkeypatch, tmp_pat
         monkeypatch.setenv(name, value)
     return {
         "ServerApp": {"jpserver_extensions": {"labtrack": True}},
-        "LabtrackExtension": {"tracking_uri": extension_tracking_uri},
+        "LabtrackConfig": {"tracking_uri": extension_tracking_uri},
     }

@@ -1,5 +1,5 @@
 """Every labtrack route, through a real jupyter_server, against the team's ``mlflow server``
-on PostgreSQL with artifacts proxied to S3 (``LabtrackExtension.tracking_uri`` = its URL).
+on PostgreSQL with artifacts proxied to S3 (``LabtrackConfig.tracking_uri`` = its URL).
 
 Each route and method is exercised here at least once; the last test checks that the
 requests made cover the whole route table, so a route added later without a test against

@@ -13,10 +13,9 @@ import sys
 import threading
 import time
 
-from ..runs_api import current_facade
-from ..widgets.live_plot import LivePlot
-from .run_history import HistoryDelta, HistoryReader, RunState, open_reader
-from .sweep_panel import SweepPanel
+from ..backend.current import current_facade
+from .history import HistoryDelta, HistoryReader, RunState
+from .sweep import SweepPanel
 
 # At most 10 updates a second per widget (jupyter_server caps a kernel's output at
 # 1000 messages/s, shared with printed output).
@@ -32,7 +31,7 @@ QUIET_AFTER_S = 30.0
 class LiveFeed:
     def __init__(
         self,
-        widget: LivePlot,
+        widget,
         reader: HistoryReader,
         *,
         interval_s: float = UPDATE_INTERVAL_S,
@@ -187,45 +186,3 @@ def _tqdm_progress(since: float) -> tuple[int, int] | None:
         if best is None or total > best[1]:
             best = (int(bar.n), int(total))
     return best
-
-
-# -- watching a run written elsewhere ---------------------------------------------
-
-
-def watch(run_id: str, steps: int | None = None, tracking_uri: str | None = None) -> LivePlot:
-    """A live plot of ``run_id`` that follows it until it ends (display it to see it)."""
-    import mlflow
-
-    uri = tracking_uri or _tracking_uri()
-    client = mlflow.MlflowClient(uri)
-    run = client.get_run(run_id)  # an unknown id fails here, with MLflow's message
-    experiment = client.get_experiment(run.info.experiment_id)
-    widget = LivePlot(
-        run_id=run_id,
-        run_name=run.info.run_name or "",
-        experiment_name=experiment.name if experiment else "",
-        status=run.info.status,
-        start_time_ms=run.info.start_time,
-        end_time_ms=run.info.end_time,
-        steps_total=steps,
-        mode="watch",
-    )
-    feed = LiveFeed(widget, open_reader(uri, run_id), stop_when_ended=True)
-    widget.feed = feed  # kept alive with the widget; tests and users can stop it
-    feed.start()
-    return widget
-
-
-def _tracking_uri() -> str:
-    """The kernel's tracking URI once labtrack (or the user) set one, else labtrack's
-    own resolution (MLFLOW_TRACKING_URI, else the embedded store)."""
-    import mlflow
-    from mlflow.tracking._tracking_service.utils import is_tracking_uri_set
-
-    if is_tracking_uri_set():
-        return mlflow.get_tracking_uri()
-    from ..backend import prepare_backend, resolve_backend
-
-    location = resolve_backend(None)
-    prepare_backend(location)
-    return location.tracking_uri

@@ -8,32 +8,21 @@ talks to MLflow. The run is started through MLflow's fluent API so that plain
 from __future__ import annotations
 
 import contextlib
-import signal
-import threading
 import time
-import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from pathlib import Path
 
 from .. import tags as T
+from ..metrics.capture import MetricCapture, start_capture
+from ..metrics.sink import DEFAULT_FLUSH_INTERVAL, Announcement, MetricSink, SinkReport
 from ..offline.redirect import OfflineRedirect, server_unreachable
 from ..offline.spool import SERVER_TAG, OfflineSpool, spool_for
 from ..offline.sync import is_server
+from ..runtime.liveness import Heartbeat, ProcessIdentity, end_running_descendants
 from .active_experiment import ActiveExperiment
 from .context import RunContext
-from .liveness import Heartbeat, ProcessIdentity, end_running_descendants, now_ms
-from .metric_capture import MetricCapture, start_capture
-from .metric_sink import DEFAULT_FLUSH_INTERVAL, Announcement, MetricSink, SinkReport
-
-_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
-
-
-class RunStatus(StrEnum):
-    FINISHED = "FINISHED"
-    FAILED = "FAILED"
-    KILLED = "KILLED"
+from .journaled_end import forget_active_runs, journal_run_end
+from .outcome import RunStatus, deferred_interrupts, error_line, format_user_traceback, outcome_of
 
 
 class TrackingError(Exception):
@@ -77,16 +66,6 @@ class RunSummary:
         if self.error:
             text = f"{text}: {self.error}"
         return f"{text}; {self.kept_offline}" if self.kept_offline else text
-
-
-def outcome_of(error: BaseException | None) -> RunStatus:
-    if error is None:
-        return RunStatus.FINISHED
-    if isinstance(error, KeyboardInterrupt):
-        return RunStatus.KILLED
-    if isinstance(error, SystemExit) and error.code in (None, 0):
-        return RunStatus.FINISHED
-    return RunStatus.FAILED
 
 
 class RunSession:
@@ -305,7 +284,7 @@ class RunSession:
             experiment_name=self.experiment_name,
             status=status,
             seconds=time.monotonic() - self._started_at,
-            error=_error_line(error) if status is not RunStatus.FINISHED and error else None,
+            error=error_line(error) if status is not RunStatus.FINISHED and error else None,
             warnings=tuple(self._start_warnings + warnings),
             interrupted_while_saving=bool(interrupts),
             kept_offline=kept_offline,
@@ -323,30 +302,18 @@ class RunSession:
         return server_unreachable(self._server_uri) is not None
 
     def _journal_the_end(self, mlflow, status, error, params, texts) -> str:
-        from .metric_capture import pending_for
+        from ..metrics.capture import pending_for
 
         assert self._server_uri is not None
-        pending = pending_for(self._server_uri)
-        with pending.open(self.run_id) as journal:
-            if params:
-                values = {k: str(v)[: T.MAX_PARAM_VALUE] for k, v in params.items()}
-                journal.append_operation("params", params=values)
-            for artifact_file, text in (texts or {}).items():
-                journal.append_operation("text", artifact_file=artifact_file, text=text)
-            if status is not RunStatus.FINISHED and error is not None:
-                journal.append_operation("tags", tags={T.ERROR: _error_line(error)})
-                journal.append_operation(
-                    "text",
-                    artifact_file=T.TRACEBACK_ARTIFACT,
-                    text=format_user_traceback(error),
-                )
-            journal.append_operation("end", status=status.value, end_time=now_ms())
-        _forget_active_runs(mlflow, self._outer_run_id)
+        path = journal_run_end(
+            pending_for(self._server_uri), self.run_id, status, error, params, texts
+        )
+        forget_active_runs(self._outer_run_id)
         if self.request.autolog:
             with contextlib.suppress(Exception):
                 mlflow.autolog(disable=True, silent=True)
         return (
-            f"the tracking server stopped answering: the run's end is kept in {journal.path} "
+            f"the tracking server stopped answering: the run's end is kept in {path} "
             "and sent when it answers again (%track sync sends it now)"
         )
 
@@ -363,7 +330,7 @@ class RunSession:
                 artifact_file,
             )
         if status is not RunStatus.FINISHED and error is not None:
-            warnings.extend(self._record_error(client, error, _error_line(error)))
+            warnings.extend(self._record_error(client, error, error_line(error)))
         if self.request.autolog:
             _attempt(warnings, "disable autolog", mlflow.autolog, disable=True, silent=True)
         _attempt(warnings, "end the run", self._close_runs, mlflow, client, status)
@@ -407,16 +374,6 @@ class RunSession:
         end_running_descendants(client, self.run_id, self.experiment_id, status.value)
 
 
-def _forget_active_runs(mlflow, outer_run_id: str | None) -> None:
-    """Take the cell's runs off MLflow's active-run stack without asking the server
-    (``mlflow.end_run`` would): their end is journaled."""
-    from mlflow.tracking import fluent
-
-    stack = fluent._active_run_stack.get()
-    while stack and stack[-1].info.run_id != outer_run_id:
-        stack.pop()
-
-
 def _attempt(warnings: list[str], what: str, action, *args, **kwargs) -> None:
     try:
         action(*args, **kwargs)
@@ -435,48 +392,3 @@ def _log_params(client, run_id: str, params: Mapping[str, object]) -> list[str]:
         except Exception as error:
             warnings.append(f"could not log params: {error}")
     return warnings
-
-
-def _error_line(error: BaseException) -> str:
-    if isinstance(error, KeyboardInterrupt):
-        return "interrupted"
-    text = f"{type(error).__name__}: {error}".strip()
-    return text[: T.MAX_TAG_VALUE]
-
-
-def format_user_traceback(error: BaseException) -> str:
-    """The traceback as the user would read it: labtrack's own frames left out."""
-    summary = traceback.TracebackException.from_exception(error)
-    _drop_own_frames(summary)
-    return "".join(summary.format())
-
-
-def _drop_own_frames(summary: traceback.TracebackException) -> None:
-    kept = [frame for frame in summary.stack if not frame.filename.startswith(_PACKAGE_DIR)]
-    summary.stack = traceback.StackSummary.from_list(kept)
-    for linked in (summary.__cause__, summary.__context__):
-        if linked is not None:
-            _drop_own_frames(linked)
-
-
-@contextlib.contextmanager
-def deferred_interrupts() -> Iterator[list[int]]:
-    """Hold back Ctrl-C / kernel interrupts while the run's end is being written.
-
-    An interrupt landing half-way through would leave a run RUNNING or points
-    unsaved; it is remembered and the caller re-raises it afterwards.
-    """
-    received: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
-    previous = signal.getsignal(signal.SIGINT)
-
-    def remember(signum, _frame):
-        received.append(signum)
-
-    signal.signal(signal.SIGINT, remember)
-    try:
-        yield received
-    finally:
-        signal.signal(signal.SIGINT, previous)

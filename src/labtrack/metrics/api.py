@@ -71,7 +71,7 @@ def _bind() -> dict[str, object]:
         convert_metric_value_to_float_if_possible,
     )
 
-    from .kernel.metric_capture import capture_for
+    from .capture import capture_for
 
     _bound.update(
         mlflow=mlflow,

@@ -9,7 +9,7 @@ in ``pending/rejected/``, so they never hold back the others.
 
 When a write fails for any other reason (the server is down, answers 5xx, the
 database is locked for too long) the sink goes offline: that batch and every later
-one is appended to the run's journal on disk (``offline.journal``) once per flush
+one is appended to the run's journal on disk (``metrics.journal``) once per flush
 interval, listeners see them as usual (the live plot keeps going), and the journal
 is replayed with backoff until the backend takes it; then the sink writes directly
 again. ``on_offline``/``on_online`` are told when that happens, once each way.
@@ -31,12 +31,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..metric_writers import MetricWriter, PointsRejected, in_chunks
-from ..metrics import MetricPoint
-from ..offline.journal import PendingPoints, RunJournal, RunOperations
+from .journal import PendingPoints, RunJournal, RunOperations
+from .points import MetricPoint
+from .report import SinkReport
+from .writers import MetricWriter, PointsRejected, in_chunks, write_around_rejections
 
 DEFAULT_FLUSH_INTERVAL = 1.0
 DEFAULT_CLOSE_TIMEOUT = 15.0
@@ -47,41 +46,6 @@ _LONGEST_OFFLINE_RETRY_DELAY = 4.0
 
 FlushListener = Callable[[Sequence[MetricPoint]], None]
 Announcement = Callable[[str], None]
-
-
-@dataclass
-class SinkReport:
-    """How a sink ended: what it wrote and, if the backend failed, where the rest went."""
-
-    written: int = 0
-    # Points that went to the journal while the backend was away, and how many of
-    # them were written from it once it was back.
-    journaled: int = 0
-    replayed: int = 0
-    pending_file: Path | None = None
-    pending_count: int = 0
-    last_error: str | None = None
-    rejected_file: Path | None = None
-    rejected_count: int = 0
-    rejection: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def warnings(self, *, pending: bool = True) -> list[str]:
-        """What the user should read; ``pending=False`` leaves out the points kept on
-        disk (when the caller says so in its own words)."""
-        lines = list(self.notes)
-        if pending and self.pending_file is not None:
-            lines.append(
-                f"the backend did not take {self.pending_count} metric point(s) "
-                f"({self.last_error}); kept them in {self.pending_file}: they are "
-                "sent when it answers again (%track sync sends them now)"
-            )
-        if self.rejected_file is not None:
-            lines.append(
-                f"the backend rejected {self.rejected_count} metric point(s) "
-                f"({self.rejection}); kept them in {self.rejected_file}"
-            )
-        return lines
 
 
 class MetricSink:
@@ -164,10 +128,6 @@ class MetricSink:
         self._listeners.append(listener)
 
     @property
-    def unsaved_count(self) -> int:
-        return len(self._buffer) + len(self._in_flight)
-
-    @property
     def offline(self) -> bool:
         """True while points go to the journal because the backend does not take them."""
         return self._offline
@@ -234,7 +194,7 @@ class MetricSink:
         if unsaved:
             self._save_pending(unsaved)
         if self._rejected:
-            self._keep_rejected(list(self._rejected))
+            self._report.keep_rejected(self._pending, self._name, list(self._rejected))
         if self._journal is not None:
             if self._journal.exists and self._report.pending_file is None:
                 self._report.pending_file = self._journal.path
@@ -246,18 +206,6 @@ class MetricSink:
         assert self._pending is not None
         contents = self._pending.contents(self._pending.path_of(self._name))
         return contents.points if contents is not None else 0
-
-    def _keep_rejected(self, rejected: list[MetricPoint]) -> None:
-        self._report.rejected_count = len(rejected)
-        try:
-            if self._pending is None:
-                raise OSError("no pending folder")
-            self._report.rejected_file = self._pending.rejected().save(self._name, rejected)
-        except OSError as error:
-            self._report.notes.append(
-                f"lost {len(rejected)} metric point(s) the backend rejected "
-                f"({self._report.rejection}); keeping them failed ({error})"
-            )
 
     def _save_pending(self, unsaved: list[MetricPoint]) -> None:
         if self._journal is None:
@@ -323,7 +271,9 @@ class MetricSink:
         written = 0
         try:
             for chunk in in_chunks(batch, self._writer.max_points_per_write):
-                self._write_around_rejections(chunk)
+                rejection = write_around_rejections(self._writer, chunk, self._rejected)
+                if rejection is not None:
+                    self._report.rejection = rejection[:300]
                 written += len(chunk)
                 self._last_progress = time.monotonic()
                 self._report.written += len(chunk)
@@ -433,20 +383,6 @@ class MetricSink:
         if listener is not None:
             with contextlib.suppress(Exception):
                 listener(message)
-
-    def _write_around_rejections(self, points: Sequence[MetricPoint]) -> None:
-        """Write ``points``; if the backend refuses some, halve until they are found and
-        set them aside, so they never hold back the points around them."""
-        try:
-            self._writer.write(points)
-        except PointsRejected as rejection:
-            if len(points) == 1:
-                self._report.rejection = str(rejection)[:300]
-                self._rejected.append(points[0])
-                return
-            middle = len(points) // 2
-            self._write_around_rejections(points[:middle])
-            self._write_around_rejections(points[middle:])
 
     def _tell_listeners(self, chunk: Sequence[MetricPoint]) -> None:
         for listener in list(self._listeners):

@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 from typing import Protocol
 
-from .metrics import LARGEST_DOUBLE as _LARGEST_DOUBLE
-from .metrics import MetricPoint, stored_value
+from .points import LARGEST_DOUBLE as _LARGEST_DOUBLE
+from .points import MetricPoint, stored_value
 
 MAX_METRICS_PER_LOG_BATCH = 1000
 # Rows per INSERT statement. Not ``executemany``: Python's sqlite3 releases the GIL
@@ -277,3 +277,20 @@ def writer_for(store) -> MetricWriter:
     if type(store) is RestStore:  # not a subclass (Databricks' stores talk differently)
         return RestMetricWriter(store.get_host_creds, fallback)
     return fallback
+
+
+def write_around_rejections(writer: MetricWriter, points: Sequence[MetricPoint], rejected: list):
+    """Write ``points``; if the backend refuses some, halve until they are found and add
+    them to ``rejected``, so they never hold back the points around them. Returns the
+    backend's last refusal, or None."""
+    try:
+        writer.write(points)
+    except PointsRejected as rejection:
+        if len(points) == 1:
+            rejected.append(points[0])
+            return str(rejection)
+        middle = len(points) // 2
+        first = write_around_rejections(writer, points[:middle], rejected)
+        second = write_around_rejections(writer, points[middle:], rejected)
+        return second or first
+    return None

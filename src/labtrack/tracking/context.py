@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import tags as T
-from .gitinfo import read_git_state
-from .machine import hardware_tags, python_version, requirements_text
+from ..runtime.gitinfo import read_git_state
+from ..runtime.machine import hardware_tags, python_version, requirements_text
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,21 @@ def registry():
     """A :class:`~labtrack.registry.ModelRegistry` on MLflow's current tracking backend."""
     import mlflow
 
-    from .registry import ModelRegistry
+    from ..registry import ModelRegistry
 
     client = mlflow.MlflowClient(
         tracking_uri=mlflow.get_tracking_uri(), registry_uri=mlflow.get_registry_uri()
     )
-    return ModelRegistry(client, default_policy=_kernel_policy())
+    return ModelRegistry(client, default_policy=configured_policy())
 
 
-def _kernel_policy():
-    from .kernel.extension import loaded_magics
-    from .registry import ApprovalPolicy
+def configured_policy():
+    """The approval policy of this process's settings (``c.LabtrackConfig``)."""
+    from ..config import current
+    from ..registry import ApprovalPolicy
 
-    magics = loaded_magics()
-    return magics.approval_policy() if magics is not None else ApprovalPolicy()
+    settings = current()
+    return ApprovalPolicy.parse(settings.approvals_required, list(settings.protected_targets))
 
 
 def register(
@@ -70,6 +71,6 @@ def history(name: str):
 
 def load_model(reference: str):
     """The pyfunc model of ``"NAME@ALIAS"``, ``"NAME/VERSION"`` or ``"NAME/Stage"``."""
-    from .registry import load_model as load
+    from ..registry import load_model as load
 
     return load(reference)

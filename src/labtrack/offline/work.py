@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ..backend.location import labtrack_home
-from ..offline.auto_sync import AutoSync
-from ..offline.redirect import server_unreachable
-from ..offline.spool import spool_for
-from ..offline.sync import (
+from ..runtime.liveness import ProcessIdentity, owner_is_dead
+from .auto_sync import AutoSync
+from .redirect import server_unreachable
+from .spool import spool_for
+from .sync import (
     SyncReport,
     is_server,
     pending_for_server,
@@ -14,7 +15,6 @@ from ..offline.sync import (
     sync_server,
     unsynced_runs,
 )
-from .liveness import ProcessIdentity, owner_is_dead
 
 
 class OfflineWork:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ..registry.policy import ApprovalPolicy, approvers, policy_for
-from .errors import InvalidQuery
-from .facade import TrackingFacade, domain_errors
-from .queries import token_text
-from .shapes import (
+from ..backend.errors import InvalidQuery
+from ..backend.facade import TrackingFacade, domain_errors
+from ..backend.queries import token_text
+from ..backend.shapes import (
     ApprovalsView,
     ModelDetail,
     ModelPage,
@@ -14,6 +13,7 @@ from .shapes import (
     ModelVersionView,
     VersionStage,
 )
+from .policy import ApprovalPolicy, approvers, policy_for
 
 MAX_VERSIONS = 1000
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from ..metric_writers import MetricWriter, PointsRejected, in_chunks
-from ..metrics import MetricPoint
+from .points import MetricPoint
+from .writers import MetricWriter, PointsRejected, in_chunks
 
 PENDING_DIRNAME = "pending"
 REJECTED_DIRNAME = "rejected"

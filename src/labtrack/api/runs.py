@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable
 
-from .backend.frames import DEFAULT_MAX_RESULTS, RunSelection, runs_frame, select_runs
-
-_facades: dict[str, object] = {}
-_lock = threading.Lock()
-
-
-def current_facade():
-    """The façade for the tracking URI MLflow uses in this process (one per URI)."""
-    import mlflow
-
-    from .backend import resolve_backend
-    from .backend.facade import TrackingFacade
-
-    uri = mlflow.get_tracking_uri()
-    with _lock:
-        facade = _facades.get(uri)
-        if facade is None:
-            facade = _facades[uri] = TrackingFacade(resolve_backend(uri))
-        return facade
+from ..backend.current import current_facade
+from ..backend.frames import DEFAULT_MAX_RESULTS, RunSelection, runs_frame, select_runs
 
 
 def current_notebook_path() -> str | None:
     """The notebook this kernel serves, as tracked cells record it; None outside one."""
-    from .kernel.context import notebook_path_from
+    from ..tracking.context import notebook_path_from
 
     try:
         from IPython import get_ipython
@@ -63,7 +45,7 @@ def selection_from(
     if notebook:
         notebook_path = current_notebook_path()
         if notebook_path is None:
-            from .backend.errors import InvalidQuery
+            from ..backend.errors import InvalidQuery
 
             raise InvalidQuery("notebook=True needs a kernel started by a notebook front end")
     return RunSelection(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .backend.errors import InvalidQuery
-from .backend.frames import RunSelection, runs_frame, select_runs
-from .runs_api import current_facade, default_experiment_ids, selection_from
+from ..backend.errors import InvalidQuery
+from ..backend.frames import RunSelection, runs_frame, select_runs
+from .runs import current_facade, default_experiment_ids, selection_from
 
 
 def compare(
@@ -54,8 +54,8 @@ def compare_selection(facade, selection: RunSelection, default_experiments=()):
 
 
 def compare_ids(facade, run_ids: list[str], frame=None):
-    from .widgets.compare import CompareWidget
-    from .widgets.compare_payload import pack_matrix
+    from ..widgets.compare import CompareWidget
+    from ..widgets.compare_payload import pack_matrix
 
     run_ids = list(dict.fromkeys(run_ids))
     if not run_ids:

@@ -9,7 +9,7 @@ a few hundred trials through the façade's SQL path costs milliseconds.
 
 from __future__ import annotations
 
-from .run_history import RunState
+from .history import RunState
 
 # More trials than this are shown as the newest ones (parcoords stays fast, the trait small).
 MAX_TRIALS = 2000

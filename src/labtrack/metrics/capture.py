@@ -37,17 +37,17 @@ import threading
 from concurrent.futures import Future
 
 from ..backend.location import labtrack_home
-from ..metric_writers import writer_for
-from ..metrics import KNOWN_VALID_KEYS, MetricPoint, checked_numbers, plain_point, point_from_metric
-from ..offline.journal import PENDING_DIRNAME, PendingPoints
-from ..offline.operations import ClientRunOperations, no_answer_reason
-from .metric_sink import (
+from .journal import PENDING_DIRNAME, PendingPoints
+from .operations import ClientRunOperations, no_answer_reason
+from .points import KNOWN_VALID_KEYS, MetricPoint, checked_numbers, plain_point, point_from_metric
+from .sink import (
     DEFAULT_CLOSE_TIMEOUT,
     DEFAULT_FLUSH_INTERVAL,
     Announcement,
     MetricSink,
     SinkReport,
 )
+from .writers import writer_for
 
 PARENT_RUN_TAG = "mlflow.parentRunId"
 _INTERCEPTED = (

@@ -1,0 +1,122 @@
+"""Every labtrack setting, in one place, for the kernel and the Jupyter server alike.
+
+Set them as ``c.LabtrackConfig.<name> = …`` in ``ipython_config.py`` (the kernel) and in
+``jupyter_server_config.py`` (the server extension); ``%config LabtrackConfig`` shows the
+kernel's. The ``help=`` texts below are the reference documentation
+(``jupyter lab --help-all`` prints them too).
+
+The settings of older releases, ``c.TrackMagics.*`` and ``c.LabtrackExtension.*``, are still
+read, with a warning, where ``LabtrackConfig`` does not set the same name.
+
+No domain imports here: the packages that use a setting read it from the object the
+kernel or the server built (``current()`` in a kernel), so nothing flows through the
+magics' singleton.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from traitlets import Bool, Float, Int, List, Unicode
+from traitlets.config import Configurable
+
+LEGACY_SECTIONS = ("TrackMagics", "LabtrackExtension")
+
+log = logging.getLogger(__name__)
+
+
+class LabtrackConfig(Configurable):
+    """labtrack's settings (kernel and server)."""
+
+    tracking_uri = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help=(
+            "Tracking URI of the runs, for the kernel and the server alike. Unset: "
+            "MLFLOW_TRACKING_URI, else labtrack's embedded SQLite store under "
+            "LABTRACK_HOME (the same resolution in both, so both see the same runs)."
+        ),
+    )
+
+    approvals_required = Int(
+        0,
+        config=True,
+        help=(
+            "Approvals from distinct named users a model version needs before it may take "
+            "a protected alias or stage. A model's own signed approval policy takes "
+            "precedence."
+        ),
+    )
+
+    protected_targets = List(
+        Unicode(),
+        default_value=[],
+        config=True,
+        help="Aliases and stages (e.g. champion, Production) that need approvals_required.",
+    )
+
+    flush_interval = Float(
+        1.0,
+        config=True,
+        help=(
+            "Seconds between writes of a tracked cell's buffered metric points to the "
+            "backend (one transaction per write)."
+        ),
+    )
+
+    offline_fallback = Bool(
+        True,
+        config=True,
+        help=(
+            "When the tracking server cannot be reached as a tracked cell starts, keep "
+            "the run in a local spool and send it when the server answers (False: fail "
+            "as MLflow would)."
+        ),
+    )
+
+    worker_threads = Int(
+        4,
+        config=True,
+        help="Server: threads that run blocking MLflow and database calls off the event loop.",
+    )
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._apply_legacy_sections()
+
+    def _apply_legacy_sections(self) -> None:
+        own = self.config.get(type(self).__name__, {})
+        for section in LEGACY_SECTIONS:
+            if section not in self.config:
+                continue
+            for name, value in self.config[section].items():
+                if name in own or not self.has_trait(name):
+                    continue
+                log.warning(
+                    "c.%s.%s is deprecated: set c.LabtrackConfig.%s instead", section, name, name
+                )
+                setattr(self, name, value)
+
+
+_current: LabtrackConfig | None = None
+_lock = threading.Lock()
+
+
+def current() -> LabtrackConfig:
+    """The settings of this process: the kernel's once ``%load_ext labtrack`` ran, else
+    the defaults (a script that imports labtrack without IPython)."""
+    global _current
+    with _lock:
+        if _current is None:
+            _current = LabtrackConfig()
+        return _current
+
+
+def use(config: LabtrackConfig) -> LabtrackConfig:
+    """Make ``config`` this process's settings (the kernel extension does, on load)."""
+    global _current
+    with _lock:
+        _current = config
+    return config
