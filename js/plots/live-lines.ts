@@ -97,7 +97,3 @@ function stepSpan(series: ILineSeries[]): number {
   return high - low;
 }
 
-/** Lower is better for losses and errors, higher for everything else (accuracy, f1, auc…). */
-export function lowerIsBetter(metric: string): boolean {
-  return /loss|error|mse|mae|rmse/i.test(metric);
-}

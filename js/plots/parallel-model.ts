@@ -3,7 +3,7 @@
 // DOM: the canvas renderer (parallel-canvas.ts) paints it, and parallel.ts turns it into a
 // plotly parcoords figure for the static export.
 import type { ICompareData } from './compare-data';
-import { lowerIsBetter } from './live-lines';
+import { lowerIsBetter } from './objective';
 import { IAxis, metricAxis, niceTicks, paramAxis } from './parallel-axes';
 
 /** Colour scales whose every colour stands out from the theme's background: from dark blue to

@@ -43,3 +43,25 @@ export function formatValue(value: number | undefined): string {
   }
   return String(Number(value.toPrecision(4)));
 }
+
+/** Decimals that show `value` with 4 significant digits (0 for large values). */
+function decimalsFor(value: number): number {
+  const abs = Math.abs(value);
+  if (abs === 0 || !Number.isFinite(abs)) {
+    return 0;
+  }
+  return Math.max(0, Math.min(6, 3 - Math.floor(Math.log10(abs))));
+}
+
+/** Values shown side by side (a chart's current and best) with the same precision: the
+ *  decimals the most precise of them needs, or all in exponent form when one needs it. */
+export function formatValues(values: (number | undefined)[]): string[] {
+  const finite = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+  const exponent = finite.some(v => v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3));
+  if (exponent) {
+    return values.map(v => (v !== undefined && Number.isFinite(v) ? v.toExponential(3) : formatValue(v)));
+  }
+  const decimals = Math.max(0, ...finite.map(decimalsFor));
+  return values.map(v => (v !== undefined && Number.isFinite(v) ? v.toFixed(decimals) : formatValue(v)));
+}
+

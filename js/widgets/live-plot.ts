@@ -5,9 +5,10 @@ import type { RenderProps } from '@anywidget/types';
 import type { IPlotly } from 'plotly.js-dist-min';
 
 import type { ICompareData } from '../plots/compare-data';
-import { liveLinesFigure, lowerIsBetter, type XAxisMode } from '../plots/live-lines';
+import { liveLinesFigure, type XAxisMode } from '../plots/live-lines';
+import { lowerIsBetter } from '../plots/objective';
 import { readPlotTheme, type IPlotTheme } from '../plots/theme';
-import { formatValue, shortRunId } from './format';
+import { formatValues, shortRunId } from './format';
 import { storeOf, type ITrace, type LiveStore } from './live-store';
 import { loadPlotly } from './plotly-loader';
 import { node } from './dom';
@@ -15,7 +16,7 @@ import { ProgressBar } from './progress';
 import { renderRunCard, type IRunCardTraits } from './run-card';
 import { ensureStyles } from './styles';
 import { SweepPanel } from './sweep-panel';
-import { best, drawnSeries, latest, pointBudget } from './trace-values';
+import { best, drawnSeries, isValueTile, latest, pointBudget } from './trace-values';
 
 export interface IRunEntry {
   name: string;
@@ -49,6 +50,8 @@ const PLOT_CONFIG = { displayModeBar: false, responsive: false, displaylogo: fal
 interface IChart {
   panel: HTMLElement;
   plot: HTMLElement;
+  /** A metric logged once per run (a final score) shows as values, not as a chart. */
+  tile: HTMLElement;
   current: HTMLElement;
   best: HTMLElement;
   drawn: boolean;
@@ -124,9 +127,10 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
       const bestEl = node(doc, 'span', 'lt-w-chart-best', 'labtrack-chart-best');
       title.append(name, current, bestEl);
       const plot = node(doc, 'div', 'lt-w-chart-plot');
-      panel.append(title, plot);
+      const tile = node(doc, 'div', 'lt-w-chart-tile', 'labtrack-chart-tile');
+      panel.append(title, plot, tile);
       grid.append(panel);
-      chart = { panel, plot, current, best: bestEl, drawn: false };
+      chart = { panel, plot, tile, current, best: bestEl, drawn: false };
       charts.set(key, chart);
       resizer.observe(plot);
       onScreen.observe(panel);
@@ -143,13 +147,48 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   const showSummary = (key: string, chart: IChart): void => {
     const traces = tracesOf(key);
     const lower = lowerIsBetter(key);
-    chart.current.textContent = `current ${formatValue(latest(traces))}`;
-    chart.best.textContent = `best ${formatValue(best(traces, lower))} (${lower ? 'min' : 'max'})`;
+    const single = isValueTile(traces);
+    chart.panel.dataset.kind = single ? 'value' : 'chart';
     chart.panel.dataset.points = String(traces.reduce((sum, trace) => sum + trace.count, 0));
     chart.panel.dataset.traces = String(traces.length);
+    if (single) {
+      showTile(chart, traces);
+      return;
+    }
+    const [current, bestValue] = formatValues([latest(traces), best(traces, lower)]);
+    chart.current.textContent = `current ${current}`;
+    chart.best.textContent = `best ${bestValue} (${lower ? 'min' : 'max'})`;
+  };
+
+  /** One value per run: the run's name (when there are several) and its value. */
+  const showTile = (chart: IChart, traces: ITrace[]): void => {
+    chart.current.textContent = '';
+    chart.best.textContent = '';
+    const values = formatValues(traces.map(trace => trace.values[0]));
+    chart.tile.replaceChildren(
+      ...traces.map((trace, i) => {
+        const row = node(doc, 'div', 'lt-w-tile-row');
+        const value = node(doc, 'span', 'lt-w-tile-value');
+        value.textContent = values[i];
+        if (traces.length > 1) {
+          const label = node(doc, 'span', 'lt-w-tile-label');
+          label.textContent = runLabel(trace.run); // textContent: run names are user input
+          row.append(label);
+        }
+        row.append(value);
+        return row;
+      })
+    );
   };
 
   const plotChart = (key: string, chart: IChart, plotly: IPlotly): void => {
+    if (isValueTile(tracesOf(key))) {
+      if (chart.drawn) {
+        plotly.purge(chart.plot);
+        chart.drawn = false;
+      }
+      return;
+    }
     const xAxis = model.get('x_axis') === 'time' ? 'time' : 'step';
     const width = chart.plot.clientWidth;
     const budget = pointBudget(width || 600);

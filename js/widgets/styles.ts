@@ -179,6 +179,26 @@ const CSS = `
   min-height: 180px;
   width: 100%;
 }
+.lt-w-chart[data-kind='value'] .lt-w-chart-plot { display: none; }
+.lt-w-chart[data-kind='chart'] .lt-w-chart-tile { display: none; }
+.lt-w-chart-tile { padding: 6px 0 8px; }
+.lt-w-tile-row {
+  align-items: baseline;
+  display: flex;
+  gap: 8px;
+  justify-content: space-between;
+}
+.lt-w-tile-label {
+  color: var(--lt-w-fg-muted);
+  overflow: hidden;
+  text-overflow: ellipsis;
+  white-space: nowrap;
+}
+.lt-w-tile-value {
+  font-size: 1.6em;
+  font-variant-numeric: tabular-nums;
+  font-weight: 600;
+}
 .lt-w-empty {
   color: var(--lt-w-fg-muted);
   font-style: italic;
@@ -192,6 +212,17 @@ const CSS = `
 }
 .lt-w-sweep[hidden] { display: none; }
 .lt-w-sweep-summary { font-weight: 600; }
+.lt-w-sweep-toggle {
+  background: none;
+  border: 1px solid var(--lt-w-border);
+  border-radius: 3px;
+  color: var(--lt-w-fg-muted);
+  cursor: pointer;
+  font: inherit;
+  padding: 0 6px;
+}
+.lt-w-sweep-toggle:focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2); }
+.lt-w-sweep-toggle[hidden] { display: none; }
 .lt-w-sweep-scroll { overflow-x: auto; }
 .lt-w-sweep .parcoords .axis .domain,
 .lt-w-sweep .parcoords .axis .tick > line {

@@ -1,10 +1,11 @@
-// The live plot's sweep panel: the finished trials (child runs) of the tracked run as
-// parallel coordinates (js/plots/parallel.ts) that grow as trials end, and the best trial
-// so far on the objective (the first metric where lower or higher is clearly better).
+// The live plot's sweep panel: the finished trials (child runs) of the sweep as parallel
+// coordinates (js/plots/parallel.ts) that grow as trials end, and the best trial so far on
+// the objective (js/plots/objective.ts: autolog's search score, else a loss, …). Params
+// that vary come first; those constant across every trial are hidden until asked for.
 import type { IPlotly } from 'plotly.js-dist-min';
 
-import { runLabels, type ICompareData } from '../plots/compare-data';
-import { lowerIsBetter } from '../plots/live-lines';
+import { runLabels, valuesDiffer, type ICompareData } from '../plots/compare-data';
+import { lowerIsBetter, objectiveMetric } from '../plots/objective';
 import { parallelFigure, parallelMinWidth } from '../plots/parallel';
 import type { IPlotTheme } from '../plots/theme';
 import { node } from './dom';
@@ -12,12 +13,6 @@ import { formatValue } from './format';
 
 const HEIGHT = 300;
 const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false };
-
-/** The metric a sweep optimises, as far as names tell: a loss or error first. */
-export function objectiveMetric(data: ICompareData): string | null {
-  const keys = data.metrics.map(m => m.key);
-  return keys.find(key => lowerIsBetter(key)) ?? keys[0] ?? null;
-}
 
 /** Index of the best run on `key` (lowest for losses, else highest), or -1. */
 export function bestRun(data: ICompareData, key: string): number {
@@ -39,17 +34,34 @@ export function bestRun(data: ICompareData, key: string): number {
   return best;
 }
 
+/** The trials' params, those that vary first; constant ones only with `withConstant`. */
+export function sweepParams(data: ICompareData, withConstant: boolean): ICompareData['params'] {
+  const varying = data.params.filter(p => valuesDiffer(p.values));
+  const constant = data.params.filter(p => !valuesDiffer(p.values));
+  return withConstant ? [...varying, ...constant] : varying;
+}
+
 export class SweepPanel {
   readonly el: HTMLElement;
   private readonly summary: HTMLElement;
   private readonly plot: HTMLElement;
+  private readonly toggle: HTMLButtonElement;
   private data: ICompareData | null = null;
+  private showConstant = false;
+  private redraw: (() => void) | null = null;
 
   constructor(doc: Document) {
     this.el = node(doc, 'div', 'lt-w-sweep', 'labtrack-sweep');
     const title = node(doc, 'div', 'lt-w-chart-title');
     this.summary = node(doc, 'span', 'lt-w-sweep-summary', 'labtrack-sweep-summary');
-    title.append(this.summary);
+    this.toggle = node(doc, 'button', 'lt-w-sweep-toggle', 'labtrack-sweep-constant') as HTMLButtonElement;
+    this.toggle.type = 'button';
+    this.toggle.addEventListener('click', () => {
+      this.showConstant = !this.showConstant;
+      this.showToggle();
+      this.redraw?.();
+    });
+    title.append(this.summary, this.toggle);
     const scroll = node(doc, 'div', 'lt-w-sweep-scroll');
     this.plot = node(doc, 'div', 'lt-w-sweep-plot', 'labtrack-sweep-parallel');
     scroll.append(this.plot);
@@ -66,6 +78,7 @@ export class SweepPanel {
     if (!this.data) {
       return;
     }
+    this.showToggle();
     const key = objectiveMetric(this.data);
     const best = key ? bestRun(this.data, key) : -1;
     const count = `${runs.length} trial${runs.length === 1 ? '' : 's'} finished`;
@@ -79,14 +92,27 @@ export class SweepPanel {
     }
   }
 
+  /** "Show N constant params" / "Hide constant params"; hidden when none is constant. */
+  private showToggle(): void {
+    const constant = this.data ? this.data.params.length - sweepParams(this.data, false).length : 0;
+    this.toggle.hidden = constant === 0;
+    this.toggle.setAttribute('aria-pressed', String(this.showConstant));
+    this.toggle.textContent = this.showConstant
+      ? 'Hide constant params'
+      : `Show ${constant} constant param${constant === 1 ? '' : 's'}`;
+    this.el.dataset.constantParams = String(constant);
+  }
+
   draw(plotly: IPlotly, theme: IPlotTheme): void {
+    this.redraw = () => this.draw(plotly, theme);
     if (!this.data) {
       return;
     }
-    this.plot.style.minWidth = `${parallelMinWidth(this.data)}px`;
-    const figure = parallelFigure(this.data, {
+    const shown = { ...this.data, params: sweepParams(this.data, this.showConstant) };
+    this.plot.style.minWidth = `${parallelMinWidth(shown)}px`;
+    const figure = parallelFigure(shown, {
       theme,
-      colorMetric: objectiveMetric(this.data),
+      colorMetric: objectiveMetric(shown),
       height: HEIGHT
     });
     void plotly.react(this.plot, figure.data, figure.layout, CONFIG);

@@ -44,3 +44,8 @@ export function best(traces: ITrace[], lower: boolean): number | undefined {
     ? Math.min(...usable.map(trace => trace.low))
     : Math.max(...usable.map(trace => trace.high));
 }
+
+/** A metric every run logged exactly once (a final score): shown as values, not a chart. */
+export function isValueTile(traces: ITrace[]): boolean {
+  return traces.length > 0 && traces.every(trace => trace.count === 1);
+}

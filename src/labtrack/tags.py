@@ -31,6 +31,9 @@ HEARTBEAT = "labtrack.heartbeat"
 # labtrack.dataset.<name>.md5 / .path / .rows / .digest (DataFrames)
 DATASET_PREFIX = "labtrack.dataset."
 SEED = "labtrack.seed"
+# "true" when the saved notebook stored with the run does not hold the tracked cell as it
+# ran (unsaved edits): the kernel's input history is then the truthful record.
+NOTEBOOK_OLDER_THAN_CELL = "labtrack.notebook.older_than_cell"
 
 # Artifacts, relative to the run's artifact root
 ARTIFACT_DIR = "labtrack"
@@ -39,6 +42,8 @@ REQUIREMENTS_ARTIFACT = "labtrack/requirements.txt"
 GIT_PATCH_ARTIFACT = "labtrack/git.patch"
 TRACEBACK_ARTIFACT = "labtrack/traceback.txt"
 NOTEBOOK_ARTIFACT = "labtrack/notebook.ipynb"
+# Every cell the kernel ran before (and including) the tracked one, in order.
+HISTORY_ARTIFACT = "labtrack/history.py"
 
 # Longest tag value MLflow accepts.
 MAX_TAG_VALUE = 5000

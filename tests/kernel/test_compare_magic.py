@@ -36,8 +36,8 @@ def runs(shell):
     return {"experiment": "compare-tests", "ids": ids}
 
 
-def test_track_compare_last_n_compares_the_newest_runs(shell, runs):
-    widget = shell.run_line_magic("track", "compare --last 5 --experiment compare-tests")
+def test_an_experiment_selection_compares_its_newest_runs_first(shell, runs):
+    widget = shell.run_line_magic("track", "compare --experiment compare-tests --max 5")
     assert isinstance(widget, CompareWidget)
     assert set(widget.run_ids) == set(runs["ids"][1:])  # newest five by start time
     assert widget.metric_keys == ["auc", "loss"]
@@ -125,3 +125,92 @@ def test_bad_input_is_one_clear_usage_error(shell, runs, line, expected):
     message = str(raised.value)
     assert expected in message
     assert "\n" not in message
+
+
+@pytest.fixture
+def three_tracked_cells(shell, run_cell):
+    """Three tracked cells in one experiment: a run of the code's own, labtrack's own run
+    (logging outside any run), and an autolog grid search (a parent and its children)."""
+    experiment = "compare-last"
+    first = run_cell(
+        "%%track --no-live\nimport mlflow\n"
+        f"mlflow.set_experiment('{experiment}')\n"
+        "with mlflow.start_run(run_name='hand-made'):\n    mlflow.log_metric('score', 0.7)\n"
+    )
+    second = run_cell(
+        f"%%track --no-live --experiment {experiment} --name logged\n"
+        "import mlflow\nmlflow.log_metric('score', 0.8)\n"
+    )
+    third = run_cell(
+        "%%track --no-live\nimport mlflow\n"
+        "from sklearn.datasets import make_classification\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+        "from sklearn.model_selection import GridSearchCV\n"
+        "X, y = make_classification(n_samples=120, random_state=0)\n"
+        "mlflow.sklearn.autolog(log_models=False, max_tuning_runs=3)\n"
+        "with mlflow.start_run(run_name='grid'):\n"
+        "    GridSearchCV(LogisticRegression(max_iter=300), {'C': [0.1, 1.0, 10.0]}, cv=2)"
+        ".fit(X, y)\n"
+        "mlflow.sklearn.autolog(disable=True)\n"
+    )
+    for cell in (first, second, third):
+        assert cell.result.success, cell.err
+    yield experiment, [third.run_id, second.run_id, first.run_id]
+    import mlflow
+
+    mlflow.set_experiment("Default")
+
+
+def test_compare_last_n_is_the_top_level_runs_this_notebook_tracked(shell, three_tracked_cells):
+    import mlflow
+
+    experiment, newest_first = three_tracked_cells
+    widget = shell.run_line_magic("track", "compare --last 3")
+    assert widget.run_ids == newest_first
+    assert shell.run_line_magic("track", f"compare --last 3 --experiment {experiment}").run_ids == (
+        newest_first
+    )
+    # The grid search's child runs exist, and only --include-children counts them.
+    grid = newest_first[0]
+    children = mlflow.MlflowClient().search_runs(
+        [mlflow.get_experiment_by_name(experiment).experiment_id],
+        f"tags.`mlflow.parentRunId` = '{grid}'",
+    )
+    assert len(children) == 3
+    widened = shell.run_line_magic("track", "compare --last 4 --include-children")
+    assert (
+        grid in widened.run_ids
+        and len(set(widened.run_ids) & {c.info.run_id for c in children}) >= 1
+    )
+
+
+def test_compare_last_n_in_a_notebook_finds_its_runs_by_the_notebook_path(
+    shell, run_cell, tmp_path
+):
+    notebook = tmp_path / "analysis.ipynb"
+    shell.user_ns["__session__"] = str(notebook)
+    try:
+        ids = []
+        for index in range(2):
+            cell = run_cell(
+                f"%%track --no-live --experiment nb-compare --name run-{index}\n"
+                "import mlflow\nmlflow.log_metric('m', 1)\n"
+            )
+            ids.append(cell.run_id)
+        widget = shell.run_line_magic("track", "compare --last 2")
+        assert widget.run_ids == ids[::-1]
+    finally:
+        del shell.user_ns["__session__"]
+
+
+def test_compare_last_n_says_what_it_searched_and_what_would_match(shell, three_tracked_cells):
+    from IPython.core.error import UsageError
+
+    experiment, _ = three_tracked_cells
+    with pytest.raises(UsageError) as raised:
+        shell.run_line_magic("track", "compare --last 2 --experiment compare-tests")
+    message = str(raised.value)
+    assert "no runs match: searched the runs this kernel tracked in experiment compare-tests" in (
+        message
+    )
+    assert f"--experiment {experiment}" in message or "leave out --experiment" in message

@@ -94,7 +94,15 @@ def test_quickstart_model_is_logged_by_the_run_and_predicts(quickstart):
     assert set(predictions) <= {True, False}
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.ipynb")), ids=lambda path: path.name)
+# your_mlflow_code.ipynb runs twice in test_your_mlflow_code.py (plain and tracked).
+RUN_ELSEWHERE = {"your_mlflow_code.ipynb"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in EXAMPLES.glob("*.ipynb") if p.name not in RUN_ELSEWHERE),
+    ids=lambda path: path.name,
+)
 def test_every_example_runs_without_error(path, tmp_path, quickstart):
     if path.name == "quickstart.ipynb":
         notebook, _ = quickstart  # already executed once for this module
@@ -105,6 +113,7 @@ def test_every_example_runs_without_error(path, tmp_path, quickstart):
         for cell in notebook.cells
         for output in cell.get("outputs", [])
         if output.get("output_type") == "error"
+        and "raises-exception" not in cell.get("metadata", {}).get("tags", [])
     ]
     assert errors == []
 

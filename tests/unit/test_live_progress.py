@@ -25,7 +25,9 @@ class Bar:
 
 
 class StaticReader:
-    root_run_id = RUN
+    @staticmethod
+    def roots():
+        return [RUN]
 
     def __init__(self, steps: int) -> None:
         self.steps = steps

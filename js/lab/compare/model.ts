@@ -2,6 +2,7 @@ import { VDomModel } from '@jupyterlab/ui-components';
 
 import type { IOverlaySeries } from '../../plots/overlay';
 import { runLabels } from '../../plots/compare-data';
+import { objectiveMetric } from '../../plots/objective';
 import { ICompareMatrix, ILabtrackService } from '../tokens';
 
 /** Reduced histories are enough for a curve: the panel is at most a few thousand px wide. */
@@ -62,8 +63,10 @@ export class CompareModel extends VDomModel {
       return;
     }
     const keys = matrix.metrics.map(m => m.key);
+    // A metric chosen before stays; else the one a user would pick (js/plots/objective.ts).
+    const preferred = objectiveMetric(matrix) ?? keys[0] ?? null;
     const keep = (key: string | null): string | null =>
-      key !== null && keys.includes(key) ? key : keys[0] ?? null;
+      key !== null && keys.includes(key) ? key : preferred;
     this._update({
       phase: 'ready',
       matrix,

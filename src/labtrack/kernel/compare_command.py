@@ -6,8 +6,8 @@ from IPython.core.error import UsageError
 from IPython.core.magic_arguments import MagicArgumentParser
 
 USAGE = (
-    'usage: %track compare RUN_ID … | --last N | --children RUN_ID | --filter "…" '
-    "[--experiment NAME] [--max N] [--static]"
+    "usage: %track compare RUN_ID … | --last N [--include-children] | --children RUN_ID | "
+    '--filter "…" [--experiment NAME] [--max N] [--static]'
 )
 
 
@@ -18,6 +18,7 @@ def _parser() -> MagicArgumentParser:
     parser.add_argument("--filter", default="", metavar="FILTER")
     parser.add_argument("--experiment", "-e", action="append", default=[], metavar="NAME")
     parser.add_argument("--children", metavar="RUN_ID")
+    parser.add_argument("--include-children", action="store_true")
     parser.add_argument("--max", type=int, default=1000, metavar="N")
     parser.add_argument("--static", action="store_true")
     return parser
@@ -30,6 +31,7 @@ def compare(magics, words: list[str]):
     from ..api.runs import current_facade, default_experiment_ids
     from ..backend.errors import TrackingQueryError
     from ..backend.frames import RunSelection
+    from .last_tracked import last_tracked
 
     try:
         args = _parser().parse_args(words)
@@ -43,16 +45,21 @@ def compare(magics, words: list[str]):
         raise UsageError(f"labtrack: give run ids or a selection, not both; {USAGE}")
     if not args.run_ids and not selects:
         raise UsageError(USAGE)
+    if args.include_children and args.last is None:
+        raise UsageError("labtrack: --include-children goes with --last N")
     try:
         facade = current_facade()
         if args.run_ids:
             widget = compare_ids(facade, args.run_ids)
+        elif args.last is not None:
+            run_ids = last_tracked(magics, facade, args)
+            widget = compare_ids(facade, run_ids)
         else:
             selection = RunSelection(
                 experiments=tuple(args.experiment),
                 filter_string=args.filter,
-                order_by=("attributes.start_time DESC",) if args.last else (),
-                max_results=args.last or args.max,
+                order_by=("attributes.start_time DESC",),
+                max_results=args.max,
                 children_of=args.children,
             )
             widget = compare_selection(facade, selection, default_experiment_ids())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
@@ -17,9 +16,11 @@ from ..lineage.seeds import seed_tags
 from ..offline.work import OfflineWork
 from ..runtime.liveness import Heartbeat, ProcessIdentity, reap_dead_runs
 from ..tracking.context import CellOrigin, capture_context, notebook_path_from
-from ..tracking.session import RunRequest, RunSession, TrackingError
+from ..tracking.session import RunRequest, TrackedCell, TrackingError
 from .cell_runner import compile_body, run_compiled
-from .lineage_cell import check_dataset_paths, notebook_snapshot, record_cell_datasets
+from .history import input_history
+from .lineage_cell import check_dataset_paths, describe_cell_datasets, notebook_snapshot
+from .live_display import finish_live_plot, show_live_plot
 from .options import parse_param_names, parse_tags
 
 
@@ -42,6 +43,9 @@ class TrackMagics(Magics):
         self.last_runs = None
         self.last_registry_widget = None
         self._cell_id: str | None = None
+        self._execution_count: int | None = None
+        # Top-level runs tracked in this kernel, oldest first (%track compare --last N).
+        self.tracked_runs: list[str] = []
         self.offline_work = OfflineWork(self.location.tracking_uri, self.identity)
         self.auto_sync = self.offline_work.auto_sync(_tell_sync_report)
         shell.events.register("pre_run_cell", self._remember_cell)
@@ -56,6 +60,10 @@ class TrackMagics(Magics):
 
     def _remember_cell(self, info) -> None:
         self._cell_id = getattr(info, "cell_id", None)
+        # IPython counts the cell before it runs: the number the user sees on it is one
+        # less than the shell's counter while it runs (when it is kept in the history).
+        count = self.shell.execution_count
+        self._execution_count = count - 1 if getattr(info, "store_history", True) else count
 
     # -- %%track -----------------------------------------------------------------
 
@@ -123,6 +131,9 @@ class TrackMagics(Magics):
             autolog=args.autolog,
             flush_interval=self.settings.flush_interval,
             offline_fallback=self.settings.offline_fallback,
+            wants_own_run=bool(
+                args.experiment or args.name or args.tag or args.params or args.dataset
+            ),
         )
         param_names = parse_param_names(args.params)
         if args.steps is not None and args.steps <= 0:
@@ -130,57 +141,78 @@ class TrackMagics(Magics):
         datasets = check_dataset_paths(args.dataset)
         # A typo should not leave a FAILED run behind: compile before starting one.
         compiled = compile_body(self.shell, f"track {line}".rstrip(), cell)
-        session = RunSession(request, self.identity, self.heartbeat)
+        cell_run = TrackedCell(request, self.identity, self.heartbeat)
         origin = CellOrigin(
             source=cell,
             magic_line=f"%%track {line}".rstrip(),
             notebook_path=notebook_path_from(self.shell.user_ns, os.environ),
             cell_id=self._cell_id,
-            execution_count=self.shell.execution_count,
+            execution_count=self._execution_count,
             working_directory=os.getcwd(),
         )
-        context = capture_context(origin)
+        context = capture_context(origin, input_history(self.shell))
         context.tags.update(seed_tags())
-        session.on_offline = _tell_user
-        session.on_online = _tell_user
+        cell_run.on_offline = _tell_user
+        cell_run.on_online = _tell_user
         try:
-            session.start(context)
+            cell_run.start(context)
         except TrackingError as error:
             raise UsageError(f"labtrack: {error}") from None
-        for notice in session.notices:
+        for notice in cell_run.notices:
             _tell_user(notice)
-        self.last_run_id = session.run_id
-        feed = show_live_plot(session, args.steps) if args.live else None
+        feed = show_live_plot(cell_run, args.steps, request.experiment or "") if args.live else None
         self.last_live_plot = feed.widget if feed is not None else None
 
         error: BaseException | None = None
         try:
-            # Inside the run's try: Ctrl-C while a big dataset is hashed ends it KILLED.
-            for warning in record_cell_datasets(_new_client(), session.run_id, datasets):
+            # Inside the cell's try: Ctrl-C while a big dataset is hashed ends it KILLED.
+            records, warnings = describe_cell_datasets(datasets)
+            context.datasets.extend(records)
+            for warning in warnings:
                 print(f"labtrack: warning: {warning}", file=sys.stderr)
             return run_compiled(self.shell, compiled)
         except BaseException as raised:
             error = raised
             raise
         finally:
-            # The notebook file as last saved (JupyterLab saves on Ctrl-S and autosave).
-            snapshot, why_not = notebook_snapshot(context.tags.get(T.NOTEBOOK_PATH))
-            summary = session.end(
-                error,
-                _read_params(self.shell.user_ns, param_names),
-                texts={T.NOTEBOOK_ARTIFACT: snapshot} if snapshot is not None else None,
+            self._end_cell(cell_run, context, feed, error, param_names, bool(args.name))
+
+    def _end_cell(self, cell_run, context, feed, error, param_names, named: bool) -> None:
+        # The notebook file as last saved (JupyterLab saves on Ctrl-S and autosave).
+        snapshot = notebook_snapshot(context.tags.get(T.NOTEBOOK_PATH), context.cell_source)
+        texts = {T.NOTEBOOK_ARTIFACT: snapshot.text} if snapshot.text is not None else {}
+        tags = {}
+        if snapshot.older_than_cell is not None:
+            tags[T.NOTEBOOK_OLDER_THAN_CELL] = "true" if snapshot.older_than_cell else "false"
+        summary = cell_run.end(error, _read_params(self.shell.user_ns, param_names), texts, tags)
+        if snapshot.note:
+            print(f"labtrack: warning: {snapshot.note}", file=sys.stderr)
+        if feed is not None:
+            finish_live_plot(feed, summary)
+        for warning in summary.warnings:
+            print(f"labtrack: warning: {warning}", file=sys.stderr)
+        if named and not any(run.own for run in summary.runs):
+            print(
+                "labtrack: --name names the cell's own run; this cell's code opened its own "
+                "runs, which keep the names it gave them",
+                file=sys.stderr,
             )
-            if why_not:
-                print(f"labtrack: warning: {why_not}", file=sys.stderr)
-            if feed is not None:
-                finish_live_plot(feed, summary.status.value)
-            for warning in summary.warnings:
-                print(f"labtrack: warning: {warning}", file=sys.stderr)
-            print(summary.line(), flush=True)
-            if summary.kept_offline:
-                self.auto_sync.kick()
-            if summary.interrupted_while_saving and error is None:
-                raise KeyboardInterrupt  # the user asked to stop while the run was saved
+        for line in summary.lines():
+            print(line, flush=True)
+        if not summary.runs:
+            print(
+                "labtrack: this cell opened no MLflow run and logged nothing, so nothing was "
+                "recorded (give it --name to keep a run for it anyway)",
+                flush=True,
+            )
+        primary = summary.primary
+        if primary is not None:
+            self.last_run_id = primary.run_id
+        self.tracked_runs.extend(run.run_id for run in summary.runs)
+        if summary.kept_offline:
+            self.auto_sync.kick()
+        if summary.interrupted_while_saving and error is None:
+            raise KeyboardInterrupt  # the user asked to stop while the runs were saved
 
     # -- %track ------------------------------------------------------------------
 
@@ -197,47 +229,6 @@ class TrackMagics(Magics):
         from .line_commands import run_line_command
 
         return run_line_command(self, line)
-
-
-def show_live_plot(session: RunSession, steps: int | None):
-    """Display the run's live plot and start feeding it; tracking goes on without it if
-    widgets cannot load."""
-    try:
-        import mlflow
-        from IPython.display import display
-
-        from ..live.feed import LiveFeed
-        from ..live.history import open_reader
-        from ..widgets.live_plot import LivePlot
-
-        widget = LivePlot(
-            run_id=session.run_id,
-            run_name=session.run_name,
-            experiment_name=session.experiment_name,
-            status="RUNNING",
-            start_time_ms=session.start_time_ms,
-            steps_total=steps,
-        )
-        display(widget)
-        reader = open_reader(
-            mlflow.get_tracking_uri(),
-            session.run_id,
-            sink=session.metric_sink,
-            root_name=session.run_name,
-        )
-        feed = LiveFeed(widget, reader, follow_tqdm_since=time.time() - 1)
-        return feed.start()
-    except Exception as error:
-        print(f"labtrack: warning: cannot show the live plot: {error}", file=sys.stderr)
-        return None
-
-
-def finish_live_plot(feed, status: str) -> None:
-    """After the run ended (its points flushed): last points, final status."""
-    try:
-        feed.finish(status, int(time.time() * 1000))
-    except Exception as error:  # a closed front end must not hide the cell's outcome
-        print(f"labtrack: warning: cannot update the live plot: {error}", file=sys.stderr)
 
 
 def _tell_user(message: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 from ..backend.current import current_facade
 from .history import HistoryDelta, HistoryReader, RunState
@@ -37,6 +38,7 @@ class LiveFeed:
         interval_s: float = UPDATE_INTERVAL_S,
         follow_tqdm_since: float | None = None,
         stop_when_ended: bool = False,
+        primary: Callable[[], str | None] | None = None,
     ) -> None:
         self.widget = widget
         self.reader = reader
@@ -49,14 +51,15 @@ class LiveFeed:
         self._thread: threading.Thread | None = None
         self._runs: dict[str, RunState] = {}
         self._explicit_steps = widget.steps_total
-        self._sweep = SweepPanel(reader.root_run_id, current_facade)
+        self._sweep = SweepPanel(reader.roots, current_facade)
+        # The run whose steps the progress bar counts (and, when watching, whose end
+        # stops the feed): the watched run, or the run that stands for a tracked cell.
+        self._primary = primary or (lambda: next(iter(reader.roots()), None))
 
     # -- lifecycle ---------------------------------------------------------------
 
     def start(self) -> LiveFeed:
-        self._thread = threading.Thread(
-            target=self._loop, name=f"labtrack-live-{self.reader.root_run_id[:8]}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._loop, name="labtrack-live", daemon=True)
         self._thread.start()
         return self
 
@@ -88,7 +91,7 @@ class LiveFeed:
             delta = self.poll_once()
             if delta is not None and delta.point_count:
                 last_news = started
-            root = self._runs.get(self.reader.root_run_id)
+            root = self._runs.get(self._primary() or "")
             if self._stop_when_ended and root is not None and root.ended:
                 if seen_end:  # one more read after the end: the last points are in
                     self._finish_watch(root)
@@ -155,7 +158,8 @@ class LiveFeed:
         if bar is not None:
             done, total = bar
         else:
-            top = widget.channel.max_step(self.reader.root_run_id)
+            primary = self._primary()
+            top = widget.channel.max_step(primary) if primary else None
             total = widget.steps_total
             done = int(top) + 1 if top is not None and total is not None else None
         if done is None:

@@ -1,9 +1,10 @@
 """Incremental reads of a run family's metric history, for live plots.
 
-A reader answers one question, again and again: which points did the tracked run
-and its descendant runs (children of a sweep, grandchildren…) log since I last
-asked? It also reports each run's name, status and parent, so a plot can label
-child traces and know when a watched run has ended.
+A reader answers one question, again and again: which points did the root runs and
+their descendants (children of a sweep, grandchildren…) log since I last asked? The
+roots are one watched run, or every top-level run a tracked cell has opened so far
+(a set that grows while the cell runs). It also reports each run's name, status and
+parent, so a plot can label traces and know when a watched run has ended.
 
 For SQLite stores (labtrack's embedded default) it reads MLflow's tables directly,
 read-only, through its own connection: the cursor is the ``metrics`` table's rowid,
@@ -17,10 +18,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+Roots = Callable[[], Sequence[str]]
 
 PARENT_TAG = "mlflow.parentRunId"
 TERMINAL_STATUSES = frozenset({"FINISHED", "FAILED", "KILLED"})
@@ -53,7 +56,7 @@ class HistoryDelta:
 
 
 class HistoryReader(Protocol):
-    root_run_id: str
+    roots: Roots
 
     def read_new(self) -> HistoryDelta: ...
 
@@ -69,24 +72,33 @@ def sqlite_path(tracking_uri: str) -> str | None:
     return path if path and path != ":memory:" else None
 
 
+def roots_of(roots: str | Roots) -> Roots:
+    """A watched run's id as a (constant) set of roots."""
+    if isinstance(roots, str):
+        fixed = (roots,)
+        return lambda: fixed
+    return roots
+
+
 def open_reader(
-    tracking_uri: str, root_run_id: str, sink=None, root_name: str = ""
+    tracking_uri: str,
+    roots: str | Roots,
+    sink=None,
+    run_states: Callable[[], dict[str, RunState]] | None = None,
 ) -> HistoryReader:
     """The fastest truthful reader: SQLite's tables directly; else, for a tracked cell
-    (``sink`` given), its own points; else MLflow's client."""
+    (its ``sink`` and ``run_states`` given), its own points; else MLflow's client."""
     path = sqlite_path(tracking_uri)
     if path is not None:
-        return SqliteHistoryReader(path, root_run_id)
-    client_reader = ClientHistoryReader(tracking_uri, root_run_id)
-    if sink is not None:
-        root = RunState(root_run_id, root_name, "RUNNING", None)
-        return SinkHistoryReader(sink, client_reader, root)
-    return client_reader
+        return SqliteHistoryReader(path, roots)
+    if sink is not None and run_states is not None:
+        return SinkHistoryReader(sink, roots_of(roots), run_states)
+    return ClientHistoryReader(tracking_uri, roots)
 
 
 _FAMILY_SQL = """
 WITH RECURSIVE family(id) AS (
-    SELECT ?
+    VALUES {roots}
     UNION
     SELECT t.run_uuid FROM tags t JOIN family f ON t.key = ? AND t.value = f.id
 )
@@ -100,8 +112,8 @@ class SqliteHistoryReader:
     """Reads an MLflow SQLite store without writing to it (``mode=ro``; WAL lets it read
     while the kernel's writer commits)."""
 
-    def __init__(self, database_path: str, root_run_id: str) -> None:
-        self.root_run_id = root_run_id
+    def __init__(self, database_path: str, roots: str | Roots) -> None:
+        self.roots = roots_of(roots)
         self._path = database_path
         self._connection: sqlite3.Connection | None = None
         self._cursor_rowid: int | None = None  # None: nothing read yet
@@ -121,10 +133,14 @@ class SqliteHistoryReader:
     def read_new(self) -> HistoryDelta:
         connection = self._connect()
         delta = HistoryDelta()
+        roots = list(self.roots())
+        if not roots:
+            return delta
+        family_sql = _FAMILY_SQL.format(roots=",".join("(?)" for _ in roots))
         connection.execute("BEGIN")  # one snapshot for the family and its points
         try:
             for run_id, name, status, end_time, parent in connection.execute(
-                _FAMILY_SQL, (self.root_run_id, PARENT_TAG, PARENT_TAG)
+                family_sql, (*roots, PARENT_TAG, PARENT_TAG)
             ):
                 delta.runs[run_id] = RunState(run_id, name or "", status, parent, end_time)
             if delta.runs:
@@ -185,10 +201,10 @@ class ClientHistoryReader:
     ``MlflowClient``. Each read fetches the histories whose latest value changed and
     keeps the points past those already seen."""
 
-    def __init__(self, tracking_uri: str, root_run_id: str) -> None:
+    def __init__(self, tracking_uri: str, roots: str | Roots) -> None:
         import mlflow
 
-        self.root_run_id = root_run_id
+        self.roots = roots_of(roots)
         self._client = mlflow.MlflowClient(tracking_uri)
         self._seen: dict[tuple[str, str], int] = {}
         self._latest: dict[tuple[str, str], tuple | None] = {}
@@ -200,12 +216,8 @@ class ClientHistoryReader:
             delta.runs[run.info.run_id] = _state_of(run)
         return delta
 
-    def run_states(self) -> dict[str, RunState]:
-        """The family's runs (names, statuses, parents), without their histories."""
-        return {run.info.run_id: _state_of(run) for run in self._family()}
-
     def _family(self):
-        pending = [self.root_run_id]
+        pending = list(self.roots())
         while pending:
             run = self._client.get_run(pending.pop())
             yield run
@@ -253,25 +265,15 @@ class SinkHistoryReader:
     disk while the server is away), for cells tracking to a server.
 
     Polling a server for whole histories costs a request per metric per poll and stops
-    with the server; the sink already holds every point the cell logs. Only run states
-    (a sweep's children, their names and statuses) are asked of the server, at most
-    every ``states_every`` seconds and only while the sink is online.
+    with the server; the sink already holds every point the cell logs, and the cell
+    knows every run it opened (names, parents, statuses: ``run_states``), so nothing is
+    asked of the server at all.
     """
 
-    def __init__(
-        self,
-        sink,
-        states: ClientHistoryReader,
-        root: RunState,
-        *,
-        states_every: float = 3.0,
-    ) -> None:
-        self.root_run_id = root.run_id
+    def __init__(self, sink, roots: Roots, run_states: Callable[[], dict[str, RunState]]):
+        self.roots = roots
         self._sink = sink
-        self._states_reader = states
-        self._states: dict[str, RunState] = {root.run_id: root}
-        self._states_every = states_every
-        self._next_states = 0.0
+        self._run_states = run_states
         self._lock = threading.Lock()
         self._points: dict[tuple[str, str], list[Point]] = defaultdict(list)
         sink.add_listener(self._take)
@@ -287,17 +289,7 @@ class SinkHistoryReader:
         delta = HistoryDelta()
         with self._lock:
             delta.points, self._points = self._points, defaultdict(list)
-        now = time.monotonic()
-        if not self._sink.offline and now >= self._next_states:
-            self._next_states = now + self._states_every
-            try:
-                self._states.update(self._states_reader.run_states())
-            except Exception:  # the server is busy or away: the last states stand
-                self._next_states = now + 2 * self._states_every
-        for run_id, _key in delta.points:
-            if run_id not in self._states:  # a child the server has not told us about
-                self._states[run_id] = RunState(run_id, run_id[:8], "RUNNING", self.root_run_id)
-        delta.runs = dict(self._states)
+        delta.runs = dict(self._run_states())
         return delta
 
     def close(self) -> None:

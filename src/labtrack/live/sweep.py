@@ -9,23 +9,30 @@ a few hundred trials through the façade's SQL path costs milliseconds.
 
 from __future__ import annotations
 
-from .history import RunState
+from .history import Roots, RunState
 
 # More trials than this are shown as the newest ones (parcoords stays fast, the trait small).
 MAX_TRIALS = 2000
 
 
 class SweepPanel:
-    def __init__(self, root_run_id: str, facade_source) -> None:
-        self.root_run_id = root_run_id
+    def __init__(self, roots: Roots, facade_source) -> None:
+        self._roots = roots
         self._facade_source = facade_source  # () -> TrackingFacade
         self._shown: tuple[str, ...] = ()
 
     def trials(self, runs: dict[str, RunState]) -> list[str]:
-        """Ended direct children of the tracked run, in the order they appeared."""
-        return [
-            run.run_id for run in runs.values() if run.parent_id == self.root_run_id and run.ended
-        ][-MAX_TRIALS:]
+        """Ended direct children of the sweep's parent, in the order they appeared. The
+        parent is the root run with the most ended children (a cell may open several
+        runs; the one holding the trials is the sweep)."""
+        by_parent: dict[str, list[str]] = {}
+        for run in runs.values():
+            if run.ended and run.parent_id is not None:
+                by_parent.setdefault(run.parent_id, []).append(run.run_id)
+        candidates = [by_parent[root] for root in self._roots() if root in by_parent]
+        if not candidates:
+            return []
+        return max(candidates, key=len)[-MAX_TRIALS:]
 
     def update(self, runs: dict[str, RunState]) -> dict | None:
         """The panel's new content when another trial ended, else None."""

@@ -75,7 +75,8 @@ def _bind() -> dict[str, object]:
 
     _bound.update(
         mlflow=mlflow,
-        active_run=mlflow.active_run,
+        # Looked up on each call: a tracked cell wraps mlflow.active_run while it runs.
+        active_run=lambda: mlflow.active_run(),
         capture_for=capture_for,
         # MLflow's own conversion (ints, numpy scalars, one-element tensors); a value it
         # cannot convert comes back unchanged and the check rejects it with MLflow's error.

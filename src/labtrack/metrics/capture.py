@@ -12,9 +12,11 @@ functions would need a dozen patches and still miss clients built elsewhere. The
 async methods need their own patch: MLflow's async queue holds the class's
 ``log_batch`` bound at store creation, not the instance attribute.
 
-What is buffered: points of the tracked run and of runs created under it while the
-cell runs (``create_run`` is watched for ``mlflow.parentRunId``), so the children
-of a sweep are buffered too. Points of any other run go to MLflow untouched. Each
+What is buffered: points of every run created while the capture is installed (the
+runs the cell's code opens, their children, the cell's own run), which
+``create_run`` reveals; a ``RunWatcher`` (the tracked cell) is told of each run's
+creation and status changes, and may add tags to a run before it is created. Points
+of any other run go to MLflow untouched. Each
 point is checked at the call with MLflow's own validation, so a bad key or value
 raises MLflow's exception there and never reaches a batch.
 
@@ -22,7 +24,7 @@ Params, tags and artifact uploads of those runs go to MLflow at the call, as
 usual, except while the backend is away: then (or when MLflow's call fails for
 want of an answer) they join the points in the run's journal, in order, and reach
 the backend with them (``_send_or_keep``). Artifact uploads are hooked on
-``TrackingServiceClient`` (``_ArtifactUploads``), the one place they all pass.
+``TrackingServiceClient`` (``artifact_uploads``), the one place they all pass.
 
 Reads stay truthful: ``get_metric_history`` of a buffered run and ending a
 buffered child (``update_run_info``) first flush the buffer. ``uninstall`` restores
@@ -31,12 +33,13 @@ the store exactly as it was, and the session calls it whatever the cell did.
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from concurrent.futures import Future
+from typing import Protocol
 
 from ..backend.location import labtrack_home
+from .artifact_uploads import ArtifactUploads
 from .journal import PENDING_DIRNAME, PendingPoints
 from .operations import ClientRunOperations, no_answer_reason
 from .points import KNOWN_VALID_KEYS, MetricPoint, checked_numbers, plain_point, point_from_metric
@@ -47,6 +50,7 @@ from .sink import (
     MetricSink,
     SinkReport,
 )
+from .store_calls import CREATE_RUN, UPDATE_RUN_INFO, status_name
 from .writers import writer_for
 
 PARENT_RUN_TAG = "mlflow.parentRunId"
@@ -69,13 +73,25 @@ _active: list[MetricCapture] = []
 _active_lock = threading.Lock()
 
 
-class MetricCapture:
-    """Routes one store's metric writes for a run and its descendants into a sink."""
+class RunWatcher(Protocol):
+    """Who wants to know of the runs created and ended while a capture is installed."""
 
-    def __init__(self, store, run_id: str, sink: MetricSink) -> None:
+    def tags_for(self, tags: list, parent_id: str | None) -> list: ...
+
+    def created(self, run) -> object: ...
+
+    def status_changed(self, run_id: str, status: str | None, end_time_ms: int | None): ...
+
+
+class MetricCapture:
+    """Routes one store's metric writes for the runs created while it is installed into
+    a sink."""
+
+    def __init__(self, store, sink: MetricSink, watcher: RunWatcher | None = None) -> None:
         self.store = store
-        self.run_ids: set[str] = {run_id}
+        self.run_ids: set[str] = set()
         self.sink = sink
+        self._watcher = watcher
         self._saved: dict[str, object] = {}
         self.capturing = False
         self._originals: dict[str, object] = {}
@@ -91,7 +107,7 @@ class MetricCapture:
             setattr(self.store, name, getattr(self, f"_{name}"))
         with _active_lock:
             if not _active:
-                _ArtifactUploads.patch()
+                ArtifactUploads.patch(capture_for)
             _active.append(self)
         self.capturing = True
         return self
@@ -102,7 +118,7 @@ class MetricCapture:
             if self in _active:
                 _active.remove(self)
                 if not _active:
-                    _ArtifactUploads.restore()
+                    ArtifactUploads.restore()
         for name, previous in self._saved.items():
             if previous is _ABSENT:
                 self.store.__dict__.pop(name, None)
@@ -240,15 +256,31 @@ class MetricCapture:
         return _done()
 
     def _create_run(self, *args, **kwargs):
+        if self._watcher is not None:
+            bound = CREATE_RUN.bind(*args, **kwargs)
+            bound.apply_defaults()
+            arguments = bound.arguments
+            tags = list(arguments.get("tags") or [])
+            parent = next((tag.value for tag in tags if tag.key == PARENT_RUN_TAG), None)
+            arguments["tags"] = self._watcher.tags_for(tags, parent)
+            args, kwargs = (), arguments
         run = self._originals["create_run"](*args, **kwargs)
-        if run.data.tags.get(PARENT_RUN_TAG) in self.run_ids:
-            self.run_ids.add(run.info.run_id)
+        self.run_ids.add(run.info.run_id)
+        if self._watcher is not None:
+            self._watcher.created(run)
         return run
 
     def _update_run_info(self, run_id, *args, **kwargs):
-        if run_id in self.run_ids:
-            self.sink.flush(READ_FLUSH_TIMEOUT)  # a child's points are stored before it ends
-        return self._originals["update_run_info"](run_id, *args, **kwargs)
+        if run_id not in self.run_ids:
+            return self._originals["update_run_info"](run_id, *args, **kwargs)
+        self.sink.flush(READ_FLUSH_TIMEOUT)  # a run's points are stored before it ends
+        info = self._originals["update_run_info"](run_id, *args, **kwargs)
+        if self._watcher is not None:
+            arguments = UPDATE_RUN_INFO.bind(run_id, *args, **kwargs).arguments
+            self._watcher.status_changed(
+                run_id, status_name(arguments.get("run_status")), arguments.get("end_time")
+            )
+        return info
 
     def _get_metric_history(self, run_id, *args, **kwargs):
         if run_id in self.run_ids:
@@ -277,60 +309,17 @@ class MetricCapture:
         ]
 
 
-class _ArtifactUploads:
-    """Artifact uploads of buffered runs go through their capture while any capture is
-    installed. Every MLflow artifact call of a run (``log_artifact``, ``log_text``,
-    ``log_dict``, ``log_figure``, ``log_image``, a client's ``log_artifacts``) ends in
-    ``TrackingServiceClient.log_artifact``/``log_artifacts``; the artifact repository
-    has no per-store instance to hook, so the class is patched, and restored as it was."""
-
-    _saved: dict[str, object] = {}
-
-    @classmethod
-    def patch(cls) -> None:
-        from mlflow.tracking._tracking_service.client import TrackingServiceClient
-
-        for name, contents in (("log_artifact", False), ("log_artifacts", True)):
-            original = TrackingServiceClient.__dict__[name]
-            cls._saved[name] = original
-            setattr(TrackingServiceClient, name, _routed_upload(original, contents))
-
-    @classmethod
-    def restore(cls) -> None:
-        from mlflow.tracking._tracking_service.client import TrackingServiceClient
-
-        for name, original in cls._saved.items():
-            setattr(TrackingServiceClient, name, original)
-        cls._saved.clear()
-
-
-def _routed_upload(original, contents: bool):
-    @functools.wraps(original)
-    def upload(client, run_id, local_path, artifact_path=None):
-        capture = capture_for(run_id)
-        if capture is None or not capture.handles(run_id):
-            return original(client, run_id, local_path, artifact_path)
-        capture.upload_or_keep(
-            run_id,
-            local_path,
-            artifact_path,
-            contents=contents,
-            upload=lambda: original(client, run_id, local_path, artifact_path),
-        )
-        return None
-
-    return upload
-
-
 def start_capture(
-    run_id: str,
+    name: str,
     *,
+    watcher: RunWatcher | None = None,
     flush_interval: float = DEFAULT_FLUSH_INTERVAL,
     close_timeout: float = DEFAULT_CLOSE_TIMEOUT,
     on_offline: Announcement | None = None,
     on_online: Announcement | None = None,
 ) -> MetricCapture:
-    """Buffer the points of ``run_id`` (and its children) logged to the active tracking URI."""
+    """Buffer the points of the runs created from now on in the active tracking URI's
+    store; ``name`` names the journal the sink keeps if the backend goes away."""
     import mlflow
     from mlflow.tracking._tracking_service import utils
 
@@ -338,7 +327,7 @@ def start_capture(
     store = utils._get_store(tracking_uri)
     sink = MetricSink(
         writer_for(store),
-        name=run_id,
+        name=name,
         pending=pending_for(tracking_uri),
         operations=ClientRunOperations(mlflow.MlflowClient(tracking_uri)),
         flush_interval=flush_interval,
@@ -346,7 +335,7 @@ def start_capture(
         on_offline=on_offline,
         on_online=on_online,
     )
-    return MetricCapture(store, run_id, sink.start()).install()
+    return MetricCapture(store, sink.start(), watcher).install()
 
 
 def pending_for(tracking_uri: str) -> PendingPoints:

@@ -14,14 +14,12 @@ interval, listeners see them as usual (the live plot keeps going), and the journ
 is replayed with backoff until the backend takes it; then the sink writes directly
 again. ``on_offline``/``on_online`` are told when that happens, once each way.
 
-``close`` stops taking points and waits for the last write. Offline, it makes one
-last attempt and leaves the journal for a later replay (the next tracked cell, the
-automatic retry, ``%track sync``). Online, it gives up only when no write has made
-progress for ``close_timeout`` seconds; the points still unsaved then go to the
-journal too. The report names the file, so a point whose log call returned is
-never silently lost.
-
-No IPython and no MLflow import here: the sink takes a writer and points.
+``close`` stops taking points and waits for the last write. Offline, it makes one last
+attempt and leaves the journal for a later replay (the next tracked cell, the automatic
+retry, ``%track sync``). Online, it gives up only when no write made progress for
+``close_timeout`` seconds; the points still unsaved go to the journal too, whose file
+the report names: a point whose log call returned is never silently lost. No IPython
+and no MLflow import here: the sink takes a writer and points.
 """
 
 from __future__ import annotations
@@ -64,7 +62,7 @@ class MetricSink:
         on_online: Announcement | None = None,
     ) -> None:
         self._writer = writer
-        self._name = name  # names the pending file: the tracked run's id
+        self._name = name  # names the pending file (see name_journal)
         self._pending = pending
         self._operations = operations
         self._journal: RunJournal | None = pending.open(name) if pending is not None else None
@@ -126,6 +124,17 @@ class MetricSink:
     def add_listener(self, listener: FlushListener) -> None:
         """Call ``listener`` (on the sink's thread) with every batch once it is stored."""
         self._listeners.append(listener)
+
+    def name_journal(self, name: str) -> None:
+        """Name the journal (and the file of refused points) after ``name``, the run that
+        stands for the cell, unless something was kept in it already."""
+        with self._journal_lock:
+            if self._pending is None or self._journal is None or self._journal.exists:
+                return
+            if name == self._name:
+                return
+            self._name = name
+            self._journal = self._pending.open(name)
 
     @property
     def offline(self) -> bool:

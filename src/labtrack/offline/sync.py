@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import tags as T
+from ..backend.experiments import experiment_named
 from ..backend.location import BackendKind, kind_of, redact_credentials
 from ..metrics.journal import PENDING_DIRNAME, PendingPoints
 from ..metrics.operations import ClientRunOperations
@@ -276,14 +277,7 @@ def _sync_run(spool, local, server, writer, run, status, experiment_name, server
 
 
 def _server_experiment(server, name: str) -> str:
-    experiment = server.get_experiment_by_name(name)
-    if experiment is None:
-        try:
-            return server.create_experiment(name)
-        except Exception:
-            experiment = server.get_experiment_by_name(name)  # another sync created it
-            if experiment is None:
-                raise
+    experiment = experiment_named(server, name)
     if experiment.lifecycle_stage == "deleted":
         server.restore_experiment(experiment.experiment_id)
     return experiment.experiment_id

@@ -21,9 +21,16 @@ class ActiveExperiment:
         self._fluent = fluent
         self._previous_id = getattr(fluent, "_active_experiment_id", None)
         self._previous_env = os.environ.get(EXPERIMENT_ID_ENV)
+        self._experiment_id = experiment_id
         # The same two places mlflow.set_experiment writes, without its lookups.
         fluent._active_experiment_id = experiment_id
         os.environ[EXPERIMENT_ID_ENV] = experiment_id
+
+    def restore_unless_changed(self) -> None:
+        """Restore, unless the cell's code chose an experiment itself (``set_experiment``):
+        that choice outlives the cell, as it does without ``%%track``."""
+        if self._fluent._active_experiment_id == self._experiment_id:
+            self.restore()
 
     def restore(self) -> None:
         self._fluent._active_experiment_id = self._previous_id

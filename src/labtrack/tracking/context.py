@@ -25,10 +25,15 @@ class CellOrigin:
 
 @dataclass
 class RunContext:
-    """Tags and text artifacts to record on a run."""
+    """What to record on each run a tracked cell opens: tags, text artifacts, and the
+    datasets named by ``--dataset`` (``lineage.datasets.DatasetRecord``s, digested
+    once before the cell's code runs)."""
 
     tags: dict[str, str] = field(default_factory=dict)
     artifacts: dict[str, str] = field(default_factory=dict)
+    datasets: list = field(default_factory=list)
+    # The cell as the user sees it (magic line and body), to find it in the saved notebook.
+    cell_source: str = ""
 
 
 def notebook_path_from(user_ns: Mapping[str, object], environ: Mapping[str, str]) -> str | None:
@@ -47,9 +52,14 @@ def notebook_path_from(user_ns: Mapping[str, object], environ: Mapping[str, str]
     return None
 
 
-def capture_context(origin: CellOrigin) -> RunContext:
+def capture_context(origin: CellOrigin, input_history: str | None = None) -> RunContext:
     context = RunContext()
     context.artifacts[T.CELL_SOURCE_ARTIFACT] = origin.source
+    context.cell_source = (
+        f"{origin.magic_line}\n{origin.source}" if origin.magic_line else origin.source
+    )
+    if input_history:
+        context.artifacts[T.HISTORY_ARTIFACT] = input_history
     if origin.magic_line:
         context.tags[T.MAGIC_LINE] = origin.magic_line[: T.MAX_TAG_VALUE]
     if origin.cell_id:

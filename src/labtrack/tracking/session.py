@@ -1,28 +1,34 @@
-"""The life of one tracked run: start it, let the cell log into it, end it truthfully.
+"""The life of one tracked cell: the runs its code opens, its own run if it needs one,
+and a truthful end for each.
 
-No IPython here: the magic hands over the cell's origin and outcome, this module
-talks to MLflow. The run is started through MLflow's fluent API so that plain
-``mlflow.log_*`` calls inside the cell land in it.
+No IPython here: the magic hands over the cell's origin and outcome, this module talks
+to MLflow. The rule (docs/your-mlflow-code.md): whatever runs the cell's code would make
+without ``%%track`` it makes with it, in the experiments it chose, with the names,
+nesting and values it gave; labtrack adds its context, buffered points and a truthful
+status to each of them. The cell's own run exists only when the code logs outside any
+run it opened, asks for a parent (``start_run(nested=True)``), or opens no run at all.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import tags as T
 from ..metrics.capture import MetricCapture, start_capture
-from ..metrics.sink import DEFAULT_FLUSH_INTERVAL, Announcement, MetricSink, SinkReport
-from ..offline.redirect import OfflineRedirect, server_unreachable
-from ..offline.spool import SERVER_TAG, OfflineSpool, spool_for
-from ..offline.sync import is_server
-from ..runtime.liveness import Heartbeat, ProcessIdentity, end_running_descendants
+from ..metrics.sink import DEFAULT_FLUSH_INTERVAL, Announcement, MetricSink
+from ..runtime.liveness import Heartbeat, ProcessIdentity, now_ms
 from .active_experiment import ActiveExperiment
+from .cell_runs import CellRun, CellRuns
 from .context import RunContext
-from .journaled_end import forget_active_runs, journal_run_end
-from .outcome import RunStatus, deferred_interrupts, error_line, format_user_traceback, outcome_of
+from .fluent_hooks import EndedRun, FluentHooks
+from .journaled_end import forget_active_runs
+from .outcome import RunStatus, deferred_interrupts, outcome_of
+from .run_end import CellEnd, finish_runs
+from .server_link import ServerLink
+from .summary import CellSummary, summarize
 
 
 class TrackingError(Exception):
@@ -41,82 +47,67 @@ class RunRequest:
     # A tracking server that cannot be reached as the cell starts: run in its local
     # spool (False: fail, as MLflow would).
     offline_fallback: bool = True
+    # The options describe the cell's own run (--experiment, --name, --tag, --params,
+    # --dataset): a
+    # cell whose code opens no run still gets one.
+    wants_own_run: bool = False
 
 
-@dataclass(frozen=True)
-class RunSummary:
-    run_id: str
-    run_name: str
-    experiment_id: str
-    experiment_name: str
-    status: RunStatus
-    seconds: float
-    error: str | None = None
-    warnings: tuple[str, ...] = ()
-    # Ctrl-C arrived while the run's end was being written; the caller re-raises it.
-    interrupted_while_saving: bool = False
-    # Set when the run (or part of it) waits on this machine for the server to answer.
-    kept_offline: str | None = None
-
-    def line(self) -> str:
-        text = (
-            f"labtrack: run {self.run_name} ({self.run_id}) in experiment "
-            f"'{self.experiment_name}' {self.status.value} after {self.seconds:.1f}s"
-        )
-        if self.error:
-            text = f"{text}: {self.error}"
-        return f"{text}; {self.kept_offline}" if self.kept_offline else text
-
-
-class RunSession:
-    """One tracked cell's run."""
+class TrackedCell:
+    """One tracked cell's runs, from the cell's start to its end."""
 
     def __init__(self, request: RunRequest, identity: ProcessIdentity, heartbeat: Heartbeat):
         self.request = request
         self._identity = identity
         self._heartbeat = heartbeat
+        self.cell_id = uuid.uuid4().hex
+        self.runs = CellRuns({}, self._top_level_tags)
         self._outer_run_id: str | None = None
         self._started_at = 0.0
-        self.run_id = ""
-        self.run_name = ""
-        self.start_time_ms: int | None = None
-        self.experiment_id = ""
-        self.experiment_name = ""
-        self._metrics: MetricCapture | None = None
+        self.start_time_ms = 0
+        self._capture: MetricCapture | None = None
+        self._hooks: FluentHooks | None = None
         self._active_experiment: ActiveExperiment | None = None
-        self._start_warnings: list[str] = []
+        self._context = RunContext()
+        self._server = ServerLink("")
+        self._sink_report = None
+        # Names of the experiments the cell's runs went to, read while the server answered.
+        self._experiment_names: dict[str, str] = {}
         # What the user should hear as the cell starts (the caller prints them).
         self.notices: list[str] = []
-        self._redirect: OfflineRedirect | None = None
-        self._sink_report: SinkReport | None = None
-        self._server_uri: str | None = None
         # Told (once each way) when the server stops / starts taking points mid-run.
         self.on_offline: Announcement | None = None
         self.on_online: Announcement | None = None
 
     @property
-    def offline_spool(self) -> OfflineSpool | None:
-        """The spool this run is kept in, when its server was away as it started."""
-        return self._redirect.spool if self._redirect is not None else None
-
-    @property
     def metric_sink(self) -> MetricSink | None:
         """The buffer the cell's metric points go through (``add_listener`` sees each
-        stored batch), while the run is being tracked."""
-        return self._metrics.sink if self._metrics is not None else None
+        stored batch), while the cell runs."""
+        return self._capture.sink if self._capture is not None else None
 
-    # -- start -------------------------------------------------------------------
+    def primary_run(self) -> CellRun | None:
+        """The run that stands for the cell: its own run if it has one, else the first
+        run its code opened."""
+        own = self.runs.own()
+        if own:
+            return own[-1]
+        top = self.runs.top_level()
+        return top[0] if top else None
 
-    def start(self, context: RunContext) -> str:
+    # -- start ---------------------------------------------------------------------
+
+    def start(self, context: RunContext) -> None:
         from ..backend.errors import backend_problem
 
         try:
-            return self._start(context)
+            self._start(context)
         except TrackingError:
+            self._undo_start()
             raise
-        except Exception as error:
+        except BaseException as error:
+            self._undo_start()
             # No credentials, wrong ones, or no server: one line saying so, not a traceback.
-            problem = backend_problem(error)
+            problem = backend_problem(error) if isinstance(error, Exception) else None
             if problem is None:
                 raise
             import mlflow
@@ -126,7 +117,7 @@ class RunSession:
             server = redact_credentials(mlflow.get_tracking_uri())
             raise TrackingError(f"cannot start a run on {server}: {problem}") from None
 
-    def _start(self, context: RunContext) -> str:
+    def _start(self, context: RunContext) -> None:
         import mlflow
 
         outer = mlflow.active_run()
@@ -135,80 +126,65 @@ class RunSession:
                 f"run {outer.info.run_id} is already active (started outside %%track); "
                 "end it with mlflow.end_run() or track this cell with --nested"
             )
+        if outer is None and self.request.nested:
+            raise TrackingError("--nested needs an active run to nest under")
         self._outer_run_id = outer.info.run_id if outer is not None else None
-        tracking_uri = mlflow.get_tracking_uri()
-        if is_server(tracking_uri):
-            self._server_uri = tracking_uri
-            if outer is None and self.request.offline_fallback:
-                self._go_offline_if_unreachable(tracking_uri)
-        try:
-            return self._start_run(mlflow, outer, context)
-        except BaseException:
-            self._leave_spool()
-            raise
-
-    def _go_offline_if_unreachable(self, server_uri: str) -> None:
-        why = server_unreachable(server_uri)
-        if why is None:
-            return
-        spool = spool_for(server_uri)
-        self._redirect = OfflineRedirect(spool).enter()
-        self.notices.append(
-            f"the tracking server {spool.server_display_uri} is unreachable ({why}); "
-            f"this run is kept offline in {spool.folder} and sent when the server answers "
-            "again (%track sync sends it now)"
-        )
-
-    def _leave_spool(self) -> None:
-        if self._redirect is not None:
-            self._redirect.leave()
-
-    def _start_run(self, mlflow, outer, context: RunContext) -> str:
+        self._context = context
+        self.runs = CellRuns(context.tags, self._top_level_tags)
+        self._server = ServerLink(mlflow.get_tracking_uri())
+        if outer is None and self.request.offline_fallback:
+            notice = self._server.spool_if_unreachable()
+            if notice is not None:
+                self.notices.append(notice)
         experiment_id = self._experiment_id(mlflow, outer)
-        tags = {**context.tags, **self._identity.tags(), **dict(self.request.tags)}
-        if self._redirect is not None:
-            tags[SERVER_TAG] = self._redirect.spool.server_display_uri
-        run = mlflow.start_run(
-            experiment_id=experiment_id,
-            run_name=self.request.run_name,
-            nested=outer is not None,
-            tags=tags,
-        )
-        # Before autologging, whose first points may come as soon as it is enabled.
-        self._metrics = self._capture_metrics(run.info.run_id)
-        if self.request.autolog:
-            mlflow.autolog(silent=True)
+        if experiment_id is not None:
+            self._active_experiment = ActiveExperiment(experiment_id)
         self._started_at = time.monotonic()
-        self.run_id = run.info.run_id
-        self.run_name = run.info.run_name
-        self.start_time_ms = run.info.start_time
-        self.experiment_id = run.info.experiment_id
-        self._active_experiment = ActiveExperiment(self.experiment_id)
-        self._heartbeat.watch(self.run_id)
-        try:
-            client = mlflow.MlflowClient()
-            self.experiment_name = client.get_experiment(self.experiment_id).name
-            for artifact_file, text in context.artifacts.items():
-                client.log_text(self.run_id, text, artifact_file)
-        except Exception as error:
-            # The cell will not run: leave no half-started run behind.
-            self.end(error)
-            raise TrackingError(f"could not record the run's context: {error}") from error
-        return self.run_id
+        self.start_time_ms = now_ms()
+        self._capture = start_capture(
+            self.cell_id,
+            watcher=self.runs,
+            flush_interval=self.request.flush_interval,
+            on_offline=self._tell_offline,
+            on_online=self._tell_online,
+        )
+        self.runs.on_created(self._adopt)
+        self._hooks = FluentHooks(self._start_own_run, self._ended_by_code).install()
+        if self.request.autolog:
+            # --autolog autologs into the cell's own run (as before the runs of the code
+            # became its own): it is started now, where autologging will find it.
+            self._start_own_run()
+            mlflow.autolog(silent=True)
 
-    def _capture_metrics(self, run_id: str) -> MetricCapture | None:
-        try:
-            return start_capture(
-                run_id,
-                flush_interval=self.request.flush_interval,
-                on_offline=self._tell_offline,
-                on_online=self._tell_online,
+    def _undo_start(self) -> None:
+        if self._hooks is not None:
+            self._hooks.uninstall()
+            self._hooks = None
+        if self._capture is not None:
+            self._capture.stop()
+            self._capture = None
+        if self._active_experiment is not None:
+            self._active_experiment.restore()
+            self._active_experiment = None
+        self._server.leave()
+
+    def _experiment_id(self, mlflow, outer) -> str | None:
+        """The experiment active while the cell runs: ``--experiment``, else the outer
+        run's (a child stays with its parent), else whatever is active already."""
+        name = self.request.experiment
+        if name is None:
+            return outer.info.experiment_id if outer is not None else None
+        from ..backend.experiments import experiment_named
+
+        experiment = experiment_named(mlflow.MlflowClient(), name)
+        if experiment.lifecycle_stage == "deleted":
+            raise TrackingError(
+                f"experiment '{name}' is deleted; restore it or choose another name"
             )
-        except Exception as error:  # tracking goes on, unbuffered: MLflow writes each point
-            self._start_warnings.append(
-                f"metrics are written unbuffered: {type(error).__name__}: {error}"
-            )
-            return None
+        return experiment.experiment_id
+
+    def _top_level_tags(self) -> dict[str, str]:
+        return {**self._identity.tags(), **dict(self.request.tags), **self._server.tags()}
 
     def _tell_offline(self, message: str) -> None:
         if self.on_offline is not None:
@@ -218,177 +194,172 @@ class RunSession:
         if self.on_online is not None:
             self.on_online(message)
 
-    def _experiment_id(self, mlflow, outer) -> str | None:
-        name = self.request.experiment
-        if name is None:
-            # A child stays with its parent unless told otherwise.
-            return outer.info.experiment_id if outer is not None else None
-        client = mlflow.MlflowClient()
-        experiment = client.get_experiment_by_name(name)
-        if experiment is None:
-            try:
-                return client.create_experiment(name)
-            except Exception:
-                # Another kernel created it between the lookup and the create (four
-                # kernels starting on a new experiment at once do): use theirs.
-                experiment = client.get_experiment_by_name(name)
-                if experiment is None:
-                    raise
-        if experiment.lifecycle_stage == "deleted":
-            raise TrackingError(
-                f"experiment '{name}' is deleted; restore it or choose another name"
-            )
-        return experiment.experiment_id
+    # -- the cell's runs as they come ----------------------------------------------
 
-    # -- end ---------------------------------------------------------------------
+    def _start_own_run(self):
+        """Start the cell's own run (its code logged outside any run it opened, asked
+        for a parent, or opened none) and put it on MLflow's active-run stack."""
+        assert self._hooks is not None
+        self.runs.creating_own = True
+        try:
+            return self._hooks.original_start(
+                run_name=self.request.run_name,
+                nested=self._outer_run_id is not None,
+                tags=dict(self.request.tags),
+            )
+        finally:
+            self.runs.creating_own = False
+
+    def _adopt(self, run: CellRun) -> None:
+        """A top-level run is the cell's: its context artifacts and datasets, a heartbeat."""
+        if not run.top_level:
+            return
+        self._heartbeat.watch(run.run_id)
+        import mlflow
+
+        client = mlflow.MlflowClient()
+        if run.experiment_id not in self._experiment_names:
+            experiment = client.get_experiment(run.experiment_id)
+            self._experiment_names[run.experiment_id] = experiment.name
+        sink = self.metric_sink
+        if sink is not None and self.primary_run() is run:
+            sink.name_journal(run.run_id)  # %track sync and the Runs panel name it so
+        for artifact_file, text in self._context.artifacts.items():
+            client.log_text(run.run_id, text, artifact_file)
+        for record in self._context.datasets:
+            from ..lineage.recording import record_dataset
+
+            record_dataset(client, run.run_id, record, context="training")
+
+    def _ended_by_code(self, ended: EndedRun) -> None:
+        self.runs.ended_by_code(ended.run_id, ended.in_flight)
+
+    # -- end -----------------------------------------------------------------------
 
     def end(
         self,
         error: BaseException | None,
         params: Mapping[str, object] | None = None,
         texts: Mapping[str, str] | None = None,
-    ) -> RunSummary:
-        """End the run with the status the cell earned; never raises for bookkeeping.
-
-        ``texts`` are artifacts (path → text) stored before the run's status changes,
-        such as the notebook snapshot."""
+        tags: Mapping[str, str] | None = None,
+    ) -> CellSummary:
+        """End every run of the cell with the status it earned; never raises for
+        bookkeeping. ``params`` go to the cell's own run (else to every run its code
+        opened), ``texts`` (path → text artifacts, such as the notebook snapshot) and
+        ``tags`` to every top-level run."""
         import mlflow
 
         status = outcome_of(error)
         warnings: list[str] = []
-        client = mlflow.MlflowClient()
         kept_offline = None
         with deferred_interrupts() as interrupts:
-            # Every point the cell logged is stored (or saved to disk) before the
-            # run's status says it ended.
-            warnings.extend(self._store_metrics())
-            if self._server_gone_meanwhile():
-                kept_offline = self._journal_the_end(mlflow, status, error, params, texts)
+            opened_none = self._hooks is not None and not self.runs.all()
+            if opened_none and (self.request.wants_own_run or error is not None):
+                self._start_own_run_after_the_fact(mlflow, warnings)
+            failing = [
+                run
+                for run in self.runs.all()
+                if run.status == "RUNNING" or (error is not None and run.ended_during is error)
+            ]
+            gone = self._server.gone_meanwhile()
+            self._end_runs_left_open(mlflow, status, gone, warnings)
+            if self._hooks is not None:
+                self._hooks.uninstall()
+            warnings.extend(self._store_metrics(gone_already=gone))
+            gone = gone or self._server.journal_in_use(self._sink_report)
+            end = CellEnd(status, error, failing, params or {}, texts or {}, tags or {})
+            if gone:
+                kept_offline = self._server.journal_the_end(self.runs, end)
             else:
-                self._end_on_backend(mlflow, client, status, error, params, texts, warnings)
-            if self._redirect is not None:
-                spool = self._redirect.spool
-                kept_offline = (
-                    f"kept offline in {spool.folder}: sent to {spool.server_display_uri} "
-                    "when it answers (%track sync sends it now)"
-                )
-            self._leave_spool()
-            if self._active_experiment is not None:
-                self._active_experiment.restore()
-                self._active_experiment = None
-            self._heartbeat.forget(self.run_id)
-        summary = RunSummary(
-            run_id=self.run_id,
-            run_name=self.run_name,
-            experiment_id=self.experiment_id,
-            experiment_name=self.experiment_name,
-            status=status,
+                warnings.extend(finish_runs(mlflow.MlflowClient(), self.runs, end))
+            if self.request.autolog:
+                _quietly(warnings, "disable autolog", mlflow.autolog, disable=True, silent=True)
+            kept_offline = self._server.leave() or kept_offline
+            self._restore_experiment()
+            for run in self.runs.top_level():
+                self._heartbeat.forget(run.run_id)
+            self._remember_last_run()
+        return summarize(
+            self.runs,
+            status,
+            error,
             seconds=time.monotonic() - self._started_at,
-            error=error_line(error) if status is not RunStatus.FINISHED and error else None,
-            warnings=tuple(self._start_warnings + warnings),
+            warnings=warnings,
             interrupted_while_saving=bool(interrupts),
             kept_offline=kept_offline,
-        )
-        return summary
-
-    def _server_gone_meanwhile(self) -> bool:
-        """The run is on a server that stopped answering during the cell: its end must
-        wait on disk (MLflow's client would retry each write for minutes)."""
-        if self._server_uri is None or self._redirect is not None:
-            return False
-        report = self._sink_report
-        if report is not None and report.pending_file is not None:
-            return True
-        return server_unreachable(self._server_uri) is not None
-
-    def _journal_the_end(self, mlflow, status, error, params, texts) -> str:
-        from ..metrics.capture import pending_for
-
-        assert self._server_uri is not None
-        path = journal_run_end(
-            pending_for(self._server_uri), self.run_id, status, error, params, texts
-        )
-        forget_active_runs(self._outer_run_id)
-        if self.request.autolog:
-            with contextlib.suppress(Exception):
-                mlflow.autolog(disable=True, silent=True)
-        return (
-            f"the tracking server stopped answering: the run's end is kept in {path} "
-            "and sent when it answers again (%track sync sends it now)"
+            experiment_names=self._experiment_names,
         )
 
-    def _end_on_backend(self, mlflow, client, status, error, params, texts, warnings) -> None:
-        if params:
-            warnings.extend(_log_params(client, self.run_id, params))
-        for artifact_file, text in (texts or {}).items():
-            _attempt(
-                warnings,
-                f"store {artifact_file}",
-                client.log_text,
-                self.run_id,
-                text,
-                artifact_file,
+    def _start_own_run_after_the_fact(self, mlflow, warnings: list[str]) -> None:
+        """A cell that opened no run, but whose options describe its run or which failed,
+        is recorded as one run spanning the cell (a failure keeps its traceback)."""
+        from mlflow.tracking.context.registry import resolve_tags
+        from mlflow.tracking.fluent import _get_experiment_id
+
+        tags = dict(self.request.tags)
+        if self._outer_run_id is not None:
+            tags[T.PARENT_RUN_ID] = self._outer_run_id
+        if self.request.run_name:
+            tags[T.RUN_NAME] = self.request.run_name
+        self.runs.creating_own = True
+        try:
+            mlflow.MlflowClient().create_run(
+                experiment_id=_get_experiment_id(),
+                start_time=self.start_time_ms,
+                tags=resolve_tags(tags),
+                run_name=self.request.run_name,
             )
-        if status is not RunStatus.FINISHED and error is not None:
-            warnings.extend(self._record_error(client, error, error_line(error)))
-        if self.request.autolog:
-            _attempt(warnings, "disable autolog", mlflow.autolog, disable=True, silent=True)
-        _attempt(warnings, "end the run", self._close_runs, mlflow, client, status)
+        except Exception as error:
+            warnings.append(f"could not record the cell's run: {type(error).__name__}: {error}")
+        finally:
+            self.runs.creating_own = False
 
-    def _store_metrics(self) -> list[str]:
-        if self._metrics is None:
+    def _end_runs_left_open(self, mlflow, status: RunStatus, gone: bool, warnings) -> None:
+        """Runs the code opened and left on MLflow's stack end with the cell's status
+        (their points are stored first: ending a run flushes its buffer)."""
+        if gone:
+            forget_active_runs(self._outer_run_id)
+            return
+        from mlflow.tracking import fluent
+
+        stack = fluent._active_run_stack.get()
+        end = self._hooks.original_end if self._hooks is not None else mlflow.end_run
+        for _ in range(len(stack)):
+            if not stack or stack[-1].info.run_id == self._outer_run_id:
+                break
+            _quietly(warnings, "end a run the cell left open", end, status.value)
+
+    def _store_metrics(self, gone_already: bool) -> list[str]:
+        if self._capture is None:
             return []
-        capture, self._metrics = self._metrics, None
+        capture, self._capture = self._capture, None
         try:
             self._sink_report = capture.stop()
-            # A server gone for good is said once, with the run's end (see ``end``).
-            gone = self._server_uri is not None and self._sink_report.pending_file is not None
-            return self._sink_report.warnings(pending=not gone)
         except Exception as error:
             return [f"could not store the cell's metrics: {type(error).__name__}: {error}"]
+        # A server gone for good is said once, with the runs' end (see ``end``).
+        gone = gone_already or self._server.journal_in_use(self._sink_report)
+        return self._sink_report.warnings(pending=not gone)
 
-    def _record_error(self, client, error: BaseException, error_line: str) -> list[str]:
-        warnings: list[str] = []
-        _attempt(warnings, "record the error", client.set_tag, self.run_id, T.ERROR, error_line)
-        _attempt(
-            warnings,
-            "store the traceback",
-            client.log_text,
-            self.run_id,
-            format_user_traceback(error),
-            T.TRACEBACK_ARTIFACT,
-        )
-        return warnings
+    def _restore_experiment(self) -> None:
+        """``--experiment`` held for the cell only; an experiment the code chose itself
+        (``mlflow.set_experiment``) stays chosen, as it would without ``%%track``."""
+        if self._active_experiment is not None:
+            self._active_experiment.restore_unless_changed()
+            self._active_experiment = None
 
-    def _close_runs(self, mlflow, client, status: RunStatus) -> None:
-        # Runs the cell opened and left open sit above ours on MLflow's stack.
-        while (active := mlflow.active_run()) is not None:
-            if active.info.run_id == self._outer_run_id:
-                break
-            mlflow.end_run(status.value)
-        # Ours may have been ended by the cell itself, or by another thread;
-        # the cell's outcome is what the run's status must say.
-        run = client.get_run(self.run_id)
-        if run.info.status != status.value:
-            client.set_terminated(self.run_id, status=status.value)
-        end_running_descendants(client, self.run_id, self.experiment_id, status.value)
+    def _remember_last_run(self) -> None:
+        """``mlflow.last_active_run()`` after the cell: the cell's own run, which MLflow
+        would have left active, else the run the code ended last."""
+        own = self.runs.own()
+        if own:
+            from mlflow.tracking import fluent
+
+            fluent._last_active_run_id.set(own[-1].run_id)
 
 
-def _attempt(warnings: list[str], what: str, action, *args, **kwargs) -> None:
+def _quietly(warnings: list[str], what: str, action, *args, **kwargs) -> None:
     try:
         action(*args, **kwargs)
     except Exception as error:
         warnings.append(f"could not {what}: {type(error).__name__}: {error}")
-
-
-def _log_params(client, run_id: str, params: Mapping[str, object]) -> list[str]:
-    from mlflow.entities import Param
-
-    warnings: list[str] = []
-    items = [Param(key, str(value)[: T.MAX_PARAM_VALUE]) for key, value in params.items()]
-    for start in range(0, len(items), 100):
-        try:
-            client.log_batch(run_id, params=items[start : start + 100])
-        except Exception as error:
-            warnings.append(f"could not log params: {error}")
-    return warnings

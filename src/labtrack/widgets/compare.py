@@ -9,7 +9,7 @@ import anywidget
 import traitlets
 
 from .bundle import bundle_path
-from .compare_payload import MatrixPayload, pack_curves
+from .compare_payload import MatrixPayload, pack_curves, unpack_metrics
 
 # Curves are drawn for the selected runs, else the first runs, at most this many.
 MAX_CURVE_RUNS = 50
@@ -46,9 +46,11 @@ class CompareWidget(anywidget.AnyWidget):
         self._frame_source = frame_source  # () -> DataFrame of the compared runs
         self._frame = None
         self._payload = payload
-        keys = payload.metric_keys
-        super().__init__(**payload.wire(), color_metric=keys[0] if keys else None, **kwargs)
-        self.curve_metric = keys[0] if keys else None  # loads the first curves
+        # By default the comparison is about the metric a user would pick: one most of the
+        # runs have, autolog's search score or a loss before others, never a timing.
+        chosen = default_metric(payload)
+        super().__init__(**payload.wire(), color_metric=chosen, **kwargs)
+        self.curve_metric = chosen  # loads its curves
 
     @property
     def runs(self) -> list[dict]:
@@ -161,3 +163,14 @@ class CompareWidget(anywidget.AnyWidget):
                 f"({len(self.params)} params, {len(self.metric_keys)} metrics)"
             )
         return bundle
+
+
+def default_metric(payload: MatrixPayload) -> str | None:
+    """The metric a comparison of these runs colours by and draws curves of."""
+    import numpy as np
+
+    from ..backend.objective import objective_metric
+
+    columns = unpack_metrics(payload)
+    coverage = {key: int(np.count_nonzero(~np.isnan(values))) for key, values in columns.items()}
+    return objective_metric(coverage, len(payload.runs))
