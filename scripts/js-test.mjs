@@ -44,7 +44,9 @@ await build({
   sourcemap: 'inline',
   logLevel: 'warning',
   // JupyterLab's packages import their icons and styles; a spec never draws them.
-  loader: { '.svg': 'text', '.css': 'empty' }
+  loader: { '.svg': 'text', '.css': 'empty' },
+  // The contract spec runs the generator as the build does, from node_modules.
+  external: ['json-schema-to-typescript']
 });
 const bundles = specs.map(spec => join(OUT, spec.replace(/^js\//, '').replace(/\.ts$/, '.cjs')));
 
