@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 
-import { runLabels, valuesDiffer } from './compare-data';
+import { paramsSummary, runLabels, valuesDiffer } from './compare-data';
 import { data, theme } from './compare.fixture';
 import { overlayFigure } from './overlay';
 
@@ -22,4 +22,12 @@ test('server text is escaped for plotly and shared names told apart', () => {
 test('values differ when any run differs or lacks the value', () => {
   assert.equal(valuesDiffer(['1', '1', '1']), false);
   assert.equal(valuesDiffer(['1', null, '1']), true);
+});
+
+test('the params summary says how many params differ and how many are hidden', () => {
+  assert.equal(paramsSummary(0, 0), 'None of these runs logged params.');
+  assert.equal(paramsSummary(1, 1), '1 param.');
+  assert.equal(paramsSummary(3, 0), 'All 3 params are the same in every run.');
+  assert.equal(paramsSummary(3, 2), '2 of 3 params differ; 1 equal in every run is hidden.');
+  assert.equal(paramsSummary(5, 2), '2 of 5 params differ; 3 equal in every run are hidden.');
 });

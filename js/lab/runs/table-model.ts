@@ -1,5 +1,6 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { messageOf } from '../../common/errors';
 import { StateModel } from '../state-model';
 import {
   IExperimentView,
@@ -391,8 +392,4 @@ export namespace RunsTableModel {
   export interface IOptions {
     service: ILabtrackService;
   }
-}
-
-function messageOf(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }
