@@ -1,15 +1,13 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import { errorOf, expectShape, LabtrackResponseError, modelDetail, parseStatus } from './responses';
 import {
-  BackendKind,
-  BackendSource,
   IAliasRequest,
   IApprovalRequest,
   IApprovalState,
   IArtifactListing,
   IAuditTrail,
-  IBackendInfo,
   ICompareMatrix,
   IExperimentPage,
   ILabtrackService,
@@ -31,27 +29,7 @@ import {
   ISyncOutcome
 } from './tokens';
 
-const BACKEND_KINDS: readonly BackendKind[] = [
-  'embedded',
-  'sqlite',
-  'postgresql',
-  'mysql',
-  'rest',
-  'file',
-  'other'
-];
-const BACKEND_SOURCES: readonly BackendSource[] = ['explicit', 'env', 'embedded'];
-
-/** A response from the labtrack server that is not what the client expects. */
-export class LabtrackResponseError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | null = null
-  ) {
-    super(message);
-    this.name = 'LabtrackResponseError';
-  }
-}
+export { LabtrackResponseError, parseStatus } from './responses';
 
 /** Talks to the labtrack server extension under `{baseUrl}labtrack/api/`. */
 export class LabtrackService implements ILabtrackService {
@@ -285,10 +263,6 @@ function modelRoute(name: string): string {
   return `models/${encodeURIComponent(name)}`;
 }
 
-function modelDetail(body: unknown): IModelDetail {
-  return expectShape<IModelDetail>(body, 'model', { versions: 'array', aliases: 'object' });
-}
-
 function artifactRoute(runId: string): string {
   return `runs/${encodeURIComponent(runId)}/artifacts/file`;
 }
@@ -315,95 +289,4 @@ function setOptional(
   if (value !== null && value !== undefined && value !== '') {
     params.set(name, String(value));
   }
-}
-
-/** The server's own message for an error answer (JSON `{error, message}`), else the status. */
-async function errorOf(method: string, route: string, response: Response): Promise<Error> {
-  let message = '';
-  try {
-    const body: unknown = JSON.parse(await response.text());
-    if (isRecord(body) && typeof body.message === 'string') {
-      message = body.message;
-    }
-  } catch {
-    // Not JSON: a proxy's or Jupyter's own error page; the status line says enough.
-  }
-  return new LabtrackResponseError(
-    message || `${method} labtrack/api/${route}: ${response.status} ${response.statusText}`,
-    response.status
-  );
-}
-
-type FieldKind = 'array' | 'object';
-
-/** Check the fields a caller relies on before handing the body on typed. */
-function expectShape<T>(body: unknown, what: string, fields: Record<string, FieldKind>): T {
-  if (!isRecord(body)) {
-    throw new LabtrackResponseError(`${what}: the response should be a JSON object`);
-  }
-  for (const [key, kind] of Object.entries(fields)) {
-    const value = body[key];
-    const ok = kind === 'array' ? Array.isArray(value) : isRecord(value);
-    if (!ok) {
-      throw new LabtrackResponseError(`${what}: "${key}" should be an ${kind}`);
-    }
-  }
-  return body as T;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function expectString(record: Record<string, unknown>, key: string): string {
-  const value = record[key];
-  if (typeof value !== 'string') {
-    throw new LabtrackResponseError(`status: "${key}" should be a string`);
-  }
-  return value;
-}
-
-function expectNullableString(record: Record<string, unknown>, key: string): string | null {
-  const value = record[key];
-  if (value === null || value === undefined) {
-    return null;
-  }
-  if (typeof value !== 'string') {
-    throw new LabtrackResponseError(`status: "${key}" should be a string or null`);
-  }
-  return value;
-}
-
-function parseBackend(value: unknown): IBackendInfo {
-  if (!isRecord(value)) {
-    throw new LabtrackResponseError('status: "backend" should be an object');
-  }
-  const kind = expectString(value, 'kind');
-  const source = expectString(value, 'source');
-  return {
-    kind: (BACKEND_KINDS as readonly string[]).includes(kind) ? (kind as BackendKind) : 'other',
-    tracking_uri: expectString(value, 'tracking_uri'),
-    artifact_root: expectNullableString(value, 'artifact_root'),
-    source: (BACKEND_SOURCES as readonly string[]).includes(source)
-      ? (source as BackendSource)
-      : 'explicit'
-  };
-}
-
-/** Check the shape of a status payload and return it typed. Throws on a mismatch. */
-export function parseStatus(value: unknown): IStatus {
-  if (!isRecord(value)) {
-    throw new LabtrackResponseError('status: the response should be a JSON object');
-  }
-  if (typeof value.reachable !== 'boolean') {
-    throw new LabtrackResponseError('status: "reachable" should be a boolean');
-  }
-  return {
-    labtrack_version: expectString(value, 'labtrack_version'),
-    mlflow_version: expectString(value, 'mlflow_version'),
-    backend: parseBackend(value.backend),
-    reachable: value.reachable,
-    error: expectNullableString(value, 'error'),
-    unauthorized: value.unauthorized === true
-  };
 }

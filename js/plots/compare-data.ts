@@ -1,6 +1,7 @@
 // The plain data the comparison figures are drawn from: the shape of the server's
 // `ICompareMatrix` (docs/rest-api.md, `POST compare`), declared here again so the builders
-// need nothing from JupyterLab and the anywidget bundle can feed them the same shape.
+// need nothing from JupyterLab and the anywidget bundle can feed them the same shape; and the
+// words both comparison views (the Compare panel and the widget) say about it.
 
 export interface ICompareRunData {
   run_id: string;
@@ -29,4 +30,20 @@ export function runLabels(runs: readonly ICompareRunData[]): string[] {
 /** Whether the runs' values differ (a missing value differs from any present one). */
 export function valuesDiffer(values: readonly (string | number | null)[]): boolean {
   return values.some(value => value !== values[0]);
+}
+
+/** The line above a params table: how many params there are, and how many "Only
+ *  differences" hides (those equal in every run). */
+export function paramsSummary(total: number, shown: number): string {
+  const hidden = total - shown;
+  if (total === 0) {
+    return 'None of these runs logged params.';
+  }
+  if (hidden === 0) {
+    return `${total} param${total === 1 ? '' : 's'}.`;
+  }
+  if (shown === 0) {
+    return `All ${total} params are the same in every run.`;
+  }
+  return `${shown} of ${total} params differ; ${hidden} equal in every run ${hidden === 1 ? 'is' : 'are'} hidden.`;
 }

@@ -4,45 +4,24 @@
 // takes a fraction of a second there. Brushing works with the mouse (drag along an axis; drag a
 // range to move it; click to clear) and the keyboard (each axis is focusable; see BRUSH_KEYS),
 // and always tests every run. The host element says what was painted: `data-lines` (the
-// polylines stroked in the last paint) and `data-selected`.
+// polylines stroked in the last paint) and `data-selected`. This class lays out and holds
+// the state; the lines are stroked by parallel-lines.ts, each axis's draggable, focusable
+// area is parallel-hit.ts, and the other SVG parts are parallel-svg.ts.
+import { axisLabels, labelRoom, LABEL_ANGLE, CROWDED_AXES } from './parallel';
 import { MISSING_LABEL } from './parallel-axes';
-import { axisLabels, labelRoom, LABEL_ANGLE, CROWDED_AXES, unselectedLine } from './parallel';
-import {
-  axisPosition,
-  axisValue,
-  Brush,
-  BRUSH_KEYS,
-  brushAfterKey,
-  brushBetween,
-  bucketColour,
-  COLOUR_BUCKETS,
-  drawOrder,
-  IParallelModel,
-  runsInside
-} from './parallel-model';
+import { axisHitArea } from './parallel-hit';
+import { paintLines } from './parallel-lines';
+import { axisPosition, Brush, drawOrder, IParallelModel, runsInside } from './parallel-model';
 import { brushShapes, colourBar, describeBrush, el } from './parallel-svg';
 import type { IPlotTheme } from './theme';
 
 const MARGIN = { left: 70, right: 50, colourBar: 110, bottom: 24 };
-const HIT_WIDTH = 28;
 /** Frames to wait for a host without a width to get one before leaving it to the caller. */
 const RETRY_FRAMES = 30;
-/** Pointer travel (px) below which a press on an axis is a click (clears its brush). */
-const CLICK_PX = 3;
 
 export interface IParallelCanvasOptions {
   /** Called with the runs inside every brush (null: no brush) when a brush is set or cleared. */
   onBrush?: (inside: Int32Array | null) => void;
-}
-
-/** How opaque one line is: few lines fully, many lines thinner so dense regions show. */
-export function lineAlpha(lines: number): number {
-  return lines <= 100 ? 0.9 : Math.max(0.1, 0.9 * Math.sqrt(100 / lines));
-}
-
-/** A few lines are easier to follow a little thicker; thousands stay one pixel. */
-export function lineWidth(lines: number): number {
-  return lines <= 200 ? 1.5 : 1;
 }
 
 export class ParallelCanvas {
@@ -218,84 +197,23 @@ export class ParallelCanvas {
     }
   }
 
-  /** Stroke every run's polyline: unselected runs first (muted), then the others by colour
-   *  bucket from worst to best, so the best lie on top. */
+  /** Stroke every run's polyline (parallel-lines.ts) and say on the host what was drawn. */
   private _paint(): void {
-    const model = this._model!;
-    const theme = this._theme!;
-    const ctx = this._canvas.getContext('2d');
-    if (!ctx) {
+    const drawn = paintLines(this._canvas, () => this._contextLayer(), {
+      model: this._model!,
+      theme: this._theme!,
+      order: this._order!,
+      chosen: this._chosen,
+      xs: this._axisX(),
+      top: this._top(),
+      plotHeight: this._plotHeight(),
+      positions: this._positions,
+      width: this._width,
+      height: this._height
+    });
+    if (drawn === null) {
       return;
     }
-    const ratio = this._canvas.width / this._width;
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, this._width, this._height);
-    const xs = this._axisX();
-    const top = this._top();
-    const height = this._plotHeight();
-    const ys = this._positions.map(p => {
-      const y = new Float32Array(p.length);
-      for (let r = 0; r < p.length; r++) {
-        y[r] = top + (1 - p[r]) * height;
-      }
-      return y;
-    });
-    const alpha = lineAlpha(model.runs);
-    const width = lineWidth(model.runs);
-    ctx.lineWidth = width;
-    ctx.lineJoin = 'round';
-    let drawn = 0;
-    const stroke = (runs: ArrayLike<number>, from: number, to: number, keep: (r: number) => boolean, target = ctx) => {
-      target.beginPath();
-      for (let k = from; k < to; k++) {
-        const r = runs[k];
-        if (!keep(r)) {
-          continue;
-        }
-        target.moveTo(xs[0], ys[0][r]);
-        for (let a = 1; a < xs.length; a++) {
-          target.lineTo(xs[a], ys[a][r]);
-        }
-        drawn++;
-      }
-      target.stroke();
-    };
-    const chosen = this._chosen;
-    const { order, starts } = this._order!;
-    if (chosen) {
-      // Unselected runs are stroked opaque on a layer of their own, laid under the others at
-      // the muted opacity: where thousands share a segment it stays as faint as one line
-      // (1 px lines add up their opacity even within one path, which turned them white).
-      const muted = unselectedLine(theme);
-      const [rgb, colourAlpha] = opaqueColour(ctx, muted.color);
-      const layer = this._contextLayer();
-      const lctx = layer.getContext('2d')!;
-      lctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      lctx.clearRect(0, 0, this._width, this._height);
-      lctx.lineWidth = width;
-      lctx.lineJoin = 'round';
-      lctx.strokeStyle = rgb;
-      stroke(order, 0, order.length, r => !chosen[r], lctx);
-      ctx.save();
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.globalAlpha = muted.opacity * colourAlpha;
-      ctx.drawImage(layer, 0, 0);
-      ctx.restore();
-    }
-    ctx.globalAlpha = alpha;
-    const colour = model.colour;
-    for (let slot = 0; slot < starts.length - 1; slot++) {
-      const b = colour ? slot - (colour.missing ? 1 : 0) : 0;
-      ctx.strokeStyle = !colour
-        ? theme.colorway[0]
-        : b < 0
-          ? theme.muted
-          : bucketColour(colour.scale, colour.lowerIsBetter ? COLOUR_BUCKETS - 1 - b : b);
-      strokeInChunks(starts[slot], starts[slot + 1], (from, to) =>
-        stroke(order, from, to, r => !chosen || chosen[r] === 1)
-      );
-    }
-    ctx.globalAlpha = 1;
     this._host.dataset.lines = String(drawn);
     this._host.dataset.selected = String(this._inside ? this._inside.length : 0);
   }
@@ -372,7 +290,12 @@ export class ParallelCanvas {
       }
       g.append(label);
       g.append(el(doc, 'g', { class: 'lt-pc-brushes' }));
-      g.append(this._hitArea(doc, column.label, i, top, height));
+      g.append(
+        axisHitArea(doc, this._svg, column.label, column.axis, top, height, {
+          brushOf: label => this._brushes.get(label) ?? null,
+          setBrush: (label, brush, report) => this._setBrush(label, brush, report)
+        })
+      );
       svg.append(g);
       this._axisGroups.set(column.label, g);
       this._drawBrush(column.label);
@@ -411,65 +334,6 @@ export class ParallelCanvas {
     hit?.setAttribute('aria-valuenow', String(Math.round(top * 100)));
   }
 
-  private _hitArea(doc: Document, label: string, index: number, top: number, height: number): SVGElement {
-    const axis = this._model!.columns[index].axis;
-    const hit = el(doc, 'rect', {
-      class: 'lt-pc-hit', x: -HIT_WIDTH / 2, y: top - 6, width: HIT_WIDTH, height: height + 12,
-      fill: 'transparent', tabindex: 0, role: 'slider', 'aria-label': `Select a range of ${label}`,
-      'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-orientation': 'vertical', 'aria-description': BRUSH_KEYS
-    });
-    hit.dataset.hit = label;
-    const valueAtPointer = (event: PointerEvent): number => {
-      const box = this._svg.getBoundingClientRect();
-      const y = event.clientY - box.top;
-      return axisValue(axis, 1 - (y - top) / height);
-    };
-    hit.addEventListener('pointerdown', event => {
-      event.preventDefault();
-      (hit as SVGElement).focus?.();
-      hit.setPointerCapture?.(event.pointerId);
-      const startY = event.clientY;
-      const from = valueAtPointer(event);
-      const original = this._brushes.get(label) ?? null;
-      const moving = original !== null && from >= original[0] && from <= original[1];
-      let dragged = false;
-      const move = (e: PointerEvent) => {
-        if (!dragged && Math.abs(e.clientY - startY) < CLICK_PX) {
-          return;
-        }
-        dragged = true;
-        const to = valueAtPointer(e);
-        if (moving && original) {
-          const [low, high] = axis.range;
-          const edge = axis.kind === 'categorical' ? 0.5 : 0;
-          const shift = Math.max(low - edge - original[0], Math.min(high + edge - original[1], to - from));
-          const snapped = axis.kind === 'categorical' ? Math.round(shift) : shift;
-          this._setBrush(label, [original[0] + snapped, original[1] + snapped], false);
-        } else {
-          this._setBrush(label, brushBetween(axis, from, to), false);
-        }
-      };
-      const up = () => {
-        hit.removeEventListener('pointermove', move);
-        hit.removeEventListener('pointerup', up);
-        hit.removeEventListener('pointercancel', up);
-        // A click clears the axis's brush; a drag sets it.
-        this._setBrush(label, dragged ? this._brushes.get(label) ?? null : null, true);
-      };
-      hit.addEventListener('pointermove', move);
-      hit.addEventListener('pointerup', up);
-      hit.addEventListener('pointercancel', up);
-    });
-    hit.addEventListener('keydown', event => {
-      const next = brushAfterKey(axis, this._brushes.get(label) ?? null, event.key, event.shiftKey);
-      if (next !== undefined) {
-        event.preventDefault();
-        this._setBrush(label, next, true);
-      }
-    });
-    return hit;
-  }
-
   private _host: HTMLElement;
   private _options: IParallelCanvasOptions;
   private _canvas: HTMLCanvasElement;
@@ -489,24 +353,5 @@ export class ParallelCanvas {
   private _layer: HTMLCanvasElement | null = null;
   private _retry: number | null = null;
   private _retries = 0;
-}
-
-/** Lines per stroked path: overlapping lines in one path do not add up their opacity, so
- *  short paths let dense regions show darker; long ones are faster to stroke. */
-const LINES_PER_PATH = 64;
-
-function strokeInChunks(from: number, to: number, stroke: (from: number, to: number) => void): void {
-  for (let k = from; k < to; k += LINES_PER_PATH) {
-    stroke(k, Math.min(to, k + LINES_PER_PATH));
-  }
-}
-
-/** `colour` without its alpha, and that alpha (a theme's muted colour may be translucent). */
-function opaqueColour(ctx: CanvasRenderingContext2D, colour: string): [string, number] {
-  ctx.fillStyle = '#000';
-  ctx.fillStyle = colour;
-  const normal = String(ctx.fillStyle);
-  const rgba = /^rgba\((\d+),\s*(\d+),\s*(\d+),\s*([\d.]+)\)$/.exec(normal);
-  return rgba ? [`rgb(${rgba[1]}, ${rgba[2]}, ${rgba[3]})`, Number(rgba[4])] : [normal, 1];
 }
 

@@ -1,6 +1,6 @@
 // Styles of the comparison widget, added once per document; colours from the theme's CSS
 // variables (JupyterLab, then VS Code, then neutral), so light and dark themes both read.
-import { FRAME_RULES, THEME_VARIABLES } from './frame-styles';
+import { addStyleSheet, FRAME_RULES, THEME_VARIABLES } from './frame-styles';
 
 const STYLE_ID = 'labtrack-compare-widget-styles';
 
@@ -53,12 +53,5 @@ const CSS = `
 `;
 
 export function ensureCompareStyles(el: HTMLElement): void {
-  const doc = el.ownerDocument;
-  if (doc.getElementById(STYLE_ID)) {
-    return;
-  }
-  const style = doc.createElement('style');
-  style.id = STYLE_ID;
-  style.textContent = CSS;
-  doc.head.appendChild(style);
+  addStyleSheet(el, STYLE_ID, CSS);
 }

@@ -1,6 +1,6 @@
 // The params × runs table of the comparison widget, with "Only differences". Every value is
 // kernel text, set as textContent, never as HTML.
-import { valuesDiffer } from '../plots/compare-data';
+import { paramsSummary, valuesDiffer } from '../plots/compare-data';
 import { node } from './dom';
 
 export interface IParamsTableInput {
@@ -25,20 +25,6 @@ export function tableColumns(runIds: readonly string[], selected: ReadonlySet<st
   const chosen = all.filter(i => selected.has(runIds[i]));
   const rest = all.filter(i => !selected.has(runIds[i]));
   return [...chosen, ...rest].slice(0, MAX_TABLE_RUNS);
-}
-
-export function paramsSummary(total: number, shown: number): string {
-  const hidden = total - shown;
-  if (total === 0) {
-    return 'None of these runs logged params.';
-  }
-  if (hidden === 0) {
-    return `${total} param${total === 1 ? '' : 's'}.`;
-  }
-  if (shown === 0) {
-    return `All ${total} params are the same in every run.`;
-  }
-  return `${shown} of ${total} params differ; ${hidden} equal in every run hidden.`;
 }
 
 /** Fill `host` with the summary line and the table. */

@@ -7,6 +7,7 @@
 import type { RenderProps } from '@anywidget/types';
 import type { IPlotly } from 'plotly.js-dist-min';
 
+import { messageOf } from '../common/errors';
 import { runLabels, type ICompareData } from '../plots/compare-data';
 import { overlayFigure } from '../plots/overlay';
 import { parallelMinWidth, parcoordsFigure } from '../plots/parallel';
@@ -239,7 +240,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   };
   const report = (reason: unknown): void => {
     const message = node(doc, 'p', 'lt-w-error', 'labtrack-compare-error');
-    message.textContent = `Could not draw the plot: ${reason instanceof Error ? reason.message : String(reason)}`;
+    message.textContent = `Could not draw the plot: ${messageOf(reason)}`;
     parallelScroll.after(message);
   };
 

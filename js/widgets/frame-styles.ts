@@ -1,6 +1,7 @@
 // The frame every labtrack widget is drawn in: theme colours as custom properties
 // (JupyterLab's, then VS Code's, then neutral ones, so light and dark themes both read)
-// and the box around the widget. Each widget's stylesheet opens its root rule with these.
+// and the box around the widget. Each widget's stylesheet opens its root rule with these,
+// and is added to the page by addStyleSheet.
 
 export const THEME_VARIABLES = `
   --lt-w-fg: var(--jp-ui-font-color1, var(--vscode-editor-foreground, #1f1f1f));
@@ -20,3 +21,16 @@ export const FRAME_RULES = `
   flex-direction: column;
   font-family: var(--jp-ui-font-family, var(--vscode-font-family, system-ui, sans-serif));
   font-size: var(--jp-ui-font-size1, 13px);`;
+
+/** Add the stylesheet `css` to the document holding `el`, once per `id`: the widget may be
+ *  drawn in any document (JupyterLab's, VS Code's webview, a page of its own). */
+export function addStyleSheet(el: HTMLElement, id: string, css: string): void {
+  const doc = el.ownerDocument;
+  if (doc.getElementById(id)) {
+    return;
+  }
+  const style = doc.createElement('style');
+  style.id = id;
+  style.textContent = css;
+  doc.head.appendChild(style);
+}

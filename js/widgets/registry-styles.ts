@@ -1,5 +1,5 @@
 // Styles of the registry widget; theme variables first (JupyterLab, then VS Code).
-import { FRAME_RULES, THEME_VARIABLES } from './frame-styles';
+import { addStyleSheet, FRAME_RULES, THEME_VARIABLES } from './frame-styles';
 
 const STYLE_ID = 'labtrack-registry-widget-styles';
 
@@ -74,12 +74,5 @@ const CSS = `
 `;
 
 export function ensureRegistryStyles(el: HTMLElement): void {
-  const doc = el.ownerDocument;
-  if (doc.getElementById(STYLE_ID)) {
-    return;
-  }
-  const style = doc.createElement('style');
-  style.id = STYLE_ID;
-  style.textContent = CSS;
-  doc.head.appendChild(style);
+  addStyleSheet(el, STYLE_ID, CSS);
 }

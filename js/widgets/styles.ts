@@ -1,7 +1,7 @@
 // Styles of the widget bundle, added once per document. Every colour reads a JupyterLab theme
 // variable, then a VS Code one, then a neutral fallback, so cards are readable in light and
 // dark themes of any notebook front end.
-import { FRAME_RULES, THEME_VARIABLES } from './frame-styles';
+import { addStyleSheet, FRAME_RULES, THEME_VARIABLES } from './frame-styles';
 
 const STYLE_ID = 'labtrack-widget-styles';
 
@@ -237,12 +237,5 @@ const CSS = `
 
 /** Add the bundle's styles to the document holding `el`, once. */
 export function ensureStyles(el: HTMLElement): void {
-  const doc = el.ownerDocument;
-  if (doc.getElementById(STYLE_ID)) {
-    return;
-  }
-  const style = doc.createElement('style');
-  style.id = STYLE_ID;
-  style.textContent = CSS;
-  doc.head.appendChild(style);
+  addStyleSheet(el, STYLE_ID, CSS);
 }

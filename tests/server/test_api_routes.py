@@ -6,12 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 from mlflow import MlflowClient
 from mlflow_server import MlflowServer
 from sample_store import HOSTILE_NAME, LONG_METRIC_STEPS, PNG, populate
 from tornado.httpclient import HTTPClientError
 
 from labtrack.backend import prepare_backend, resolve_backend
+
+# The committed JSON Schema the TypeScript types are generated from (docs/rest-api.md).
+CONTRACT_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "js/lab/generated/contract.schema.json").read_text()
+)
 
 
 @pytest.fixture(scope="module", params=["embedded", "rest"])
@@ -380,3 +386,39 @@ async def test_models_and_their_versions(sample, api):
 
 async def test_an_unknown_model_is_404(sample, api):
     await api("models", "no-such-model", expect=404)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "shape"),
+    [
+        (("status",), {}, "IStatus"),
+        (("experiments",), {}, "IExperimentPage"),
+        (("runs",), {"experiment_ids": "EXP", "params": "lr", "metrics": "accuracy"}, "IRunPage"),
+        (("runs", "columns"), {"experiment_ids": "EXP"}, "IRunColumns"),
+        (("runs", "PARENT"), {}, "IRunDetail"),
+        (("runs", "RUN"), {}, "IRunDetail"),
+        (("runs", "LONG", "metrics", "loss"), {"max_points": "50"}, "IMetricSeries"),
+        (("runs", "PARENT", "artifacts"), {}, "IArtifactListing"),
+        (("models",), {}, "IModelPage"),
+        (("models", "MODEL"), {}, "IModelDetail"),
+        (("models", "MODEL", "audit"), {}, "IAuditTrail"),
+        (("offline",), {}, "IOfflineBacklog"),
+        (("runs", "0" * 32), {}, "IErrorResponse"),
+    ],
+)
+async def test_answers_are_what_the_generated_contract_declares(sample, api, path, params, shape):
+    # Given the values of this store for the route's placeholders
+    values = {
+        "EXP": sample.experiment_id,
+        "PARENT": sample.parent_id,
+        "RUN": sample.run_ids[0],
+        "LONG": sample.long_run_id,
+        "MODEL": sample.model_name,
+    }
+    path = tuple(values.get(part, part) for part in path)
+    params = {key: values.get(value, value) for key, value in params.items()}
+    # When the route answers
+    answer = await api(*path, params=params, expect=404 if shape == "IErrorResponse" else 200)
+    # Then the answer has exactly the fields and types of its shape in the schema
+    check = Draft202012Validator({"$ref": f"#/$defs/{shape}", "$defs": CONTRACT_SCHEMA["$defs"]})
+    assert not [error.message for error in check.iter_errors(answer)]

@@ -1,5 +1,6 @@
 import { VDomModel } from '@jupyterlab/ui-components';
 
+import { messageOf } from '../../common/errors';
 import type { IOverlaySeries } from '../../plots/overlay';
 import { runLabels } from '../../plots/compare-data';
 import { objectiveMetric } from '../../plots/objective';
@@ -164,8 +165,4 @@ export namespace CompareModel {
     service: ILabtrackService;
     runIds: readonly string[];
   }
-}
-
-function messageOf(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { valuesDiffer } from '../../plots/compare-data';
+import { paramsSummary, valuesDiffer } from '../../plots/compare-data';
 import { ICompareParamColumn } from '../tokens';
 
 interface IParamsTableProps {
@@ -16,7 +16,6 @@ interface IParamsTableProps {
 export function ParamsTable(props: IParamsTableProps): React.ReactElement {
   const { params, runLabels, runIds, onlyDifferences } = props;
   const shown = onlyDifferences ? params.filter(p => valuesDiffer(p.values)) : params;
-  const hidden = params.length - shown.length;
   return (
     <section className="lt-Compare-section" aria-label="Params">
       <header className="lt-Compare-sectionHeader">
@@ -34,7 +33,7 @@ export function ParamsTable(props: IParamsTableProps): React.ReactElement {
         </label>
       </header>
       <p className="lt-Compare-note" data-testid="labtrack-compare-params-summary">
-        {summary(params.length, shown.length, hidden)}
+        {paramsSummary(params.length, shown.length)}
       </p>
       {shown.length > 0 && (
         <div className="lt-Compare-tableScroll">
@@ -70,17 +69,4 @@ export function ParamsTable(props: IParamsTableProps): React.ReactElement {
       )}
     </section>
   );
-}
-
-function summary(total: number, shown: number, hidden: number): string {
-  if (total === 0) {
-    return 'None of these runs logged params.';
-  }
-  if (hidden === 0) {
-    return `${total} param${total === 1 ? '' : 's'}.`;
-  }
-  if (shown === 0) {
-    return `All ${total} params are the same in every run.`;
-  }
-  return `${shown} of ${total} params differ; ${hidden} equal in every run ${hidden === 1 ? 'is' : 'are'} hidden.`;
 }

@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { messageOf } from '../../common/errors';
 import type { IFigure } from '../../plots/live-lines';
 import { IPlotTheme, readPlotTheme } from '../../plots/theme';
 import { loadPlotly } from '../../widgets/plotly-loader';
@@ -42,7 +43,7 @@ export function PlotlyFigure(props: IPlotProps): React.ReactElement {
       .then(() => setError(null))
       .catch(reason => {
         // e.g. no WebGL for parcoords: say so where the plot would be.
-        setError(reason instanceof Error ? reason.message : String(reason));
+        setError(messageOf(reason));
       });
     return () => {
       current = false;

@@ -1,6 +1,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { IDisposable } from '@lumino/disposable';
 
+import { messageOf } from '../../common/errors';
 import { IArtifactEntry, ILabtrackService } from '../tokens';
 import { ITextPreview, PreviewKind, previewKindOf, readTextPreview } from './preview';
 
@@ -30,10 +31,6 @@ export interface IArtifactRow {
   entry: IArtifactEntry;
   depth: number;
   parent: string;
-}
-
-function errorText(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }
 
 /** A run's artifact tree: directories listed when first expanded, one file previewed. */
@@ -95,7 +92,7 @@ export class ArtifactTreeModel implements IDisposable {
       const listing = await this._service.listArtifacts(this.runId, path);
       next = { entries: listing.entries, loading: false, error: null };
     } catch (reason) {
-      next = { entries: known?.entries ?? null, loading: false, error: errorText(reason) };
+      next = { entries: known?.entries ?? null, loading: false, error: messageOf(reason) };
     }
     if (!this._disposed) {
       this._dirs.set(path, next);
@@ -158,7 +155,7 @@ export class ArtifactTreeModel implements IDisposable {
           ? { phase: 'ready', objectUrl: URL.createObjectURL(blob) }
           : { phase: 'ready', text: await readTextPreview(blob, name) };
     } catch (reason) {
-      update = { phase: 'failed', error: errorText(reason) };
+      update = { phase: 'failed', error: messageOf(reason) };
     }
     if (this._disposed || token !== this._selection || this._preview?.path !== path) {
       // Another file was chosen meanwhile: this answer is stale.

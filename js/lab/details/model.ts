@@ -1,6 +1,7 @@
 import { VDomModel } from '@jupyterlab/ui-components';
 import { Poll } from '@lumino/polling';
 
+import { messageOf } from '../../common/errors';
 import { ILabtrackService, IMetricSeries, IRunDetail } from '../tokens';
 import { SingleFlight } from '../single-flight';
 import { ArtifactTreeModel } from './artifacts';
@@ -105,7 +106,7 @@ export class RunDetailsModel extends VDomModel {
       }
     } catch (reason) {
       if (!this.isDisposed) {
-        const error = reason instanceof Error ? reason.message : String(reason);
+        const error = messageOf(reason);
         // Keep what was shown before a transient failure; say what went wrong.
         this._update({ phase: this._state.detail ? 'ready' : 'failed', error });
       }

@@ -1,6 +1,7 @@
 import { VDomModel } from '@jupyterlab/ui-components';
 import { IPoll, Poll } from '@lumino/polling';
 
+import { messageOf } from '../../common/errors';
 import { SingleFlight } from '../single-flight';
 import { ILabtrackService, IOfflineBacklog, IStatus, ISyncOutcome } from '../tokens';
 
@@ -163,8 +164,4 @@ export namespace RunsPanelModel {
     const interval = seconds > 0 ? seconds * 1000 : Poll.NEVER;
     return { interval, max: Math.max(interval, 5 * 60 * 1000), backoff: false };
   }
-}
-
-function messageOf(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }

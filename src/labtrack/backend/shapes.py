@@ -1,7 +1,8 @@
 """The shapes of what the façade answers, declared once.
 
-The REST API sends exactly these (``dataclasses.asdict``); ``js/lab/tokens.ts``
-mirrors each one and a test checks field names and types agree.
+The REST API sends exactly these (``dataclasses.asdict``); ``server/contract.py`` lists
+them, and the JSON Schema and TypeScript types of ``js/lab/generated/`` are generated from
+them, so a docstring here is also the TypeScript interface's comment.
 """
 
 from __future__ import annotations
@@ -167,6 +168,9 @@ class ModelPage:
 
 @dataclass
 class ModelVersionView:
+    """One version of a registered model. ``approvers``: the users who approved it under
+    labtrack's approval policy, in order."""
+
     version: str
     stage: str
     status: str
@@ -176,7 +180,6 @@ class ModelVersionView:
     creation_timestamp: int | None
     aliases: list[str]
     tags: dict[str, str]
-    # Users who approved this version (labtrack's approval policy), in order.
     approvers: list[str]
 
 

@@ -46,7 +46,9 @@ _NOT_COPIED = {SYNCED_RUN_TAG, T.PARENT_RUN_ID}
 
 @dataclass(frozen=True)
 class OfflineRun:
-    """A run waiting in a spool."""
+    """A run waiting in a spool: not on the server (yet), so it has no details there.
+    ``run_id`` is the spool's own id (the server gives its copy another one when it is
+    sent); ``points`` counts the metric points the run logged."""
 
     run_id: str
     run_name: str
@@ -60,6 +62,9 @@ class OfflineRun:
 
 @dataclass(frozen=True)
 class SyncedRun:
+    """One offline run sent by a sync: its spool id and the id of its server copy;
+    ``models`` counts the logged models (MLflow 3's ``log_model``) copied with it."""
+
     offline_run_id: str
     server_run_id: str
     run_name: str

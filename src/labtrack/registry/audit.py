@@ -19,12 +19,14 @@ MAX_REASON = 1000
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One registry action: who did what to which version, from what to what, and why."""
+    """One registry action: who did what to which version, from what to what, and why.
+    ``action`` is one of register, alias, alias-delete, stage, rollback, approve;
+    ``before``/``after`` are versions (alias moves) or stages (stage transitions)."""
 
     key: str
     timestamp: int
     user: str
-    action: str  # register | alias | alias-delete | stage | rollback | approve
+    action: str
     model: str
     version: str | None
     alias: str | None

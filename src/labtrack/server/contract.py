@@ -1,9 +1,11 @@
-"""The shapes the REST API sends, declared once; ``js/lab/tokens.ts`` mirrors them.
+"""The shapes the REST API sends and accepts, declared once.
 
 Responses are the façade's dataclasses (``labtrack.backend.shapes`` and
 ``labtrack.backend.queries``) sent with ``dataclasses.asdict``; the status route's
-shapes live here. ``CONTRACT`` pairs each with its TypeScript interface, and a test
-checks that names and field types agree.
+shapes and the registry's request bodies live here. ``CONTRACT`` names each with its
+TypeScript name: ``contract_schema`` emits JSON Schema from them
+(``js/lab/generated/contract.schema.json``) and the TypeScript types are generated from
+that schema (``js/lab/generated/contract.ts``); tests check both files are current.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from ..backend import shapes
+from ..backend.location import BackendKind, LocationSource
 from ..backend.queries import MetricSeries, RunPage, RunRow
 from ..offline.backlog import JournalView, OfflineBacklog, SyncOutcome
 from ..offline.sync import OfflineRun, SyncedRun
@@ -19,21 +22,26 @@ from ..registry.audit import AuditEntry
 
 @dataclass(frozen=True)
 class BackendInfo:
-    kind: str
+    """The tracking backend as the server resolved it; ``tracking_uri`` has its
+    credentials redacted."""
+
+    kind: BackendKind
     tracking_uri: str
     artifact_root: str | None
-    source: str
+    source: LocationSource
 
 
 @dataclass(frozen=True)
 class StatusResponse:
+    """``GET status``. ``unauthorized``: the tracking server answered but refused
+    labtrack's credentials or their permissions (its 401/403): not reachable for labtrack,
+    yet the fix is credentials, not the network."""
+
     labtrack_version: str
     mlflow_version: str
     backend: BackendInfo
     reachable: bool
     error: str | None
-    # The server answered but refused labtrack's credentials or their permissions (its
-    # 401/403): not reachable for labtrack, yet the fix is credentials, not the network.
     unauthorized: bool = False
 
     def to_json(self) -> dict:
@@ -42,6 +50,8 @@ class StatusResponse:
 
 @dataclass(frozen=True)
 class ErrorResponse:
+    """Every error answer: the HTTP reason and what went wrong, never a traceback."""
+
     error: str
     message: str
 
@@ -95,6 +105,9 @@ class ApprovalRequest:
 
 @dataclass(frozen=True)
 class ApprovalState:
+    """The answer to an approval: who approved the version so far, out of how many needed
+    for the ``protected`` aliases and stages."""
+
     model: str
     version: str
     approvers: list[str]
@@ -110,7 +123,11 @@ class AuditTrail:
     entries: list[AuditEntry]
 
 
+# Every shape of the contract with its TypeScript name (interfaces start with I). A
+# dataclass a listed one holds must be listed too: the schema emitter refuses otherwise.
 CONTRACT: list[tuple[type, str]] = [
+    (BackendKind, "BackendKind"),
+    (LocationSource, "BackendSource"),
     (StatusResponse, "IStatus"),
     (BackendInfo, "IBackendInfo"),
     (ErrorResponse, "IErrorResponse"),
@@ -157,3 +174,9 @@ CONTRACT: list[tuple[type, str]] = [
         )
     ],
 ]
+
+# The request bodies the server parses (``registry.parse_body``): a field with a default
+# may be left out, so it is optional in the schema. Every response field is always sent.
+REQUESTS: frozenset[type] = frozenset(
+    {RegisterRequest, AliasRequest, StageRequest, RollbackRequest, ApprovalRequest}
+)

@@ -21,10 +21,10 @@ def read_status(location: BackendLocation) -> StatusResponse:
         labtrack_version=__version__,
         mlflow_version=_installed_version("mlflow", "mlflow-skinny"),
         backend=BackendInfo(
-            kind=location.kind.value,
+            kind=location.kind,
             tracking_uri=location.display_uri(),
             artifact_root=location.artifact_root,
-            source=location.source.value,
+            source=location.source,
         ),
         reachable=error is None and reachability.reachable,
         error=error or reachability.error,
