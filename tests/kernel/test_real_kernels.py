@@ -81,6 +81,33 @@ def test_interrupting_a_tracked_cell_ends_its_run_killed(kernels, home):
     assert _runs_named(home, "after-interrupt")[0].info.status == "FINISHED"
 
 
+def test_interrupting_a_run_the_cells_code_opened_ends_it_killed_not_failed(kernels, home):
+    """MLflow's own ``with`` block would end it FAILED; an interrupt is KILLED."""
+    kernel = kernels()
+    assert kernel.execute("%load_ext labtrack").status == "ok"
+    kernel.start(
+        "%%track\nimport time, mlflow\nmlflow.set_experiment('own-runs')\n"
+        "with mlflow.start_run(run_name='own-interrupted'):\n"
+        "    for step in range(100000):\n"
+        "        mlflow.log_metric('loss', 1.0 / (step + 1), step=step)\n"
+        "        time.sleep(0.05)\n"
+    )
+    (run,) = _wait_for(lambda: _runs_named(home, "own-interrupted"), 60, "the run to start")
+    client = _client(home)
+    _wait_for(lambda: client.get_metric_history(run.info.run_id, "loss"), 30, "a logged point")
+    kernel.manager.interrupt_kernel()
+    reply = kernel.client.get_shell_msg(timeout=60)
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    ended = client.get_run(run.info.run_id)
+    assert ended.info.status == "KILLED"
+    assert ended.data.tags["labtrack.error"] == "interrupted"
+    assert client.get_experiment(ended.info.experiment_id).name == "own-runs"
+    # No wrapper run beside it: the experiment holds just the user's run.
+    assert [r.info.run_name for r in _runs_named(home, "own-interrupted")] == ["own-interrupted"]
+    assert len(client.search_runs([ended.info.experiment_id])) == 1
+    assert kernel.execute("import mlflow\nassert mlflow.active_run() is None").status == "ok"
+
+
 def test_a_run_of_a_killed_kernel_is_marked_killed_when_labtrack_loads_again(kernels, home):
     doomed = kernels()
     assert doomed.execute("%load_ext labtrack").status == "ok"

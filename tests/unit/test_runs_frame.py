@@ -91,6 +91,21 @@ def test_experiments_by_name_and_by_id_give_the_same_runs(sample):
     pd.testing.assert_frame_equal(by_name, by_id)
 
 
+def test_experiment_as_the_magic_names_it_is_a_keyword_too(sample):
+    pd.testing.assert_frame_equal(labtrack.runs(experiment="api-tests"), labtrack.runs("api-tests"))
+    with pytest.raises(TypeError, match="not both"):
+        labtrack.runs("api-tests", experiment="api-tests")
+
+
+def test_arguments_after_the_filter_are_keyword_only(sample):
+    from mlflow.entities import ViewType
+
+    # mlflow.search_runs' third positional argument is run_view_type, not order_by: a call
+    # copied from it fails loudly instead of meaning something else.
+    with pytest.raises(TypeError):
+        labtrack.runs(["api-tests"], "", ViewType.ACTIVE_ONLY, 10)
+
+
 def test_children_of_gives_exactly_the_child_runs(sample):
     frame = labtrack.runs(children_of=sample.parent_id)
     assert sorted(frame["run_id"]) == sorted(sample.child_ids)

@@ -61,20 +61,27 @@ def selection_from(
 def runs(
     experiments: str | Iterable[str] | None = None,
     filter_string: str = "",
+    *,
+    experiment: str | None = None,
     order_by: str | Iterable[str] | None = None,
     max_results: int = DEFAULT_MAX_RESULTS,
-    *,
     notebook: bool = False,
     children_of: str | None = None,
 ):
     """Runs as a pandas DataFrame with the columns and dtypes of ``mlflow.search_runs``.
 
-    ``experiments``: names or ids (default: the current experiment; the parent's with
-    ``children_of``; every experiment with ``notebook=True``). ``filter_string`` and
-    ``order_by`` are MLflow's search syntax. ``notebook=True`` keeps the runs tracked
-    from this notebook, ``children_of=RUN_ID`` the child runs of a run. SQL stores are
-    read with plain SQL (over 10× faster than ``mlflow.search_runs`` on 10k runs).
+    ``experiments`` (or ``experiment=NAME``, as ``%%track --experiment`` names one): names
+    or ids (default: the current experiment; the parent's with ``children_of``; every
+    experiment with ``notebook=True``). ``filter_string`` and ``order_by`` are MLflow's
+    search syntax. ``notebook=True`` keeps the runs tracked from this notebook,
+    ``children_of=RUN_ID`` the child runs of a run. Everything after ``filter_string`` is
+    keyword-only: ``mlflow.search_runs``' third positional argument means something else.
+    SQL stores are read with plain SQL (over 10× faster than ``mlflow.search_runs``).
     """
+    if experiment is not None:
+        if experiments is not None:
+            raise TypeError("give experiments=… or experiment=…, not both")
+        experiments = [experiment]
     selection = selection_from(
         experiments, filter_string, order_by, max_results, notebook, children_of
     )

@@ -21,6 +21,12 @@ def load(shell) -> None:
     magics = TrackMagics(shell)
     shell.register_magics(magics)
     _loaded[id(shell)] = magics
+    # `labtrack.runs(...)` right after `%load_ext labtrack`, as the README shows it, without
+    # an import the user has to know about (kept out of %who, like IPython's own names).
+    if "labtrack" not in shell.user_ns:
+        import labtrack
+
+        shell.push({"labtrack": labtrack}, interactive=False)
     location = magics.location
     try:
         magics.activate()
