@@ -61,7 +61,8 @@ export function formatValues(values: (number | undefined)[]): string[] {
   if (exponent) {
     return values.map(v => (v !== undefined && Number.isFinite(v) ? v.toExponential(3) : formatValue(v)));
   }
-  const decimals = Math.max(0, ...finite.map(decimalsFor));
+  // Whole numbers (a rank, a count) stay whole.
+  const decimals = finite.every(Number.isInteger) ? 0 : Math.max(0, ...finite.map(decimalsFor));
   return values.map(v => (v !== undefined && Number.isFinite(v) ? v.toFixed(decimals) : formatValue(v)));
 }
 

@@ -1,11 +1,12 @@
 // The live plot's sweep panel: the finished trials (child runs) of the sweep as parallel
 // coordinates (js/plots/parallel.ts) that grow as trials end, and the best trial so far on
 // the objective (js/plots/objective.ts: autolog's search score, else a loss, …). Params
-// that vary come first; those constant across every trial are hidden until asked for.
+// that vary come first; params constant across every trial and timing metrics (fit and
+// score times of a grid search) are hidden until asked for.
 import type { IPlotly } from 'plotly.js-dist-min';
 
 import { runLabels, valuesDiffer, type ICompareData } from '../plots/compare-data';
-import { lowerIsBetter, objectiveMetric } from '../plots/objective';
+import { isTimingMetric, lowerIsBetter, objectiveMetric } from '../plots/objective';
 import { parallelFigure, parallelMinWidth } from '../plots/parallel';
 import type { IPlotTheme } from '../plots/theme';
 import { node } from './dom';
@@ -34,11 +35,16 @@ export function bestRun(data: ICompareData, key: string): number {
   return best;
 }
 
-/** The trials' params, those that vary first; constant ones only with `withConstant`. */
-export function sweepParams(data: ICompareData, withConstant: boolean): ICompareData['params'] {
+/** The axes the panel draws: params that vary first, then the metrics; with `everything`,
+ *  also the constant params and the timing metrics (hidden by default). */
+export function sweepAxes(data: ICompareData, everything: boolean): ICompareData {
   const varying = data.params.filter(p => valuesDiffer(p.values));
   const constant = data.params.filter(p => !valuesDiffer(p.values));
-  return withConstant ? [...varying, ...constant] : varying;
+  const timings = data.metrics.filter(m => isTimingMetric(m.key));
+  const others = data.metrics.filter(m => !isTimingMetric(m.key));
+  return everything
+    ? { ...data, params: [...varying, ...constant], metrics: [...others, ...timings] }
+    : { ...data, params: varying, metrics: others };
 }
 
 export class SweepPanel {
@@ -92,14 +98,19 @@ export class SweepPanel {
     }
   }
 
-  /** "Show N constant params" / "Hide constant params"; hidden when none is constant. */
+  /** "Show N more axes" / "Hide constant params and timings"; hidden when none is hidden. */
   private showToggle(): void {
-    const constant = this.data ? this.data.params.length - sweepParams(this.data, false).length : 0;
-    this.toggle.hidden = constant === 0;
+    const data = this.data;
+    const shown = data ? sweepAxes(data, false) : null;
+    const constant = data && shown ? data.params.length - shown.params.length : 0;
+    const timings = data && shown ? data.metrics.length - shown.metrics.length : 0;
+    const hidden = constant + timings;
+    this.toggle.hidden = hidden === 0;
     this.toggle.setAttribute('aria-pressed', String(this.showConstant));
     this.toggle.textContent = this.showConstant
-      ? 'Hide constant params'
-      : `Show ${constant} constant param${constant === 1 ? '' : 's'}`;
+      ? 'Hide constant params and timings'
+      : `Show ${hidden} more ax${hidden === 1 ? 'is' : 'es'} (constant params, timings)`;
+    this.toggle.title = `${constant} param(s) with one value in every trial, ${timings} timing metric(s)`;
     this.el.dataset.constantParams = String(constant);
   }
 
@@ -108,7 +119,7 @@ export class SweepPanel {
     if (!this.data) {
       return;
     }
-    const shown = { ...this.data, params: sweepParams(this.data, this.showConstant) };
+    const shown = sweepAxes(this.data, this.showConstant);
     this.plot.style.minWidth = `${parallelMinWidth(shown)}px`;
     const figure = parallelFigure(shown, {
       theme,

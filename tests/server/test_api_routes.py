@@ -157,6 +157,19 @@ async def test_runs_of_one_notebook(sample, api):
     assert sorted(r["run_name"] for r in answer["runs"]) == ["run-00", "run-01", "run-02", "run-03"]
 
 
+async def test_runs_of_one_notebook_narrowed_by_a_filter(sample, api):
+    # "This notebook" and a filter typed in the panel (or the panel following a cell) at once.
+    answer = await api(
+        "runs",
+        params={
+            "experiment_ids": sample.experiment_id,
+            "notebook": sample.notebook,
+            "filter": "attributes.run_name != 'run-00' and attributes.start_time >= 0",
+        },
+    )
+    assert sorted(r["run_name"] for r in answer["runs"]) == ["run-01", "run-02", "run-03"]
+
+
 async def test_runs_of_a_notebook_named_relative_to_the_server_root(sample, api, jp_root_dir):
     # Given a run of a notebook under the server's root, recorded by its absolute path
     client = MlflowClient(tracking_uri=sample.tracking_uri, registry_uri=sample.tracking_uri)

@@ -79,7 +79,11 @@ export class TrackedCellFollower {
     if (experimentName) {
       experimentId = table.state.experiments.find(e => e.name === experimentName)?.experiment_id ?? null;
     } else if (since !== null) {
-      experimentId = await table.experimentOfNewestRun(since - CLOCK_SLACK_MS);
+      try {
+        experimentId = await table.experimentOfNewestRun(since - CLOCK_SLACK_MS);
+      } catch {
+        experimentId = null; // the server is busy or away: the table says so; look again
+      }
       if (experimentId === null) {
         return false; // no run yet: look again
       }

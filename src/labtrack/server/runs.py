@@ -39,7 +39,8 @@ class RunsHandler(LabtrackHandler):
             if "'" in notebook:
                 raise tornado.web.HTTPError(400, "notebook path may not contain a quote")
             clause = f"tags.`{NOTEBOOK_TAG}` = '{notebook}'"
-            filter_string = f"{clause} and ({filter_string})" if filter_string else clause
+            # MLflow's filters are AND-ed clauses without parentheses.
+            filter_string = f"{clause} and {filter_string}" if filter_string else clause
         try:
             return RunQuery(
                 experiment_ids=experiment_ids,
