@@ -36,7 +36,6 @@ SEED = "labtrack.seed"
 NOTEBOOK_OLDER_THAN_CELL = "labtrack.notebook.older_than_cell"
 
 # Artifacts, relative to the run's artifact root
-ARTIFACT_DIR = "labtrack"
 CELL_SOURCE_ARTIFACT = "labtrack/cell.py"
 REQUIREMENTS_ARTIFACT = "labtrack/requirements.txt"
 GIT_PATCH_ARTIFACT = "labtrack/git.patch"
@@ -45,6 +44,5 @@ NOTEBOOK_ARTIFACT = "labtrack/notebook.ipynb"
 # Every cell the kernel ran before (and including) the tracked one, in order.
 HISTORY_ARTIFACT = "labtrack/history.py"
 
-# Longest tag value MLflow accepts.
-MAX_TAG_VALUE = 5000
-MAX_PARAM_VALUE = 6000
+# MLflow's longest values, kept here for the code that reads them beside tag names.
+from .limits import MAX_PARAM_VALUE, MAX_TAG_VALUE  # noqa: E402,F401

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+from .. import tags as T
 from .artifact_paths import clean_artifact_path
 from .artifacts import ArtifactFile, list_artifacts, open_artifact
 from .client_reader import ClientReader
@@ -59,7 +60,6 @@ log = logging.getLogger(__name__)
 SQL_KINDS = (BackendKind.EMBEDDED, BackendKind.SQLITE, BackendKind.POSTGRESQL, BackendKind.MYSQL)
 # How long a "the backend answers" verdict is trusted before asking again.
 PROBE_TTL_SECONDS = 5.0
-PARENT_TAG = "mlflow.parentRunId"
 
 
 class TrackingFacade:
@@ -194,7 +194,7 @@ class TrackingFacade:
             "search_runs",
             RunQuery(
                 experiment_ids=(info.experiment_id,),
-                filter_string=f"tags.`{PARENT_TAG}` = '{run_id}'",
+                filter_string=f"tags.`{T.PARENT_RUN_ID}` = '{run_id}'",
                 page_size=1000,
             ),
         ).runs
@@ -204,7 +204,7 @@ class TrackingFacade:
             metrics={key: finite_or_none(value) for key, value in data.metrics.items()},
             tags=dict(data.tags),
             datasets=[_dataset(entry) for entry in (run.inputs.dataset_inputs or [])],
-            parent_run_id=data.tags.get(PARENT_TAG),
+            parent_run_id=data.tags.get(T.PARENT_RUN_ID),
             children=[RunLink(c.run_id, c.run_name, c.status) for c in children],
             logged_models=self._logged_models(info.experiment_id, run_id),
             registered_versions=self._registered_versions(run_id),

@@ -13,16 +13,14 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .. import tags as T
 from .errors import InvalidQuery, NotFound
 from .facade import TrackingFacade, domain_errors
 from .queries import RunQuery, valid_run_id
 from .run_table import RunTable
 
-PARENT_TAG = "mlflow.parentRunId"
-SOURCE_TAG = "mlflow.source.name"
 # mlflow.search_runs' own default.
 DEFAULT_MAX_RESULTS = 100_000
-INFO_COLUMNS = ("run_id", "experiment_id", "status", "artifact_uri", "start_time", "end_time")
 
 
 @dataclass(frozen=True)
@@ -54,11 +52,11 @@ def select_runs(
         # A child may live in another experiment than its parent (start_run(nested=True)
         # uses the active experiment): search them all unless told where.
         experiment_ids = experiment_ids or all_experiments(facade)
-        clauses.append(f"tags.`{PARENT_TAG}` = '{parent}'")
+        clauses.append(f"tags.`{T.PARENT_RUN_ID}` = '{parent}'")
     if selection.notebook_path is not None:
         if "'" in selection.notebook_path:
             raise InvalidQuery("a notebook path with a quote cannot be searched")
-        clauses.append(f"tags.`{SOURCE_TAG}` = '{selection.notebook_path}'")
+        clauses.append(f"tags.`{T.SOURCE_NAME}` = '{selection.notebook_path}'")
         experiment_ids = experiment_ids or all_experiments(facade)
     experiment_ids = experiment_ids or tuple(default_experiments)
     query = RunQuery(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..limits import batched
+
 IN_CHUNK = 1000  # ids per IN (...) list: a whole page, far below engines' parameter limits
 
 
@@ -29,5 +31,5 @@ def plain_rows(session, statement) -> list[tuple]:
 
 
 def in_id_chunks(ids: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(ids), IN_CHUNK):
-        yield ids[start : start + IN_CHUNK]
+    for chunk in batched(ids, IN_CHUNK):
+        yield list(chunk)

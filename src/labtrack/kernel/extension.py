@@ -24,9 +24,10 @@ def load(shell) -> None:
     # `labtrack.runs(...)` right after `%load_ext labtrack`, as the README shows it, without
     # an import the user has to know about (kept out of %who, like IPython's own names).
     if "labtrack" not in shell.user_ns:
-        import labtrack
-
-        shell.push({"labtrack": labtrack}, interactive=False)
+        # The package object itself, already imported (this module is in it); an import
+        # statement would make the adapters depend on the package's top-level API.
+        package = sys.modules[__name__.split(".", 1)[0]]
+        shell.push({"labtrack": package}, interactive=False)
     location = magics.location
     try:
         magics.activate()

@@ -23,9 +23,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .. import tags as T
+
 Roots = Callable[[], Sequence[str]]
 
-PARENT_TAG = "mlflow.parentRunId"
 TERMINAL_STATUSES = frozenset({"FINISHED", "FAILED", "KILLED"})
 
 Point = tuple[float, float, float]  # (step, timestamp_ms, value)
@@ -140,7 +141,7 @@ class SqliteHistoryReader:
         connection.execute("BEGIN")  # one snapshot for the family and its points
         try:
             for run_id, name, status, end_time, parent in connection.execute(
-                family_sql, (*roots, PARENT_TAG, PARENT_TAG)
+                family_sql, (*roots, T.PARENT_RUN_ID, T.PARENT_RUN_ID)
             ):
                 delta.runs[run_id] = RunState(run_id, name or "", status, parent, end_time)
             if delta.runs:
@@ -223,7 +224,7 @@ class ClientHistoryReader:
             yield run
             children = self._client.search_runs(
                 [run.info.experiment_id],
-                f"tags.`{PARENT_TAG}` = '{run.info.run_id}'",
+                f"tags.`{T.PARENT_RUN_ID}` = '{run.info.run_id}'",
                 max_results=1000,
             )
             pending.extend(child.info.run_id for child in children)
@@ -256,7 +257,7 @@ class ClientHistoryReader:
 
 def _state_of(run) -> RunState:
     info = run.info
-    parent = run.data.tags.get(PARENT_TAG)
+    parent = run.data.tags.get(T.PARENT_RUN_ID)
     return RunState(info.run_id, info.run_name or "", info.status, parent, info.end_time)
 
 

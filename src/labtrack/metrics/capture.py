@@ -38,6 +38,7 @@ import threading
 from concurrent.futures import Future
 from typing import Protocol
 
+from .. import tags as T
 from ..backend.location import labtrack_home
 from .artifact_uploads import ArtifactUploads
 from .journal import PENDING_DIRNAME, PendingPoints
@@ -53,7 +54,6 @@ from .sink import (
 from .store_calls import CREATE_RUN, UPDATE_RUN_INFO, status_name
 from .writers import writer_for
 
-PARENT_RUN_TAG = "mlflow.parentRunId"
 _INTERCEPTED = (
     "log_metric",
     "log_batch",
@@ -261,7 +261,7 @@ class MetricCapture:
             bound.apply_defaults()
             arguments = bound.arguments
             tags = list(arguments.get("tags") or [])
-            parent = next((tag.value for tag in tags if tag.key == PARENT_RUN_TAG), None)
+            parent = next((tag.value for tag in tags if tag.key == T.PARENT_RUN_ID), None)
             arguments["tags"] = self._watcher.tags_for(tags, parent)
             args, kwargs = (), arguments
         run = self._originals["create_run"](*args, **kwargs)

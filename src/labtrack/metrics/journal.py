@@ -37,8 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
+from ..limits import batched
 from .points import MetricPoint
-from .writers import MetricWriter, PointsRejected, in_chunks
+from .writers import MetricWriter, PointsRejected
 
 PENDING_DIRNAME = "pending"
 REJECTED_DIRNAME = "rejected"
@@ -290,7 +291,7 @@ def _apply(
 
     def write_points() -> None:
         nonlocal written
-        for chunk in in_chunks(points, writer.max_points_per_write):
+        for chunk in batched(points, writer.max_points_per_write):
             writer.write(chunk)
         written += len(points)
         points.clear()

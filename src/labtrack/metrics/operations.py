@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-PARAMS_PER_BATCH = 100
+from ..limits import MAX_PARAM_VALUE, MAX_PARAMS_PER_BATCH, batched
+
 # How MLflow's REST client words a request that got no usable answer (connection
 # refused, timed out, 5xx after its retries), as opposed to the server's own refusal.
 _NO_ANSWER_WORDING = "failed with exception"
@@ -67,8 +68,13 @@ class ClientRunOperations:
             raise ValueError(f"unknown journal entry '{kind}'")
 
     def _log_params(self, run_id: str, params: Mapping[str, str]) -> None:
-        from mlflow.entities import Param
+        log_params(self._client, run_id, params)
 
-        items = [Param(key, str(value)) for key, value in params.items()]
-        for start in range(0, len(items), PARAMS_PER_BATCH):
-            self._client.log_batch(run_id, params=items[start : start + PARAMS_PER_BATCH])
+
+def log_params(client, run_id: str, params: Mapping[str, object]) -> None:
+    """``params`` on the run, in batches MLflow takes (values cut to MLflow's longest)."""
+    from mlflow.entities import Param
+
+    items = [Param(key, str(value)[:MAX_PARAM_VALUE]) for key, value in params.items()]
+    for chunk in batched(items, MAX_PARAMS_PER_BATCH):
+        client.log_batch(run_id, params=list(chunk))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import time
 from typing import NamedTuple
 
 # MLflow's SQL store cannot hold ±inf; it stores the largest finite double instead
@@ -47,10 +46,6 @@ def plain_point(run_id: str, key: str, value: float, timestamp: int, step: int) 
     """A point with no model or dataset link, built without ``MetricPoint.__new__``'s
     Python-level call (twice as fast; this runs once per logged point)."""
     return _new_tuple(MetricPoint, (run_id, key, value, timestamp, step, None, None, None))
-
-
-def now_millis() -> int:
-    return int(time.time() * 1000)
 
 
 def checked_numbers(

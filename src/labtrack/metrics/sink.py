@@ -30,16 +30,16 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 
+from ..limits import batched
 from .journal import PendingPoints, RunJournal, RunOperations
 from .points import MetricPoint
 from .report import SinkReport
-from .writers import MetricWriter, PointsRejected, in_chunks, write_around_rejections
+from .writers import MetricWriter, PointsRejected, write_around_rejections
 
 DEFAULT_FLUSH_INTERVAL = 1.0
 DEFAULT_CLOSE_TIMEOUT = 15.0
 _FIRST_RETRY_DELAY = 0.25
 _LONGEST_RETRY_DELAY = 8.0
-
 _LONGEST_OFFLINE_RETRY_DELAY = 4.0
 
 FlushListener = Callable[[Sequence[MetricPoint]], None]
@@ -69,9 +69,8 @@ class MetricSink:
         # Appends come from the writer thread, or from close() when that thread hangs.
         self._journal_lock = threading.Lock()
         self._offline = False
-        # Set by the training loop's thread when MLflow failed a call the sink journaled
-        # instead; the writer thread goes offline on its next turn. An event, so a
-        # request made while the writer reads the last one is never dropped.
+        # Set (an event: never dropped) by the training loop's thread when MLflow failed a
+        # call the sink journaled instead; the writer thread goes offline on its next turn.
         self._offline_requested = threading.Event()
         self._offline_because = ""
         self._next_replay = 0.0
@@ -279,7 +278,7 @@ class MetricSink:
         batch = self._in_flight
         written = 0
         try:
-            for chunk in in_chunks(batch, self._writer.max_points_per_write):
+            for chunk in batched(batch, self._writer.max_points_per_write):
                 rejection = write_around_rejections(self._writer, chunk, self._rejected)
                 if rejection is not None:
                     self._report.rejection = rejection[:300]

@@ -27,14 +27,14 @@ knows MLflow's ``logged_model_metrics`` table.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import Protocol
 
+from ..limits import MAX_METRICS_PER_BATCH, batched
 from .points import LARGEST_DOUBLE as _LARGEST_DOUBLE
 from .points import MetricPoint, stored_value
 
-MAX_METRICS_PER_LOG_BATCH = 1000
 # Rows per INSERT statement. Not ``executemany``: Python's sqlite3 releases the GIL
 # around every row it steps, and each time the writer thread wants it back it has to
 # interrupt the training loop's thread. A multi-row statement steps once per 150 rows
@@ -62,7 +62,7 @@ class MetricWriter(Protocol):
 class BatchMetricWriter:
     """Writes through a store's ``log_batch`` (one request per ≤1000 points)."""
 
-    max_points_per_write: int | None = MAX_METRICS_PER_LOG_BATCH
+    max_points_per_write: int | None = MAX_METRICS_PER_BATCH
 
     def __init__(self, log_batch: Callable[..., None]) -> None:
         self._log_batch = log_batch
@@ -84,8 +84,7 @@ class BatchMetricWriter:
                 )
             )
         for run_id, metrics in by_run.items():
-            for start in range(0, len(metrics), MAX_METRICS_PER_LOG_BATCH):
-                chunk = metrics[start : start + MAX_METRICS_PER_LOG_BATCH]
+            for chunk in batched(metrics, MAX_METRICS_PER_BATCH):
                 try:
                     self._log_batch(run_id=run_id, metrics=chunk, params=[], tags=[])
                 except Exception as error:
@@ -111,7 +110,7 @@ _JSON_NON_FINITE = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
 class RestMetricWriter:
     """Writes to an MLflow tracking server's ``log-batch`` endpoint, failing fast."""
 
-    max_points_per_write: int | None = MAX_METRICS_PER_LOG_BATCH
+    max_points_per_write: int | None = MAX_METRICS_PER_BATCH
 
     def __init__(self, get_host_creds: Callable[[], object], fallback: BatchMetricWriter) -> None:
         self._get_host_creds = get_host_creds
@@ -133,8 +132,8 @@ class RestMetricWriter:
                 }
             )
         for run_id, metrics in by_run.items():
-            for start in range(0, len(metrics), MAX_METRICS_PER_LOG_BATCH):
-                self._post(run_id, metrics[start : start + MAX_METRICS_PER_LOG_BATCH])
+            for chunk in batched(metrics, MAX_METRICS_PER_BATCH):
+                self._post(run_id, chunk)
         if linked:
             self._fallback.write(linked)
 
@@ -254,15 +253,6 @@ def _latest_rows(rows: list[tuple]) -> list[tuple]:
         if held is None or (row[3], row[2], row[1]) > (held[3], held[2], held[1]):
             latest[slot] = row
     return list(latest.values())
-
-
-def in_chunks(points: Sequence[MetricPoint], size: int | None) -> Iterator[Sequence[MetricPoint]]:
-    """``points`` in pieces a writer takes in one ``write`` (all at once when ``size`` is None)."""
-    if size is None:
-        yield points
-        return
-    for start in range(0, len(points), size):
-        yield points[start : start + size]
 
 
 def writer_for(store) -> MetricWriter:

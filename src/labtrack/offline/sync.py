@@ -32,6 +32,7 @@ from pathlib import Path
 from .. import tags as T
 from ..backend.experiments import experiment_named
 from ..backend.location import BackendKind, kind_of, redact_credentials
+from ..limits import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH, batched
 from ..metrics.journal import PENDING_DIRNAME, PendingPoints
 from ..metrics.operations import ClientRunOperations
 from ..metrics.points import LARGEST_DOUBLE, MetricPoint
@@ -83,10 +84,6 @@ class SyncReport:
     journal_notes: list[str] = field(default_factory=list)
     still_running: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-    @property
-    def nothing_to_do(self) -> bool:
-        return not (self.synced or self.journal_notes or self.problems or self.still_running)
 
     def lines(self) -> list[str]:
         if not self.reachable:
@@ -257,14 +254,14 @@ def _sync_run(spool, local, server, writer, run, status, experiment_name, server
         )
         server_run_id = created.info.run_id
     params = [Param(key, value) for key, value in data.params.items()]
-    for start in range(0, len(params), 100):
-        server.log_batch(server_run_id, params=params[start : start + 100])
+    for chunk in batched(params, MAX_PARAMS_PER_BATCH):
+        server.log_batch(server_run_id, params=list(chunk))
     late_tags = [RunTag(k, v) for k, v in data.tags.items() if k not in _NOT_COPIED]
-    for start in range(0, len(late_tags), 100):  # tags set after the run started
-        server.log_batch(server_run_id, tags=late_tags[start : start + 100])
+    for chunk in batched(late_tags, MAX_TAGS_PER_BATCH):  # tags set after the run started
+        server.log_batch(server_run_id, tags=list(chunk))
     points = _metric_points(spool, info.run_id, server_run_id)
-    for start in range(0, len(points), 1000):
-        writer.write(points[start : start + 1000])
+    for chunk in batched(points, MAX_METRICS_PER_BATCH):
+        writer.write(chunk)
     artifacts = _copy_artifacts(local, server, info.run_id, server_run_id)
     models = copy_logged_models(local, server, run, experiment_id, server_run_id)
     server.set_terminated(server_run_id, status=status, end_time=info.end_time)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import psutil
 
 from .. import tags as T
+from ..limits import MAX_EXPERIMENTS_PER_SEARCH, batched
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +117,11 @@ def _last_sign_of_life(run) -> int:
 
 def _running_runs(client) -> Iterable:
     experiment_ids = [e.experiment_id for e in _all_experiments(client)]
-    for chunk_start in range(0, len(experiment_ids), 100):
+    for chunk in batched(experiment_ids, MAX_EXPERIMENTS_PER_SEARCH):
         token = None
         while True:
             page = client.search_runs(
-                experiment_ids[chunk_start : chunk_start + 100],
+                list(chunk),
                 filter_string="attributes.status = 'RUNNING'",
                 max_results=1000,
                 page_token=token,

@@ -7,6 +7,7 @@ import os
 
 import tornado.web
 
+from .. import tags as T
 from ..backend.errors import InvalidQuery
 from ..backend.queries import (
     DEFAULT_METRIC_POINTS,
@@ -20,8 +21,6 @@ from ..backend.queries import (
     valid_page_size,
 )
 from .handlers import LabtrackHandler
-
-NOTEBOOK_TAG = "mlflow.source.name"
 
 
 class RunsHandler(LabtrackHandler):
@@ -38,7 +37,7 @@ class RunsHandler(LabtrackHandler):
         if notebook:
             if "'" in notebook:
                 raise tornado.web.HTTPError(400, "notebook path may not contain a quote")
-            clause = f"tags.`{NOTEBOOK_TAG}` = '{notebook}'"
+            clause = f"tags.`{T.SOURCE_NAME}` = '{notebook}'"
             # MLflow's filters are AND-ed clauses without parentheses.
             filter_string = f"{clause} and {filter_string}" if filter_string else clause
         try:

@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import tags as T
+from ..metrics.operations import log_params
 from ..runtime.liveness import now_ms
 from .cell_runs import CellRun, CellRuns
 from .outcome import RunStatus, error_line, format_user_traceback
-
-PARAMS_PER_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -93,13 +92,8 @@ def _attempt(warnings: list[str], what: str, action, *args, **kwargs) -> None:
 
 
 def _log_params(client, run_id: str, params: Mapping[str, object]) -> list[str]:
-    from mlflow.entities import Param
-
-    warnings: list[str] = []
-    items = [Param(key, str(value)[: T.MAX_PARAM_VALUE]) for key, value in params.items()]
-    for start in range(0, len(items), PARAMS_PER_BATCH):
-        try:
-            client.log_batch(run_id, params=items[start : start + PARAMS_PER_BATCH])
-        except Exception as error:
-            warnings.append(f"could not log params: {error}")
-    return warnings
+    try:
+        log_params(client, run_id, params)
+    except Exception as error:
+        return [f"could not log params: {error}"]
+    return []

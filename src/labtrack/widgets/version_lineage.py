@@ -6,11 +6,8 @@ the datasets it logged (read from the run's tags and dataset inputs, as in run d
 
 from __future__ import annotations
 
+from .. import tags as T
 from ..backend.errors import TrackingQueryError
-
-NOTEBOOK_TAG = "labtrack.notebook.path"
-COMMIT_TAG = "mlflow.source.git.commit"
-DIRTY_TAG = "labtrack.git.dirty"
 
 
 def run_lineage(facade, run_id: str) -> dict:
@@ -23,9 +20,9 @@ def run_lineage(facade, run_id: str) -> dict:
     return {
         "run_id": run_id,
         "run_name": detail.info.run_name,
-        "notebook": tags.get(NOTEBOOK_TAG),
-        "commit": tags.get(COMMIT_TAG),
-        "dirty": tags.get(DIRTY_TAG) == "true",
+        "notebook": tags.get(T.NOTEBOOK_PATH),
+        "commit": tags.get(T.GIT_COMMIT),
+        "dirty": tags.get(T.GIT_DIRTY) == "true",
         "datasets": [{"name": d.name, "digest": d.digest} for d in detail.datasets],
     }
 
