@@ -271,6 +271,6 @@ def _kernel_id() -> str | None:
         from ipykernel.connect import get_connection_file
 
         name = os.path.basename(get_connection_file())
-    except Exception:
+    except (ImportError, RuntimeError, AttributeError):  # not in a kernel (a plain shell)
         return None
     return name.removeprefix("kernel-").removesuffix(".json") or None

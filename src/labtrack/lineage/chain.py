@@ -90,11 +90,13 @@ def _versions(client, run_id: str) -> list:
         versions = client.search_model_versions(f"run_id='{run_id}'")
     except Exception:  # no registry at this backend
         return []
+    from mlflow.exceptions import MlflowException
+
     # Search results leave aliases out; one read per version brings them.
     complete = []
     for version in versions:
         try:
             complete.append(client.get_model_version(version.name, version.version))
-        except Exception:
+        except MlflowException:  # deleted meanwhile: what the search said stands
             complete.append(version)
     return sorted(complete, key=lambda v: (v.name, int(v.version)))

@@ -109,9 +109,11 @@ def artifact_text(run, artifact_file: str) -> str | None:
 
     previous = os.environ.get(PROGRESS_BAR_ENV)
     os.environ[PROGRESS_BAR_ENV] = "false"
+    from mlflow.exceptions import MlflowException
+
     try:
         return mlflow.artifacts.load_text(f"{run.info.artifact_uri.rstrip('/')}/{artifact_file}")
-    except Exception:
+    except (MlflowException, OSError):  # not recorded: the artifact does not exist
         return None
     finally:
         if previous is None:

@@ -298,9 +298,11 @@ def _existing_copy(server, experiment_id: str, offline_run_id: str) -> str | Non
 
 
 def _synced_id_of(local, run_id: str) -> str | None:
+    from mlflow.exceptions import MlflowException
+
     try:
         return local.get_run(run_id).data.tags.get(SYNCED_RUN_TAG)
-    except Exception:
+    except MlflowException:  # no such run in the spool (any more)
         return None
 
 
