@@ -204,7 +204,6 @@ def show_live_plot(session: RunSession, steps: int | None):
     widgets cannot load."""
     try:
         import mlflow
-        from IPython.display import display
 
         from ..live.feed import LiveFeed
         from ..live.history import open_reader
@@ -218,7 +217,7 @@ def show_live_plot(session: RunSession, steps: int | None):
             start_time_ms=session.start_time_ms,
             steps_total=steps,
         )
-        display(widget)
+        widget.show()
         reader = open_reader(
             mlflow.get_tracking_uri(),
             session.run_id,
@@ -233,9 +232,11 @@ def show_live_plot(session: RunSession, steps: int | None):
 
 
 def finish_live_plot(feed, status: str) -> None:
-    """After the run ended (its points flushed): last points, final status."""
+    """After the run ended (its points flushed): last points, final status, and the
+    output replaced in place by its final, static-bearing form."""
     try:
         feed.finish(status, int(time.time() * 1000))
+        feed.widget.show_final()
     except Exception as error:  # a closed front end must not hide the cell's outcome
         print(f"labtrack: warning: cannot update the live plot: {error}", file=sys.stderr)
 
