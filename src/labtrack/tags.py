@@ -31,6 +31,9 @@ HEARTBEAT = "labtrack.heartbeat"
 # labtrack.dataset.<name>.md5 / .path / .rows / .digest (DataFrames)
 DATASET_PREFIX = "labtrack.dataset."
 SEED = "labtrack.seed"
+# A run tracked in a `labtrack run` job: the job's -p parameters (JSON) and its id.
+RUN_PARAMETERS = "labtrack.run.parameters"
+RUN_JOB = "labtrack.run.job"
 
 # Artifacts, relative to the run's artifact root
 ARTIFACT_DIR = "labtrack"
@@ -39,6 +42,8 @@ REQUIREMENTS_ARTIFACT = "labtrack/requirements.txt"
 GIT_PATCH_ARTIFACT = "labtrack/git.patch"
 TRACEBACK_ARTIFACT = "labtrack/traceback.txt"
 NOTEBOOK_ARTIFACT = "labtrack/notebook.ipynb"
+# The notebook as `labtrack run` executed it, outputs included.
+EXECUTED_NOTEBOOK_ARTIFACT = "labtrack/executed.ipynb"
 
 # Longest tag value MLflow accepts.
 MAX_TAG_VALUE = 5000

@@ -17,6 +17,7 @@ from ..lineage.seeds import seed_tags
 from ..offline.work import OfflineWork
 from ..runtime.liveness import Heartbeat, ProcessIdentity, reap_dead_runs
 from ..tracking.context import CellOrigin, capture_context, notebook_path_from
+from ..tracking.job import job_parameters, job_tags
 from ..tracking.session import RunRequest, RunSession, TrackingError
 from .cell_runner import compile_body, run_compiled
 from .lineage_cell import check_dataset_paths, notebook_snapshot, record_cell_datasets
@@ -141,6 +142,7 @@ class TrackMagics(Magics):
         )
         context = capture_context(origin)
         context.tags.update(seed_tags())
+        context.tags.update(job_tags(os.environ))  # labtrack run: its parameters and id
         session.on_offline = _tell_user
         session.on_online = _tell_user
         try:
@@ -167,7 +169,7 @@ class TrackMagics(Magics):
             snapshot, why_not = notebook_snapshot(context.tags.get(T.NOTEBOOK_PATH))
             summary = session.end(
                 error,
-                _read_params(self.shell.user_ns, param_names),
+                {**job_parameters(os.environ), **_read_params(self.shell.user_ns, param_names)},
                 texts={T.NOTEBOOK_ARTIFACT: snapshot} if snapshot is not None else None,
             )
             if why_not:
