@@ -81,8 +81,10 @@ def test_a_finished_live_plot_shows_its_card_charts_and_final_values():
     assert "churn-gbm" in form.html and "FINISHED" in form.html and "quickstart" in form.html
     assert "5.5 s" in form.html  # the run's duration, as the card shows it
     charts = SVG_URI.findall(form.html)
-    assert len(charts) == 3  # a chart per metric, each an SVG image
-    assert "train_loss chart" in form.html and "0.91" in form.html
+    assert len(charts) == 2  # a chart per curve, each an SVG image
+    assert "train_loss chart" in form.html and "roc_auc chart" not in form.html
+    assert "<td align='left' style='padding: 1px 8px'>roc_auc</td>" in form.html
+    assert "0.91" in form.html
     assert "RUNNING" not in form.html + form.text
     assert form.text.startswith(f"labtrack run churn-gbm ({ROOT}) in experiment 'quickstart'")
     assert "FINISHED after 5.5 s" in form.text
@@ -103,7 +105,7 @@ def test_a_100k_step_run_with_many_metrics_and_child_runs_stays_within_the_budge
     size = len(form.html.encode()) + len(form.text.encode())
     assert size <= BUDGET_BYTES, size
     assert "100000" in form.html  # the points logged, not the points drawn
-    assert "more metrics are not drawn" in form.html
+    assert "8 more curves are not drawn" in form.html
     assert_script_free(form.html)
 
 

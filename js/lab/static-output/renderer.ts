@@ -21,6 +21,9 @@ export const WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json';
 export const STATIC_RANK = -20;
 /** How long a widget may take to appear before the static form is shown in its place. */
 export const WIDGET_GRACE_MS = 1500;
+/** How often, and how long, to look for the notebook's widget manager to arrive. */
+const MANAGER_POLL_MS = 250;
+const MANAGER_WAIT_MS = 120_000;
 
 interface IMarker {
   view?: string;
@@ -84,46 +87,77 @@ export class LabtrackOutput extends Panel implements IRenderMime.IRenderer {
     return this.fallbackRegistry;
   }
 
+  /** Whether `registry` draws widgets with a widget manager. A notebook's registry starts
+   *  as a copy of the application's, whose widget factory has none; ipywidgets swaps in
+   *  its own once the notebook's session is ready, and widget renderers made before then
+   *  never get one (ipywidgets only hands it to the renderers that are direct outputs). */
+  private managed(registry: Registry): boolean {
+    const factory = registry.getFactory(WIDGET_VIEW_MIME);
+    return !!factory && factory !== this.fallbackRegistry.getFactory(WIDGET_VIEW_MIME);
+  }
+
   private mountWidget(): void {
+    if (this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.graceOver = true;
+        this.settle?.();
+        if (!this.widgetRenderer) {
+          void this.showStatic();
+        }
+      }, WIDGET_GRACE_MS);
+    }
     const registry = this.registry();
-    const view = this.pendingView;
-    const model = this.model;
-    if (!view || !model || !registry.getFactory(WIDGET_VIEW_MIME)) {
-      void this.showStatic();
+    if (!registry.getFactory(WIDGET_VIEW_MIME) || !this.pendingView || !this.model) {
+      void this.showStatic(); // no widgets here at all
       return;
     }
+    if (!this.managed(registry) && registry !== this.fallbackRegistry) {
+      if (this.waited < MANAGER_WAIT_MS) {
+        this.waited += MANAGER_POLL_MS;
+        this.retry = setTimeout(() => this.mountWidget(), MANAGER_POLL_MS);
+      }
+      return;
+    }
+    const view = this.pendingView;
+    const model = this.model;
     const renderer = registry.createRenderer(WIDGET_VIEW_MIME) as unknown as Widget &
       IRenderMime.IRenderer;
     renderer.addClass('jp-LabtrackOutput-widget');
     this.widgetRenderer = renderer;
     this.addWidget(renderer);
     // A view is there once the widget renderer holds an element (before: "Loading
-    // widget...", or an error, as text).
-    const hasView = (): boolean => renderer.node.firstElementChild !== null;
-    const settle = (): void => {
+    // widget...", or an error, as text). A view drawn from widget state saved in the
+    // notebook, or left by a kernel that went away, is marked disconnected: it has no
+    // kernel to feed it, so the static form stands in for it.
+    const viewElement = (): Element | null => renderer.node.firstElementChild;
+    const live = (): boolean =>
+      !!viewElement() && !viewElement()!.classList.contains('jupyter-widgets-disconnected');
+    const settle = (this.settle = (): void => {
       if (this.widgetRenderer !== renderer) {
         return;
       }
-      if (hasView()) {
+      if (live()) {
         this.graceOver = true; // from now on, a view that goes away leaves the static form
         this.node.dataset.labtrackShowing = 'widget';
         renderer.show();
         this.staticRenderer?.hide();
-      } else if (this.graceOver || renderer.hasClass('jupyter-widgets')) {
+      } else if (this.graceOver || viewElement() || renderer.hasClass('jupyter-widgets')) {
         renderer.hide();
         void this.showStatic();
       }
-    };
-    this.observer = new MutationObserver(settle);
+    });
+    this.observer = new MutationObserver(records => {
+      // Only the renderer's own children and classes, and its view's class, matter.
+      if (records.some(r => r.target === renderer.node || r.target === viewElement())) {
+        settle();
+      }
+    });
     this.observer.observe(renderer.node, {
       childList: true,
+      subtree: true,
       attributes: true,
       attributeFilter: ['class']
     });
-    this.timer = setTimeout(() => {
-      this.graceOver = true;
-      settle();
-    }, WIDGET_GRACE_MS);
     const data = { [WIDGET_VIEW_MIME]: view, 'text/plain': model.data['text/plain'] ?? '' };
     renderer.renderModel(new MimeModel({ data, trusted: true })).then(settle, () => {
       this.graceOver = true;
@@ -160,15 +194,22 @@ export class LabtrackOutput extends Panel implements IRenderMime.IRenderer {
       new MimeModel({ data: { 'text/html': html }, trusted: model.trusted })
     );
     inlineCharts(renderer.node);
+    if (this.node.dataset.labtrackShowing === 'widget') {
+      renderer.hide(); // the widget came while the static form was being drawn
+    }
   }
 
   private reset(): void {
     this.observer?.disconnect();
     this.observer = null;
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
+    for (const timer of [this.timer, this.retry]) {
+      if (timer !== null) {
+        clearTimeout(timer);
+      }
     }
+    this.timer = this.retry = null;
+    this.waited = 0;
+    this.settle = null;
     this.widgetRenderer?.dispose();
     this.staticRenderer?.dispose();
     this.widgetRenderer = null;
@@ -183,6 +224,9 @@ export class LabtrackOutput extends Panel implements IRenderMime.IRenderer {
   private staticRenderer: Widget | null = null;
   private observer: MutationObserver | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private waited = 0;
+  private settle: (() => void) | null = null;
   private graceOver = false;
 }
 

@@ -5,6 +5,7 @@ only; traits carry the small things (status, run names, progress)."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import deque
 
@@ -12,7 +13,7 @@ import traitlets
 
 from ..live.channel import LiveChannel, Message
 from .run_card import RunCard
-from .static_form import WIDGET_VIEW, live_plot_form, output_bundle
+from .static_form import WIDGET_VIEW, card_form, live_plot_form, output_bundle
 
 RECENT_MESSAGES = 64
 
@@ -92,7 +93,11 @@ class LivePlot(RunCard):
         bundle = super()._repr_mimebundle_()
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         view = data.get(WIDGET_VIEW) if isinstance(data, dict) else None
-        form = live_plot_form(self)
+        try:
+            form = live_plot_form(self)
+        except Exception as error:  # the final status must replace RUNNING all the same
+            print(f"labtrack: warning: no static plot: {error}", file=sys.stderr)
+            form = card_form(self)
         handle.update(output_bundle(form, view, with_view=_front_end_keeps_views()), raw=True)
 
 

@@ -137,6 +137,11 @@ def _sweep_line(sweep: dict) -> str:
     return note(esc(f"{count} · best {key} {value_text(value)} ({label})"))
 
 
+def card_form(plot) -> StaticForm:
+    """The run card alone: what stands in when the charts cannot be drawn."""
+    return StaticForm("live_plot", frame("live_plot", _card(plot)), run_summary_text(plot))
+
+
 def live_plot_form(plot) -> StaticForm:
     """The live plot (or run card) as it ended: card, a chart per metric, final values."""
     histories = plot.channel.reduced_history()
@@ -146,7 +151,9 @@ def live_plot_form(plot) -> StaticForm:
         by_key.setdefault(key, []).append((run_id, columns))
     for traces in by_key.values():
         traces.sort(key=lambda trace: trace[0] != root)  # the tracked run first
-    charts = list(by_key)[:MAX_CHARTS]
+    # A metric logged once (a final score) is a value, not a curve: it goes in the table.
+    curves = [key for key, traces in by_key.items() if any(c.shape[1] > 1 for _, c in traces)]
+    charts = curves[:MAX_CHARTS]
     drawn = sum(min(len(by_key[key]), MAX_SERIES) for key in charts)
     per_series = max(SERIES_POINTS[0], min(SERIES_POINTS[1], TOTAL_POINTS // max(1, drawn)))
     names = {run_id: (entry or {}).get("name") for run_id, entry in (plot.runs or {}).items()}
@@ -191,9 +198,9 @@ def live_plot_form(plot) -> StaticForm:
     body = [_card(plot), _sweep_line(plot.sweep or {})]
     if tiles:
         body.append("<div class='lt-static-charts'>" + "".join(tiles) + "</div>")
-        hidden = len(by_key) - len(charts)
+        hidden = len(curves) - len(charts)
         if hidden:
-            body.append(note(f"{hidden} more metrics are not drawn; their values are below."))
+            body.append(note(f"{hidden} more curves are not drawn; their values are below."))
     if rows:
         body.append(heading("Final values"))
         body.append(

@@ -65,7 +65,7 @@ def duration_text(ms: float | None) -> str:
 def frame(view: str, body: str) -> str:
     """The outer element every static output has (``data-labtrack-static`` names the view)."""
     return (
-        f"<div class='lt-static' data-labtrack-static='{esc(view)}' "
+        f"<div class='lt-static lt-static-{esc(view)}' data-labtrack-static='{esc(view)}' "
         f"style='font-family: {FONT}; font-size: 13px; line-height: 1.45; padding: 4px 0'>"
         f"{body}</div>"
     )
@@ -100,7 +100,7 @@ def table(
     rule = f" style='border-bottom: 1px solid {GRID}'"
 
     def cell(tag: str, text: str, right: bool) -> str:
-        align = " align='right'" if right else ""
+        align = " align='right'" if right else " align='left'"  # JupyterLab right-aligns
         return f"<{tag}{align} style='padding: 1px 8px'>{text}</{tag}>"
 
     head = "".join(cell("th", h, r) for h, r in zip(header, numeric, strict=True))
