@@ -100,8 +100,9 @@ def table(
     rule = f" style='border-bottom: 1px solid {GRID}'"
 
     def cell(tag: str, text: str, right: bool) -> str:
-        align = " align='right'" if right else " align='left'"  # JupyterLab right-aligns
-        return f"<{tag}{align} style='padding: 1px 8px'>{text}</{tag}>"
+        # Inline: JupyterLab's and nbconvert's stylesheets right-align every cell.
+        align = "right" if right else "left"
+        return f"<{tag} style='padding: 1px 8px; text-align: {align}'>{text}</{tag}>"
 
     head = "".join(cell("th", h, r) for h, r in zip(header, numeric, strict=True))
     body = "".join(

@@ -73,7 +73,7 @@ def compare_form(
         body.append(
             chart_tile(caption, data_uri(svg), "parallel coordinates", width, PARALLEL_HEIGHT)
         )
-    if curve_metric and curves:
+    if curve_metric and any(len(x) > 1 for x, _ in curves.values()):  # curves, not scores
         series = [
             Series(short(labels[position[run_id]], 40), np.asarray(x), np.asarray(y))
             for run_id, (x, y) in curves.items()

@@ -82,11 +82,9 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     first = math.floor(low / step) * step
-    ticks = []
-    value = first
-    while value < high + step * 0.5 and len(ticks) < 3 * count:
-        ticks.append(round(value, 12))
-        value += step
+    ticks = [round(first, 12)]
+    while ticks[-1] < high and len(ticks) < 3 * count:  # the last tick at or above high
+        ticks.append(round(first + len(ticks) * step, 12))
     return ticks
 
 

@@ -45,15 +45,23 @@ def _viridis(t: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in mix)
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _number(value) -> float | None:
+    """A metric, or a param whose text is a number (params are stored as text)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _scale(axis: Axis) -> tuple[dict, list[tuple[float, str]]]:
     """position (0 bottom … 1 top, or None for missing) per value, and the ticks."""
     present = [v for v in axis.values if v is not None]
-    if present and all(_is_number(v) for v in present):
-        finite = [float(v) for v in present if math.isfinite(float(v))]
+    numbers = [_number(v) for v in present]
+    if present and all(n is not None for n in numbers):
+        axis = Axis(axis.label, [None if v is None else _number(v) for v in axis.values])
+        finite = [n for n in numbers if math.isfinite(n)]
         low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
         span = high - low or 1.0
         positions = {
@@ -114,15 +122,18 @@ def parallel_chart(
             f"<path d='M{points}' fill='none' stroke='{colours[run]}' stroke-opacity='0.75' "
             "stroke-width='1.2'/>"
         )
-    for x, axis, (_, ticks) in zip(xs, axes, scales, strict=True):
+    for x, axis, (positions, ticks) in zip(xs, axes, scales, strict=True):
         label = axis.label if len(axis.label) <= LABEL_CHARS else axis.label[:15] + "…"
         parts = [
             f"<path d='M{x},{top}V{bottom}' stroke='currentColor' stroke-opacity='0.55'/>",
             f"<text x='{x}' y='{top - 14}' text-anchor='middle' font-weight='bold'>"
             f"{escape(label)}</text>",
-            f"<text x='{x}' y='{bottom + 19}' text-anchor='middle' fill-opacity='0.55'>"
-            "missing</text>",
         ]
+        if any(position is None for position in positions.values()):
+            parts.append(
+                f"<text x='{x}' y='{bottom + 19}' text-anchor='middle' fill-opacity='0.55'>"
+                "missing</text>"
+            )
         for position, text in ticks:
             shown = text if len(text) <= 12 else text[:11] + "…"
             parts.append(
