@@ -167,6 +167,7 @@ def test_the_saved_tracked_cell_holds_a_static_form_of_its_plot_and_final_status
     assert output["data"]["text/plain"].startswith(f"labtrack run churn-gbm ({run.info.run_id})")
     # Within the README's budget
     size = len(json.dumps(output))
+    print(f"quickstart: static output {size} B")
     assert size <= BUDGET_BYTES, size
 
 
