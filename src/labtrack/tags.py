@@ -34,6 +34,9 @@ SEED = "labtrack.seed"
 # "true" when the saved notebook stored with the run does not hold the tracked cell as it
 # ran (unsaved edits): the kernel's input history is then the truthful record.
 NOTEBOOK_OLDER_THAN_CELL = "labtrack.notebook.older_than_cell"
+# A run tracked in a `labtrack run` job: the job's -p parameters (JSON) and its id.
+RUN_PARAMETERS = "labtrack.run.parameters"
+RUN_JOB = "labtrack.run.job"
 
 # Artifacts, relative to the run's artifact root
 CELL_SOURCE_ARTIFACT = "labtrack/cell.py"
@@ -43,6 +46,8 @@ TRACEBACK_ARTIFACT = "labtrack/traceback.txt"
 NOTEBOOK_ARTIFACT = "labtrack/notebook.ipynb"
 # Every cell the kernel ran before (and including) the tracked one, in order.
 HISTORY_ARTIFACT = "labtrack/history.py"
+# The notebook as `labtrack run` executed it, outputs included.
+EXECUTED_NOTEBOOK_ARTIFACT = "labtrack/executed.ipynb"
 
 # MLflow's longest values, kept here for the code that reads them beside tag names.
 from .limits import MAX_PARAM_VALUE, MAX_TAG_VALUE  # noqa: E402,F401

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import mlflow
@@ -9,6 +12,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from real_kernels import kernel_env
+
+from labtrack.widgets.static_form import BUDGET_BYTES
+from labtrack.widgets.static_form import MIME as STATIC_MIME
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -143,3 +149,59 @@ def test_sweep_leaves_one_finished_parent_with_finished_trials(tmp_path):
     assert "labtrack comparison of 12 runs" in text
     assert f"{best}"[:6] in text
     assert elapsed < 60, f"the sweep example took {elapsed:.0f} s"
+
+
+# -- the saved notebook, read without a kernel (issue 18) ------------------------------
+
+
+def _tracked_outputs(notebook) -> list[dict]:
+    (cell,) = [c for c in notebook.cells if c.source.startswith("%%track")]
+    return cell.outputs
+
+
+def test_the_saved_tracked_cell_holds_a_static_form_of_its_plot_and_final_status(quickstart):
+    notebook, client = quickstart
+    (run,) = client.search_runs([client.get_experiment_by_name("quickstart").experiment_id])
+    static = [o for o in _tracked_outputs(notebook) if STATIC_MIME in o.get("data", {})]
+    (output,) = static
+    html = output["data"]["text/html"]
+    # The run card, final status and a chart per metric, as SVG images (no script anywhere)
+    assert "data-labtrack-static='live_plot'" in html
+    assert "churn-gbm" in html and run.info.run_id in html and "FINISHED" in html
+    for key in ("train_loss", "valid_loss"):
+        assert f"alt='{key} chart'" in html
+    assert html.count('src="data:image/svg+xml,') == 2  # the final scores are values
+    assert ">roc_auc</td>" in html
+    assert "<script" not in html.lower()
+    assert output["data"]["text/plain"].startswith(f"labtrack run churn-gbm ({run.info.run_id})")
+    # Within the README's budget
+    size = len(json.dumps(output))
+    print(f"quickstart: static output {size} B")
+    assert size <= BUDGET_BYTES, size
+
+
+def test_no_saved_output_of_the_finished_run_says_running(quickstart):
+    notebook, _ = quickstart
+    texts = [
+        output.get("text", "") + "".join(str(v) for v in output.get("data", {}).values())
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+    ]
+    assert not [text for text in texts if "RUNNING" in text]
+
+
+def test_nbconvert_html_of_the_saved_notebook_shows_the_charts(quickstart, tmp_path):
+    notebook, _ = quickstart
+    path = tmp_path / "quickstart.ipynb"
+    nbformat.write(notebook, path)
+    subprocess.run(
+        [sys.executable, "-m", "nbconvert", "--to", "html", str(path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    page = (tmp_path / "quickstart.html").read_text()
+    start = page.index('data-labtrack-static="live_plot"')
+    static = page[start : page.index("Final values", start)]
+    assert "FINISHED" in static and "churn-gbm" in static
+    assert 'alt="valid_loss chart"' in static and "data:image/svg+xml," in static

@@ -7,6 +7,7 @@ import pytest
 from labtrack import tags as T
 from labtrack.runtime.gitinfo import read_git_state
 from labtrack.tracking.context import CellOrigin, capture_context, notebook_path_from
+from labtrack.tracking.job import job_environ, job_parameters, job_tags
 
 
 def _git(folder, *args):
@@ -92,3 +93,21 @@ def test_notebook_path_comes_from_what_front_ends_leave_behind():
     assert notebook_path_from({"__vsc_ipynb_file__": "/w/b.ipynb"}, {}) == "/w/b.ipynb"
     assert notebook_path_from({}, {"JPY_SESSION_NAME": "/w/c.ipynb"}) == "/w/c.ipynb"
     assert notebook_path_from({"__session__": ""}, {}) is None
+
+
+def test_a_labtrack_run_job_names_its_notebook_before_an_inherited_session_name():
+    environ = {"LABTRACK_NOTEBOOK_PATH": "/jobs/train.ipynb", "JPY_SESSION_NAME": "/lab/x.ipynb"}
+    assert notebook_path_from({"__session__": "/lab/x.ipynb"}, environ) == "/jobs/train.ipynb"
+
+
+def test_a_job_tags_its_runs_with_its_parameters_and_ignores_malformed_variables():
+    environ = job_environ("/jobs/train.ipynb", {"lr": 0.5, "name": "gbm"}, "f" * 32)
+    assert job_parameters(environ) == {"lr": 0.5, "name": "gbm"}
+    assert job_tags(environ) == {
+        T.RUN_JOB: "f" * 32,
+        T.RUN_PARAMETERS: '{"lr": 0.5, "name": "gbm"}',
+    }
+    assert job_tags({**environ, "LABTRACK_RUN_JOB": "'; drop"}) == {}
+    assert job_parameters({"LABTRACK_RUN_PARAMETERS": "[1, 2]"}) == {}
+    assert job_parameters({"LABTRACK_RUN_PARAMETERS": "{not json"}) == {}
+    assert job_tags({}) == {} and job_parameters({}) == {}

@@ -20,7 +20,6 @@ def show_live_plot(cell: TrackedCell, steps: int | None, experiment_name: str = 
     widgets cannot load."""
     try:
         import mlflow
-        from IPython.display import display
 
         from ..live.feed import LiveFeed
         from ..live.history import RunState, open_reader
@@ -34,7 +33,7 @@ def show_live_plot(cell: TrackedCell, steps: int | None, experiment_name: str = 
             start_time_ms=cell.start_time_ms,
             steps_total=steps,
         )
-        display(widget)
+        widget.show()  # with a display id: show_final replaces it in place
 
         def roots() -> list[str]:
             return [run.run_id for run in cell.runs.top_level()]
@@ -89,7 +88,8 @@ def _experiment_name(experiment_id: str) -> str:
 
 
 def finish_live_plot(feed, summary) -> None:
-    """After the runs ended (their points flushed): last points, final header and status."""
+    """After the runs ended (their points flushed): last points, final header and status,
+    and the output replaced in place by its final, static-bearing form."""
     try:
         primary = summary.primary
         if primary is not None:
@@ -98,5 +98,6 @@ def finish_live_plot(feed, summary) -> None:
             widget.run_name = primary.run_name
             widget.experiment_name = primary.experiment_name
         feed.finish(summary.status.value, int(time.time() * 1000))
+        feed.widget.show_final()
     except Exception as error:  # a closed front end must not hide the cell's outcome
         print(f"labtrack: warning: cannot update the live plot: {error}", file=sys.stderr)

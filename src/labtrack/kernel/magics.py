@@ -16,6 +16,7 @@ from ..lineage.seeds import seed_tags
 from ..offline.work import OfflineWork
 from ..runtime.liveness import Heartbeat, ProcessIdentity, reap_dead_runs
 from ..tracking.context import CellOrigin, capture_context, notebook_path_from
+from ..tracking.job import job_parameters, job_tags
 from ..tracking.session import RunRequest, TrackedCell, TrackingError
 from .cell_runner import compile_body, run_compiled
 from .history import input_history
@@ -152,6 +153,7 @@ class TrackMagics(Magics):
         )
         context = capture_context(origin, input_history(self.shell))
         context.tags.update(seed_tags())
+        context.tags.update(job_tags(os.environ))  # labtrack run: its parameters and id
         cell_run.on_offline = _tell_user
         cell_run.on_online = _tell_user
         try:
@@ -184,7 +186,9 @@ class TrackMagics(Magics):
         tags = {}
         if snapshot.older_than_cell is not None:
             tags[T.NOTEBOOK_OLDER_THAN_CELL] = "true" if snapshot.older_than_cell else "false"
-        summary = cell_run.end(error, _read_params(self.shell.user_ns, param_names), texts, tags)
+        # labtrack run's -p values are params of the cell's runs, beside --params.
+        params = {**job_parameters(os.environ), **_read_params(self.shell.user_ns, param_names)}
+        summary = cell_run.end(error, params, texts, tags)
         if snapshot.note:
             print(f"labtrack: warning: {snapshot.note}", file=sys.stderr)
         if feed is not None:

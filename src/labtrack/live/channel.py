@@ -120,6 +120,19 @@ class LiveChannel:
             return None
         return tuple(float(x) for x in trace.columns[:, trace.count - 1])  # type: ignore[return-value]
 
+    def reduced_history(self) -> dict[TraceId, np.ndarray]:
+        """Every trace's whole history as a resync sends it (3×n: steps, timestamps,
+        values; at most MAX_POINTS each), in the order the traces appeared: what the
+        static form of a finished plot is drawn from."""
+        with self._lock:
+            histories = [(tid, t.history().copy()) for tid, t in self._traces.items()]
+        reduced = {}
+        for tid, columns in histories:
+            if columns.shape[1] > MAX_POINTS:
+                columns = np.vstack(reduce_points(columns[0], columns[1], columns[2]))
+            reduced[tid] = columns
+        return reduced
+
     def max_step(self, run_id: str) -> float | None:
         """The highest step logged for any key of a run (for progress)."""
         with self._lock:

@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import tags as T
 from ..runtime.gitinfo import read_git_state
 from ..runtime.machine import hardware_tags, python_version, requirements_text
+from .job import job_notebook
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,13 @@ class RunContext:
 def notebook_path_from(user_ns: Mapping[str, object], environ: Mapping[str, str]) -> str | None:
     """The notebook file a kernel serves, from what Jupyter front ends leave behind.
 
-    ipykernel copies the ``JPY_SESSION_NAME`` that jupyter_server sets into
-    ``__session__``; VS Code sets ``__vsc_ipynb_file__``.
+    ``labtrack run`` names it in ``LABTRACK_NOTEBOOK_PATH`` (first: a job started from a
+    notebook's kernel inherits that notebook's session name too); ipykernel copies the
+    ``JPY_SESSION_NAME`` that jupyter_server sets into ``__session__``; VS Code sets
+    ``__vsc_ipynb_file__``.
     """
     for candidate in (
+        job_notebook(environ),
         user_ns.get("__session__"),
         user_ns.get("__vsc_ipynb_file__"),
         environ.get("JPY_SESSION_NAME"),

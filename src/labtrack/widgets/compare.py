@@ -10,6 +10,7 @@ import traitlets
 
 from .bundle import bundle_path
 from .compare_payload import MatrixPayload, pack_curves, unpack_metrics
+from .static_form import add_static_form
 
 # Curves are drawn for the selected runs, else the first runs, at most this many.
 MAX_CURVE_RUNS = 50
@@ -162,8 +163,27 @@ class CompareWidget(anywidget.AnyWidget):
                 f"labtrack comparison of {len(self.runs)} runs "
                 f"({len(self.params)} params, {len(self.metric_keys)} metrics)"
             )
+            add_static_form(data, self.static_form)
         return bundle
 
+    def static_form(self):
+        """The comparison as shown, script-free (saved with the notebook beside the view)."""
+        from .compare_payload import CurvePayload, unpack_curves
+        from .static_tables import compare_form
+
+        curves = {}
+        if self.curve_metric and self.curve_runs:
+            payload = CurvePayload(self.curve_metric, self.curve_runs, self.curve_values, [])
+            curves = unpack_curves(payload)
+        return compare_form(
+            runs=self.runs,
+            params=self.params,
+            metrics=unpack_metrics(self._payload),
+            selected=list(self.selected),
+            color_metric=self.color_metric,
+            curves=curves,
+            curve_metric=self.curve_metric,
+        )
 
 def default_metric(payload: MatrixPayload) -> str | None:
     """The metric a comparison of these runs colours by and draws curves of."""

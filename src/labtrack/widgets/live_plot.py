@@ -5,6 +5,7 @@ only; traits carry the small things (status, run names, progress)."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import deque
 
@@ -12,6 +13,7 @@ import traitlets
 
 from ..live.channel import LiveChannel, Message
 from .run_card import RunCard
+from .static_form import WIDGET_VIEW, card_form, live_plot_form, output_bundle
 
 RECENT_MESSAGES = 64
 
@@ -69,3 +71,40 @@ class LivePlot(RunCard):
     def _on_front_end_message(self, _widget, content, _buffers) -> None:
         if isinstance(content, dict) and content.get("type") == "resync":
             self.publish_reset()
+
+    # -- in the notebook ---------------------------------------------------------
+
+    def show(self) -> None:
+        """Display the plot, keeping its display id so ``show_final`` replaces it in place."""
+        from IPython.display import display
+
+        self._display = display(self, display_id=True)
+
+    def show_final(self) -> None:
+        """Replace the displayed plot, in place, by its final output: the static form of
+        what it shows now (run card, charts, final values; never a stale RUNNING) and the
+        marker with which labtrack's JupyterLab renderer keeps showing the live widget
+        while its model exists. The standard widget view is left out (points reach the
+        view as messages, not state, so a view rebuilt from saved widget state would be
+        empty), except for front ends that show widgets but not labtrack's renderer."""
+        handle = getattr(self, "_display", None)
+        if handle is None:
+            return
+        bundle = super()._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        view = data.get(WIDGET_VIEW) if isinstance(data, dict) else None
+        try:
+            form = live_plot_form(self)
+        except Exception as error:  # the final status must replace RUNNING all the same
+            print(f"labtrack: warning: no static plot: {error}", file=sys.stderr)
+            form = card_form(self)
+        handle.update(output_bundle(form, view, with_view=_front_end_keeps_views()), raw=True)
+
+
+def _front_end_keeps_views() -> bool:
+    """VS Code renders widgets but not JupyterLab extensions' renderers (it says it is
+    there with ``__vsc_ipynb_file__``): it keeps the standard view."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and "__vsc_ipynb_file__" in shell.user_ns

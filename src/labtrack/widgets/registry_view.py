@@ -16,6 +16,8 @@ import traitlets
 
 from ..backend.errors import TrackingQueryError
 from .bundle import bundle_path
+from .static_form import add_static_form
+from .static_tables import registry_form
 
 MAX_MODELS = 200
 SHOWN_AUDIT = 50
@@ -100,4 +102,10 @@ class RegistryWidget(anywidget.AnyWidget):
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         if isinstance(data, dict):
             data["text/plain"] = f"labtrack registry ({len(self.models)} models)"
+            add_static_form(
+                data,
+                lambda: registry_form(
+                    self.models, self.selected, self.detail, self.audit, self.error
+                ),
+            )
         return bundle

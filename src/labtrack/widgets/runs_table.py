@@ -10,6 +10,8 @@ import anywidget
 import traitlets
 
 from .bundle import bundle_path
+from .static_form import add_static_form
+from .static_tables import runs_table_form
 
 
 def _cell(value):
@@ -67,4 +69,5 @@ class RunsTable(anywidget.AnyWidget):
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         if isinstance(data, dict):
             data["text/plain"] = f"labtrack table of {len(self.rows)} runs"
+            add_static_form(data, lambda: runs_table_form(self.columns, self.rows))
         return bundle
