@@ -155,10 +155,13 @@ export interface IArtifactEntry {
   size: number | null;
 }
 
+/** One page of one directory level (directories first, then by name). */
 export interface IArtifactListing {
   run_id: string;
   path: string;
   entries: IArtifactEntry[];
+  /** Pass as `page_token` for the next page; null on the last. */
+  next_page_token: string | null;
 }
 
 export interface ICompareRun {
@@ -407,7 +410,8 @@ export interface ILabtrackService {
     options?: IMetricHistoryOptions
   ): Promise<IMetricSeries>;
   /** One directory level of a run's artifacts; `path` is relative to the artifact root. */
-  listArtifacts(runId: string, path?: string): Promise<IArtifactListing>;
+  /** One page of one directory level; pass `pageToken` (`next_page_token`) for the next. */
+  listArtifacts(runId: string, path?: string, pageToken?: string): Promise<IArtifactListing>;
   /** The bytes of one artifact file, fetched with Jupyter's auth. */
   fetchArtifact(runId: string, path: string): Promise<Blob>;
   /** The URL of one artifact file (served as an attachment, except raster images). */

@@ -82,6 +82,26 @@ class LabtrackConfig(Configurable):
         help="Server: threads that run blocking MLflow and database calls off the event loop.",
     )
 
+    request_timeout = Float(
+        30.0,
+        config=True,
+        help=(
+            "Server: seconds a route waits for its backend call before answering 504; "
+            "when every worker thread is busy, a request waits at most this long for one "
+            "and is then answered 503."
+        ),
+    )
+
+    artifact_timeout = Float(
+        20.0,
+        config=True,
+        help=(
+            "Server: seconds an artifact listing or download from a remote artifact store "
+            "may take before the route answers 504. Artifact calls run on threads of their "
+            "own, so a store that never answers cannot take the other routes' workers."
+        ),
+    )
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._apply_legacy_sections()

@@ -108,9 +108,13 @@ class ArtifactEntry:
 
 @dataclass
 class ArtifactListing:
+    """One page of one directory level (directories first, then by name)."""
+
     run_id: str
     path: str
     entries: list[ArtifactEntry]
+    # Pass as ``page_token`` for the next page; None on the last.
+    next_page_token: str | None = None
 
 
 @dataclass

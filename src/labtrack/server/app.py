@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from jupyter_server.extension.application import ExtensionApp
@@ -13,6 +11,7 @@ from ..backend import BackendKind, BackendLocation, resolve_backend
 from ..backend.facade import TrackingFacade
 from ..config import LabtrackConfig
 from ..registry.policy import ApprovalPolicy
+from .limits import WorkerPool
 from .routes import route_table
 
 
@@ -21,7 +20,9 @@ class ServerContext:
     """What every handler reaches through ``self.settings["labtrack"]``."""
 
     location: BackendLocation
-    executor: ThreadPoolExecutor = field(repr=False)
+    workers: WorkerPool = field(repr=False)
+    # Artifact listings and downloads: threads of their own (remote stores may hang).
+    artifact_workers: WorkerPool = field(repr=False)
     approval_policy: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     _facade: TrackingFacade | None = field(default=None, repr=False)
 
@@ -33,8 +34,10 @@ class ServerContext:
         return self._facade
 
     async def run_blocking(self, function, *args):
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, function, *args)
+        return await self.workers.run(function, *args)
+
+    async def run_artifact_call(self, function, *args):
+        return await self.artifact_workers.run(function, *args)
 
 
 class LabtrackExtension(ExtensionApp):
@@ -50,10 +53,19 @@ class LabtrackExtension(ExtensionApp):
             # MLflow's REST client retries for minutes; a UI must hear "unreachable" now.
             os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
             os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
-        executor = ThreadPoolExecutor(settings.worker_threads, thread_name_prefix="labtrack")
         policy = ApprovalPolicy.parse(settings.approvals_required, list(settings.protected_targets))
         self.settings["labtrack"] = ServerContext(
-            location=location, executor=executor, approval_policy=policy
+            location=location,
+            workers=WorkerPool(
+                settings.worker_threads, "labtrack", settings.request_timeout, "tracking backend"
+            ),
+            artifact_workers=WorkerPool(
+                settings.worker_threads,
+                "labtrack-artifacts",
+                settings.artifact_timeout,
+                "artifact store",
+            ),
+            approval_policy=policy,
         )
         self.log.info(
             "labtrack: %s backend %s (%s)",
@@ -68,6 +80,7 @@ class LabtrackExtension(ExtensionApp):
     async def stop_extension(self) -> None:
         context = self.settings.get("labtrack")
         if context is not None:
-            context.executor.shutdown(wait=False, cancel_futures=True)
+            context.workers.shutdown()
+            context.artifact_workers.shutdown()
             if context._facade is not None:
                 context._facade.close()

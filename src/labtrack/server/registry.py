@@ -6,11 +6,6 @@ resource "labtrack"; the registry acts as the Jupyter identity's username.
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import types
-import typing
-
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
@@ -18,52 +13,10 @@ from ..backend.errors import InvalidQuery
 from ..registry import ModelRegistry
 from ..registry.catalog import model_detail
 from . import contract
+from .bodies import parse_body
 from .handlers import LabtrackHandler
 
 RESOURCE = "labtrack"
-
-
-def parse_body(raw: bytes, shape: type):
-    """The request body as ``shape`` (a contract dataclass); wrong JSON or types → 400."""
-    try:
-        data = json.loads(raw or b"{}")
-    except ValueError:
-        raise InvalidQuery("the request body is not JSON") from None
-    if not isinstance(data, dict):
-        raise InvalidQuery("the request body must be a JSON object")
-    hints = typing.get_type_hints(shape)
-    fields = {f.name: f for f in dataclasses.fields(shape)}
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise InvalidQuery(f"unknown field(s): {', '.join(unknown)}")
-    for name, field in fields.items():
-        required = field.default is dataclasses.MISSING and (
-            field.default_factory is dataclasses.MISSING
-        )
-        if name not in data:
-            if required:
-                raise InvalidQuery(f"field {name!r} is required")
-            continue
-        if not _matches(data[name], hints[name]):
-            raise InvalidQuery(f"field {name!r} has the wrong type")
-    return shape(**data)
-
-
-def _matches(value, hint) -> bool:
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        return any(_matches(value, arg) for arg in args)
-    if hint is type(None):
-        return value is None
-    if origin is dict:
-        return isinstance(value, dict) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        )
-    if hint is bool:
-        return isinstance(value, bool)
-    if hint is str:
-        return isinstance(value, str)
-    return False
 
 
 class RegistryHandler(LabtrackHandler):
