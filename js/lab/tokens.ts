@@ -218,8 +218,49 @@ export interface IModelVersionView {
   creation_timestamp: number | null;
   aliases: string[];
   tags: Record<string, string>;
-  /** Users who approved this version under labtrack's approval policy. */
+  /** Users whose signed approval of this version verifies. */
   approvers: string[];
+  /** Names claimed by approval tags labtrack did not sign: shown, never counted. */
+  unverified_approvals: string[];
+  /** Who registered it, by labtrack's verified audit entry (null: registered elsewhere). */
+  registrar: string | null;
+  /** The newest `%track challenge` this version took part in. */
+  challenge: IChallengeView | null;
+}
+
+/** A version's latest champion–challenger evaluation, from its signed tag. */
+export interface IChallengeView {
+  run_id: string;
+  /** challenger | champion */
+  role: string;
+  /** The other version. */
+  opponent: string;
+  /** Whether the challenger passed the gate. */
+  passed: boolean;
+  metric: string;
+  value: number | null;
+  opponent_value: number | null;
+  timestamp: number;
+  verified: boolean;
+}
+
+/** One action that resolves a warning: a promotion offered as a button. */
+export interface IRegistryFix {
+  label: string;
+  version: string;
+  alias: string | null;
+  stage: string | null;
+  archive_existing: boolean;
+}
+
+/** Something about the model's aliases and stages a person should fix. */
+export interface IRegistryWarning {
+  /** archived-alias | stage-mismatch | unaudited-alias */
+  kind: string;
+  alias: string;
+  version: string;
+  message: string;
+  fixes: IRegistryFix[];
 }
 
 export interface IModelDetail {
@@ -232,6 +273,7 @@ export interface IModelDetail {
   latest_versions: IVersionStage[];
   versions: IModelVersionView[];
   approvals: IApprovalsView;
+  warnings: IRegistryWarning[];
 }
 
 /** The model's approval policy: promotions to a `protected` alias or stage wait for
@@ -239,6 +281,12 @@ export interface IModelDetail {
 export interface IApprovalsView {
   required: number;
   protected: string[];
+  /** The registrar of a version may not approve it. */
+  separate_duties: boolean;
+  /** A rollback onto a protected alias needs the target's approvals too. */
+  rollback_needs_approvals: boolean;
+  /** Policy tags that did not verify and were ignored. */
+  unverified_tags: string[];
 }
 
 /** `POST models/{name}/versions`: register the model a run logged at `path`. */
@@ -284,8 +332,9 @@ export interface IApprovalState {
 }
 
 /** One registry action of the audit trail. `action` is one of register, alias,
- * alias-delete, stage, rollback, approve; `before`/`after` are versions (alias moves)
- * or stages (stage transitions). */
+ * alias-delete, stage, rollback, approve, policy, challenge; `before`/`after` are versions
+ * (alias moves) or stages (stage transitions). `verified` is false for an entry labtrack
+ * did not sign (any MLflow client may write one): shown marked, never followed. */
 export interface IAuditEntry {
   key: string;
   timestamp: number;
@@ -298,6 +347,9 @@ export interface IAuditEntry {
   before: string | null;
   after: string | null;
   reason: string;
+  /** The evaluation run that justified a promotion (`%track challenge`). */
+  evidence: string | null;
+  verified: boolean;
 }
 
 export interface IAuditTrail {

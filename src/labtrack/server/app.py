@@ -10,6 +10,7 @@ from jupyter_server.extension.application import ExtensionApp
 from ..backend import BackendKind, BackendLocation, resolve_backend
 from ..backend.facade import TrackingFacade
 from ..config import LabtrackConfig
+from ..registry import ModelRegistry, load_signer
 from ..registry.policy import ApprovalPolicy
 from .limits import WorkerPool
 from .routes import route_table
@@ -24,6 +25,7 @@ class ServerContext:
     # Artifact listings and downloads: threads of their own (remote stores may hang).
     artifact_workers: WorkerPool = field(repr=False)
     approval_policy: ApprovalPolicy = field(default_factory=ApprovalPolicy)
+    settings: LabtrackConfig | None = field(default=None, repr=False)
     _facade: TrackingFacade | None = field(default=None, repr=False)
 
     @property
@@ -32,6 +34,17 @@ class ServerContext:
         if self._facade is None:
             self._facade = TrackingFacade(self.location)
         return self._facade
+
+    def registry(self, user: str) -> ModelRegistry:
+        """The registry acting as ``user``, with the server's policy floor and key."""
+        settings = self.settings
+        return ModelRegistry(
+            self.facade.client,
+            user=user,
+            default_policy=self.approval_policy,
+            signer=load_signer(settings.signing_key_file if settings else None),
+            alias_stages=dict(settings.alias_stages) if settings else {},
+        )
 
     async def run_blocking(self, function, *args):
         return await self.workers.run(function, *args)
@@ -53,7 +66,12 @@ class LabtrackExtension(ExtensionApp):
             # MLflow's REST client retries for minutes; a UI must hear "unreachable" now.
             os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
             os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
-        policy = ApprovalPolicy.parse(settings.approvals_required, list(settings.protected_targets))
+        policy = ApprovalPolicy.parse(
+            settings.approvals_required,
+            list(settings.protected_targets),
+            settings.separate_duties,
+            settings.rollback_needs_approvals,
+        )
         self.settings["labtrack"] = ServerContext(
             location=location,
             workers=WorkerPool(
@@ -66,6 +84,7 @@ class LabtrackExtension(ExtensionApp):
                 "artifact store",
             ),
             approval_policy=policy,
+            settings=settings,
         )
         self.log.info(
             "labtrack: %s backend %s (%s)",

@@ -43,9 +43,8 @@ class ModelHandler(LabtrackHandler):
     @tornado.web.authenticated
     async def get(self, name: str) -> None:
         labtrack = self.labtrack
-        self.write_json(
-            await self.call(model_detail, labtrack.facade, name, labtrack.approval_policy)
-        )
+        reader = labtrack.registry("reader")  # verifies with the key; acts as nobody
+        self.write_json(await self.call(model_detail, labtrack.facade, name, reader))
 
 
 class ArtifactsHandler(LabtrackHandler):

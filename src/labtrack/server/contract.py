@@ -154,6 +154,9 @@ CONTRACT: list[tuple[type, str]] = [
             "ModelVersionView",
             "ModelDetail",
             "ApprovalsView",
+            "ChallengeView",
+            "RegistryFix",
+            "RegistryWarning",
         )
     ],
 ]

@@ -10,14 +10,16 @@ from jupyter_server.base.handlers import APIHandler
 
 from ..backend.errors import AccessDenied, BackendUnavailable, Conflict, InvalidQuery, NotFound
 from .contract import ErrorResponse
+from .identity import NamedIdentityRequired
 from .limits import BackendTimeout
 from .status import read_status
 
 # Most specific first. AccessDenied: the tracking server refused labtrack's credentials
-# or their permissions.
+# or their permissions; NamedIdentityRequired: the caller has no name to act under.
 STATUS_OF = {
     InvalidQuery: 400,
     AccessDenied: 403,
+    NamedIdentityRequired: 403,
     NotFound: 404,
     Conflict: 409,
     BackendTimeout: 504,

@@ -14,7 +14,8 @@ from ..registry import ModelRegistry
 from ..registry.catalog import model_detail
 from . import contract
 from .bodies import parse_body
-from .handlers import LabtrackHandler
+from .handlers import LabtrackHandler, status_of
+from .identity import NamedIdentityRequired, acting_user
 
 RESOURCE = "labtrack"
 
@@ -23,11 +24,17 @@ class RegistryHandler(LabtrackHandler):
     auth_resource = RESOURCE
 
     def registry(self) -> ModelRegistry:
-        user = self.current_user
-        name = getattr(user, "username", None) or getattr(user, "name", None) or str(user)
-        return ModelRegistry(
-            self.labtrack.facade.client, user=name, default_policy=self.labtrack.approval_policy
-        )
+        """The registry acting as this request's named user (403 when it has none)."""
+        settings = self.labtrack.settings
+        anonymous_ok = settings.anonymous_as_server_user if settings is not None else True
+        try:
+            return self.labtrack.registry(acting_user(self, anonymous_ok))
+        except (NamedIdentityRequired, InvalidQuery) as error:
+            raise tornado.web.HTTPError(status_of(error), str(error)) from None
+
+    def reader(self) -> ModelRegistry:
+        """A registry for reading only (verifying needs the key, not a user)."""
+        return self.labtrack.registry("reader")
 
     def body(self, shape: type):
         try:
@@ -37,9 +44,7 @@ class RegistryHandler(LabtrackHandler):
 
     async def detail(self, name: str) -> None:
         labtrack = self.labtrack
-        self.write_json(
-            await self.call(model_detail, labtrack.facade, name, labtrack.approval_policy)
-        )
+        self.write_json(await self.call(model_detail, labtrack.facade, name, self.reader()))
 
 
 class VersionsHandler(RegistryHandler):
@@ -53,9 +58,7 @@ class VersionsHandler(RegistryHandler):
         version = await self.call(
             registry.register, body.run_id, name, body.path, body.alias, body.tags, body.reason
         )
-        detail = await self.call(
-            model_detail, self.labtrack.facade, version.name, self.labtrack.approval_policy
-        )
+        detail = await self.call(model_detail, self.labtrack.facade, version.name, self.reader())
         number = str(version.version)
         self.set_status(201)
         self.write_json(next(v for v in detail.versions if v.version == number))
@@ -136,7 +139,7 @@ class AuditHandler(RegistryHandler):
 
     @tornado.web.authenticated
     async def get(self, name: str) -> None:
-        entries = await self.call(self.registry().history, name)
+        entries = await self.call(self.reader().history, name)
         self.write_json(contract.AuditTrail(model=name, entries=entries))
 
 
