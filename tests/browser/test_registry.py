@@ -92,6 +92,12 @@ def test_promote_and_roll_back_from_the_sidebar(
     expect(champion).to_contain_text("@champion → v1", timeout=30_000)
     expect(panel.get_by_test_id("labtrack-models-history")).to_contain_text("rolled back @champion")
     assert _champion(registry) == "1"
+    # And the panel says @champion now points at an Archived version, with the fixes
+    warning = panel.get_by_test_id("labtrack-models-warning-champion")
+    expect(warning).to_contain_text("@champion points at v1, which is Archived")
+    expect(warning.get_by_test_id("labtrack-models-fix-champion-0")).to_have_text(
+        "Move @champion to v2 (Production)"
+    )
     switch_theme("JupyterLab Dark")
     _open_models_panel(page)
     page.get_by_test_id("labtrack-models-panel").screenshot(
