@@ -51,8 +51,14 @@ def test_a_challenge_is_shown_side_by_side_and_promoted_only_when_it_passes(
     expect(errors).to_have_count(0)
 
     # Then its challenge of v2 against @champion is shown, failed, with MLflow's numbers
-    failed = page.get_by_test_id("labtrack-challenge-widget").first
-    expect(failed.get_by_test_id("labtrack-challenge-verdict")).to_have_text("gate failed")
+    challenge_cell = cells.filter(
+        has=page.locator(".jp-InputArea", has_text="%track challenge")
+    ).first
+    challenge_cell.scroll_into_view_if_needed()  # JupyterLab renders cells as they show
+    failed = challenge_cell.get_by_test_id("labtrack-challenge-widget")
+    expect(failed.get_by_test_id("labtrack-challenge-verdict")).to_have_text(
+        "gate failed", timeout=60_000
+    )
     expect(failed.get_by_test_id("labtrack-challenge-failures")).to_contain_text(
         "r2_score minimum absolute change check failed"
     )
@@ -64,7 +70,9 @@ def test_a_challenge_is_shown_side_by_side_and_promoted_only_when_it_passes(
 
     # When v1 challenges v2 on @champion with a gate it passes, and Promote is confirmed
     _add_cell_at_end_and_run(page, PASSING)
-    passed = page.get_by_test_id("labtrack-challenge-widget").nth(1)
+    # (Shift+Enter leaves a new empty cell below the one it ran)
+    passing_cell = cells.filter(has=page.locator(".jp-InputArea", has_text="--challenger 1"))
+    passed = passing_cell.last.get_by_test_id("labtrack-challenge-widget")
     expect(passed.get_by_test_id("labtrack-challenge-verdict")).to_have_text(
         "gate passed", timeout=120_000
     )
