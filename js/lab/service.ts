@@ -111,10 +111,13 @@ export class LabtrackService implements ILabtrackService {
     });
   }
 
-  async listArtifacts(runId: string, path = ''): Promise<IArtifactListing> {
+  async listArtifacts(runId: string, path = '', pageToken?: string): Promise<IArtifactListing> {
     const params = new URLSearchParams();
     if (path) {
       params.set('path', path);
+    }
+    if (pageToken) {
+      params.set('page_token', pageToken);
     }
     const body = await this._json(`runs/${encodeURIComponent(runId)}/artifacts`, params);
     return expectShape<IArtifactListing>(body, 'artifacts', { entries: 'array' });

@@ -76,7 +76,8 @@ export interface ILabtrackService {
     options?: IMetricHistoryOptions
   ): Promise<IMetricSeries>;
   /** One directory level of a run's artifacts; `path` is relative to the artifact root. */
-  listArtifacts(runId: string, path?: string): Promise<IArtifactListing>;
+  /** One page of one directory level; pass `pageToken` (`next_page_token`) for the next. */
+  listArtifacts(runId: string, path?: string, pageToken?: string): Promise<IArtifactListing>;
   /** The bytes of one artifact file, fetched with Jupyter's auth. */
   fetchArtifact(runId: string, path: string): Promise<Blob>;
   /** The URL of one artifact file (served as an attachment, except raster images). */

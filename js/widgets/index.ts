@@ -2,6 +2,7 @@
 // Python class names the view it wants in the `_labtrack_view` trait (default "run_card").
 import type { AnyModel, InitializeProps, Render, RenderProps } from '@anywidget/types';
 
+import { renderChallenge } from './challenge';
 import { renderCompare } from './compare';
 import { renderLivePlot } from './live-plot';
 import { storeOf } from './live-store';
@@ -14,6 +15,7 @@ const VIEWS: Record<string, Render<any>> = {
   run_card: renderRunCard,
   live_plot: renderLivePlot,
   compare: renderCompare,
+  challenge: renderChallenge,
   registry: renderRegistry,
   runs_table: renderRunsTable
 };

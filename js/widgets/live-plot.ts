@@ -1,6 +1,5 @@
-// The live plot under a tracked cell: the run card's header, a progress bar with an ETA when
-// the number of steps is known, and one small chart per metric with its current and best
-// value. Points come from the model's LiveStore; traits carry status, run names, progress.
+// The live plot under a tracked cell: the card, a progress bar with an ETA, a chart (or value
+// tile) per metric. Points come from the model's LiveStore; traits carry status and names.
 import type { RenderProps } from '@anywidget/types';
 import type { IPlotly } from 'plotly.js-dist-min';
 
@@ -17,6 +16,7 @@ import { renderRunCard, type IRunCardTraits } from './run-card';
 import { ensureStyles } from './styles';
 import { SweepPanel } from './sweep-panel';
 import { best, drawnSeries, isValueTile, latest, pointBudget } from './trace-values';
+import { showValueTile } from './value-tile';
 
 export interface IRunEntry {
   name: string;
@@ -152,33 +152,14 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     chart.panel.dataset.points = String(traces.reduce((sum, trace) => sum + trace.count, 0));
     chart.panel.dataset.traces = String(traces.length);
     if (single) {
-      showTile(chart, traces);
+      chart.current.textContent = '';
+      chart.best.textContent = '';
+      showValueTile(chart.tile, traces, runLabel);
       return;
     }
     const [current, bestValue] = formatValues([latest(traces), best(traces, lower)]);
     chart.current.textContent = `current ${current}`;
     chart.best.textContent = `best ${bestValue} (${lower ? 'min' : 'max'})`;
-  };
-
-  /** One value per run: the run's name (when there are several) and its value. */
-  const showTile = (chart: IChart, traces: ITrace[]): void => {
-    chart.current.textContent = '';
-    chart.best.textContent = '';
-    const values = formatValues(traces.map(trace => trace.values[0]));
-    chart.tile.replaceChildren(
-      ...traces.map((trace, i) => {
-        const row = node(doc, 'div', 'lt-w-tile-row');
-        const value = node(doc, 'span', 'lt-w-tile-value');
-        value.textContent = values[i];
-        if (traces.length > 1) {
-          const label = node(doc, 'span', 'lt-w-tile-label');
-          label.textContent = runLabel(trace.run); // textContent: run names are user input
-          row.append(label);
-        }
-        row.append(value);
-        return row;
-      })
-    );
   };
 
   const plotChart = (key: string, chart: IChart, plotly: IPlotly): void => {

@@ -71,6 +71,24 @@ const CSS = `
 .lt-w-reg-copy { font-size: 0.85em; margin-left: 6px; padding: 0 5px; }
 .lt-w-reg-table tr.lt-w-reg-lineageRow td { border-top: none; padding-top: 0; }
 .lt-w-reg-lineage { color: var(--lt-w-fg-muted); font-size: 0.92em; overflow-wrap: anywhere; }
+.lt-w-reg-warning {
+  align-items: center;
+  background: var(--lt-w-bg-alt);
+  border-left: 3px solid var(--jp-warn-color1, #ef6c00);
+  display: flex;
+  flex-wrap: wrap;
+  gap: 6px;
+  padding: 6px 8px;
+}
+.lt-w-reg-unverified {
+  border: 1px solid var(--jp-warn-color1, #ef6c00);
+  border-radius: 3px;
+  color: var(--jp-warn-color1, #ef6c00);
+  font-size: 0.8em;
+  padding: 0 4px;
+  text-transform: uppercase;
+}
+.lt-w-reg-ignored { color: var(--lt-w-fg-muted); text-decoration: line-through; }
 `;
 
 export function ensureRegistryStyles(el: HTMLElement): void {

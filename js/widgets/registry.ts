@@ -3,6 +3,7 @@ import type { RenderProps } from '@anywidget/types';
 import { node } from './dom';
 import { approvalsCell, IApprovals, IRunLineage, lineageLine, runNameCell, userName } from './registry-lineage';
 import { ensureRegistryStyles } from './registry-styles';
+import { challengeLine, IChallenge, IWarning, unverifiedMark, warningBox } from './registry-trust';
 
 /** One version as the kernel sends it (`ModelVersionView` of the server contract). */
 interface IVersion {
@@ -12,6 +13,8 @@ interface IVersion {
   aliases: string[];
   tags: Record<string, string>;
   approvers: string[];
+  unverified_approvals?: string[];
+  challenge?: IChallenge | null;
 }
 
 interface IAudit {
@@ -23,6 +26,8 @@ interface IAudit {
   before: string | null;
   after: string | null;
   reason: string;
+  evidence?: string | null;
+  verified?: boolean;
 }
 
 /** Traits of `labtrack.widgets.registry_view.RegistryWidget`. */
@@ -34,6 +39,7 @@ export interface IRegistryTraits {
     aliases: Record<string, string>;
     versions: IVersion[];
     approvals?: IApprovals;
+    warnings?: IWarning[];
   } | null;
   audit: IAudit[];
   lineage: Record<string, IRunLineage>;
@@ -144,6 +150,20 @@ export function renderRegistry({ model, el }: RenderProps<IRegistryTraits>): () 
       root.replaceChildren(...parts);
       return;
     }
+    for (const warning of detail.warnings ?? []) {
+      parts.push(
+        warningBox(doc, warning, fix =>
+          confirm(`${fix.label}?`, [], () => ({
+            action: 'promote',
+            version: fix.version,
+            alias: fix.alias,
+            stage: fix.stage,
+            archive_existing: fix.archive_existing,
+            reason: `fix: ${fix.label}`
+          }))
+        )
+      );
+    }
     const aliases = node(doc, 'div', 'lt-w-reg-aliases');
     for (const [alias, version] of Object.entries(detail.aliases)) {
       const chip = node(doc, 'span', 'lt-w-reg-chip', `labtrack-registry-alias-${alias}`);
@@ -179,6 +199,10 @@ export function renderRegistry({ model, el }: RenderProps<IRegistryTraits>): () 
         runNameCell(doc, version.run_id, lineage),
         approvalsCell(doc, version.approvers, detail.approvals, version.version)
       );
+      for (const user of version.unverified_approvals ?? []) {
+        const ignored = text(doc, 'span', 'lt-w-reg-ignored', ` ${user}`);
+        row.lastElementChild?.append(ignored, doc.createTextNode(' '), unverifiedMark(doc));
+      }
       const actions = node(doc, 'td', 'lt-w-reg-actions');
       actions.append(
         button(doc, 'Promote…', `labtrack-registry-promote-${version.version}`, () =>
@@ -196,6 +220,9 @@ export function renderRegistry({ model, el }: RenderProps<IRegistryTraits>): () 
       const lineageCell = node(doc, 'td', '');
       (lineageCell as HTMLTableCellElement).colSpan = 6;
       lineageCell.append(lineageLine(doc, version.run_id, lineage, version.version));
+      if (version.challenge) {
+        lineageCell.append(challengeLine(doc, version.challenge, version.version));
+      }
       lineageRow.append(lineageCell);
       table.append(row, lineageRow);
     }
@@ -208,13 +235,21 @@ export function renderRegistry({ model, el }: RenderProps<IRegistryTraits>): () 
       const what =
         entry.action === 'register' || entry.action === 'approve'
           ? `${entry.action === 'register' ? 'registered' : 'approved'} v${entry.version}`
-          : entry.alias
+          : entry.action === 'policy' || entry.action === 'challenge'
+            ? `${entry.action === 'policy' ? 'set the policy' : `challenged with v${entry.version}:`} ${entry.after ?? ''}`
+            : entry.alias
             ? `${entry.action === 'rollback' ? 'rolled back' : 'moved'} @${entry.alias} ${change}`
             : `v${entry.version} stage ${change}`;
-      const item = text(doc, 'li', '', `${when} · `);
+      const item = text(doc, 'li', entry.verified === false ? 'lt-w-reg-ignored' : '', `${when} · `);
+      if (entry.verified === false) {
+        item.append(unverifiedMark(doc), doc.createTextNode(' '));
+      }
       item.append(userName(doc, entry.user), doc.createTextNode(` · ${what}`));
       if (entry.reason) {
         item.append(text(doc, 'span', 'lt-w-reg-reason', ` (${entry.reason})`));
+      }
+      if (entry.evidence) {
+        item.append(text(doc, 'span', 'lt-w-reg-reason', ` [evaluation run ${entry.evidence}]`));
       }
       history.append(item);
     }

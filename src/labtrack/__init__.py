@@ -20,11 +20,20 @@ __all__ = [
     "rollback",
     "runs",
     "seed",
+    "set_policy",
     "unload_ipython_extension",
     "watch",
 ]
 
-_REGISTRY_NAMES = ("approve", "history", "load_model", "promote", "register", "rollback")
+_REGISTRY_NAMES = (
+    "approve",
+    "history",
+    "load_model",
+    "promote",
+    "register",
+    "rollback",
+    "set_policy",
+)
 
 
 def __getattr__(name: str):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from traitlets import Bool, Float, Int, List, Unicode
+from traitlets import Bool, Dict, Float, Int, List, Unicode
 from traitlets.config import Configurable
 
 LEGACY_SECTIONS = ("TrackMagics", "LabtrackExtension")
@@ -45,8 +45,8 @@ class LabtrackConfig(Configurable):
         config=True,
         help=(
             "Approvals from distinct named users a model version needs before it may take "
-            "a protected alias or stage. A model's own signed approval policy takes "
-            "precedence."
+            "a protected alias or stage. This is a floor: a model's own signed policy "
+            "(%track policy) may ask for more approvals or protect more names, never less."
         ),
     )
 
@@ -55,6 +55,59 @@ class LabtrackConfig(Configurable):
         default_value=[],
         config=True,
         help="Aliases and stages (e.g. champion, Production) that need approvals_required.",
+    )
+
+    separate_duties = Bool(
+        False,
+        config=True,
+        help=(
+            "The user who registered a model version may not approve it (for every model; "
+            "a model's own policy may also ask for it)."
+        ),
+    )
+
+    rollback_needs_approvals = Bool(
+        False,
+        config=True,
+        help=(
+            "A rollback onto a protected alias needs the target version's approvals, as a "
+            "promotion does. Off by default so an incident can be undone at once; a rollback "
+            "only ever returns an alias to a version a verified labtrack move gave it."
+        ),
+    )
+
+    signing_key_file = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help=(
+            "A file (owner-only, at least 32 characters) holding the secret that signs "
+            "labtrack's approvals, audit entries and policies. Unset: the environment "
+            "variable LABTRACK_SIGNING_KEY, else a key generated on first use in "
+            "LABTRACK_HOME/signing.key. A team sharing one tracking server gives every "
+            "labtrack kernel and server the same secret (docs/teams.md)."
+        ),
+    )
+
+    anonymous_as_server_user = Bool(
+        True,
+        config=True,
+        help=(
+            "Server: Jupyter's token login names each request with a random anonymous id. "
+            "True: registry actions of such requests are the server's OS user (the user "
+            "its kernels run as; right for a single-user server). False: they are refused "
+            "(403) and only a named login (JupyterHub, a configured IdentityProvider) acts."
+        ),
+    )
+
+    alias_stages = Dict(
+        default_value={"champion": "Production"},
+        config=True,
+        help=(
+            "Aliases that should point at a version in a stage: the Models panel and "
+            "%track models warn when they disagree (e.g. @champion on an Archived version "
+            "while another is in Production) and offer the fix. {} turns the check off."
+        ),
     )
 
     flush_interval = Float(
@@ -80,6 +133,26 @@ class LabtrackConfig(Configurable):
         4,
         config=True,
         help="Server: threads that run blocking MLflow and database calls off the event loop.",
+    )
+
+    request_timeout = Float(
+        30.0,
+        config=True,
+        help=(
+            "Server: seconds a route waits for its backend call before answering 504; "
+            "when every worker thread is busy, a request waits at most this long for one "
+            "and is then answered 503."
+        ),
+    )
+
+    artifact_timeout = Float(
+        20.0,
+        config=True,
+        help=(
+            "Server: seconds an artifact listing or download from a remote artifact store "
+            "may take before the route answers 504. Artifact calls run on threads of their "
+            "own, so a store that never answers cannot take the other routes' workers."
+        ),
     )
 
     def __init__(self, **kwargs) -> None:

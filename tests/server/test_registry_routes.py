@@ -14,7 +14,7 @@ from registry_store import log_model_run
 from tornado.httpclient import HTTPClientError
 
 from labtrack.backend import prepare_backend, resolve_backend
-from labtrack.registry import ModelRegistry
+from labtrack.registry import ApprovalPolicy, ModelRegistry, load_signer
 
 _names = itertools.count()
 
@@ -27,7 +27,12 @@ def store(tmp_path_factory):
     prepare_backend(location)
     run_id = log_model_run(location.tracking_uri, Path(location.artifact_root))
     client = MlflowClient(tracking_uri=location.tracking_uri, registry_uri=location.registry_uri)
-    return home, client, run_id
+    return home, client, run_id, load_signer(environ={"LABTRACK_HOME": str(home)})
+
+
+def as_user(store, user: str) -> ModelRegistry:
+    """A kernel's registry on the server's store: the same key, so its entries verify."""
+    return ModelRegistry(store[1], user=user, signer=store[3])
 
 
 @pytest.fixture
@@ -82,7 +87,7 @@ def api(jp_fetch, jp_server_config):
 def model(store):
     """A fresh model with versions 1 and 2 (registered by the user "fixture")."""
     name = f"route-model-{next(_names)}"
-    registry = ModelRegistry(store[1], user="fixture")
+    registry = as_user(store, "fixture")
     for _ in range(2):
         registry.register(store[2], name)
     return name
@@ -179,9 +184,9 @@ async def test_rollback_returns_the_alias_to_its_previous_holder(api, model):
 
 
 async def test_protected_promotion_needs_approvals_and_one_per_user(api, model, store):
-    client = store[1]
-    client.set_registered_model_tag(model, "labtrack.approvals.required", "2")
-    client.set_registered_model_tag(model, "labtrack.approvals.protected", "champion,Production")
+    as_user(store, "fixture").set_policy(
+        model, ApprovalPolicy(2, frozenset({"champion", "Production"}))
+    )
     body = {"stage": "Production"}
     answer = await api(model, "versions", "1", "stage", method="POST", body=body, expect=409)
     assert "needs 2 approvals" in answer["message"]
@@ -189,7 +194,7 @@ async def test_protected_promotion_needs_approvals_and_one_per_user(api, model, 
     assert state["required"] == 2 and state["protected"] == ["Production", "champion"]
     again = await api(model, "versions", "1", "approvals", method="POST", body={}, expect=409)
     assert "already approved" in again["message"]
-    ModelRegistry(client, user="second-reviewer").approve(model, 1)
+    as_user(store, "second-reviewer").approve(model, 1)
     detail = await api(model, "versions", "1", "stage", method="POST", body=body)
     assert detail["versions"][-1]["stage"] == "Production"
     assert detail["versions"][-1]["approvers"][-1] == "second-reviewer"
@@ -197,11 +202,12 @@ async def test_protected_promotion_needs_approvals_and_one_per_user(api, model, 
 
 async def test_model_detail_carries_the_approval_policy(api, model, store):
     # Given no policy, then a model policy of 1 approval for Production
-    assert (await api(model))["approvals"] == {"required": 0, "protected": []}
-    store[1].set_registered_model_tag(model, "labtrack.approvals.required", "1")
-    store[1].set_registered_model_tag(model, "labtrack.approvals.protected", "Production")
+    approvals = (await api(model))["approvals"]
+    assert (approvals["required"], approvals["protected"]) == (0, [])
+    as_user(store, "fixture").set_policy(model, ApprovalPolicy(1, frozenset({"Production"})))
     # Then the detail (and every write's answer) shows it
-    assert (await api(model))["approvals"] == {"required": 1, "protected": ["Production"]}
+    approvals = (await api(model))["approvals"]
+    assert (approvals["required"], approvals["protected"]) == (1, ["Production"])
     body = {"version": "1"}
     moved = await api(model, "aliases", "candidate", method="PUT", body=body)
     assert moved["approvals"]["required"] == 1
@@ -249,5 +255,5 @@ async def test_writes_the_authorizer_denies_are_403_and_change_nothing(
     api, model, store, authorizer_class, method, path, body
 ):
     await api(model, *path, method=method, body=body, expect=403)
-    assert [e.action for e in ModelRegistry(store[1]).history(model)] == ["register"] * 2
+    assert [e.action for e in as_user(store, "x").history(model)] == ["register"] * 2
     assert (await api(model))["name"] == model  # reading is still allowed

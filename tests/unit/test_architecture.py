@@ -13,6 +13,9 @@ from pathlib import Path
 import grimp
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "labtrack"
+SCRIPTS = Path(__file__).resolve().parents[2] / "js"
+# Written by json-schema-to-typescript from the Python contract, never by hand.
+GENERATED = SCRIPTS / "lab" / "generated"
 MAX_LINES = 400
 
 
@@ -91,3 +94,15 @@ def test_no_python_module_is_longer_than_the_style_guide_allows():
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_no_typescript_module_is_longer_than_the_style_guide_allows():
+    long = {
+        str(path.relative_to(SCRIPTS)): lines
+        for pattern in ("*.ts", "*.tsx")
+        for path in SCRIPTS.rglob(pattern)
+        if GENERATED not in path.parents
+        and (lines := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert long == {}
+

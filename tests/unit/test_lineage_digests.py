@@ -91,9 +91,9 @@ def test_an_unchanged_1gb_file_is_hashed_once(tmp_path, cache, monkeypatch):
     calls = []
     real = digests.hash_file_contents
 
-    def counting(path):
+    def counting(path, deadline=None):
         calls.append(path)
-        return real(path)
+        return real(path, deadline)
 
     monkeypatch.setattr("labtrack.lineage.hash_cache.hash_file_contents", counting)
     first = describe_path(big, cache=cache)
@@ -113,7 +113,7 @@ def test_a_touched_file_is_hashed_again(tmp_path, cache, monkeypatch):
     real = digests.hash_file_contents
     monkeypatch.setattr(
         "labtrack.lineage.hash_cache.hash_file_contents",
-        lambda path: calls.append(path) or real(path),
+        lambda path, deadline=None: calls.append(path) or real(path, deadline),
     )
     describe_path(small, cache=cache)
     os.utime(small, ns=(0, 0))  # same bytes, new mtime: the cache cannot know

@@ -18,8 +18,8 @@ from labtrack.registry import (
     ModelRegistry,
     NothingToRollBack,
     load_model,
+    load_signer,
 )
-from labtrack.registry.policy import PROTECTED_TAG, REQUIRED_TAG
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +29,17 @@ def store(tmp_path_factory):
     prepare_backend(location)
     run_id = log_model_run(location.tracking_uri, Path(location.artifact_root))
     client = MlflowClient(tracking_uri=location.tracking_uri, registry_uri=location.registry_uri)
-    return location, client, run_id
+    return location, client, run_id, load_signer(environ={"LABTRACK_HOME": str(home)})
+
+
+def as_user(store, user: str, **kwargs) -> ModelRegistry:
+    """The registry of ``store`` acting as ``user``, with the store's signing key."""
+    return ModelRegistry(store[1], user=user, signer=store[3], **kwargs)
 
 
 @pytest.fixture
 def registry(store):
-    return ModelRegistry(store[1], user="alice")
+    return as_user(store, "alice")
 
 
 @pytest.fixture
@@ -111,8 +116,7 @@ def test_unknown_model_version_and_alias_are_not_found(registry, model):
 
 
 def test_a_protected_alias_needs_approvals_from_distinct_users(registry, store, model):
-    registry.client.set_registered_model_tag(model, REQUIRED_TAG, "2")
-    registry.client.set_registered_model_tag(model, PROTECTED_TAG, "champion,Production")
+    registry.set_policy(model, ApprovalPolicy(2, frozenset({"champion", "Production"})))
     registry.set_alias(model, "challenger", 1)  # not protected
     with pytest.raises(ApprovalMissing, match="needs 2 approvals"):
         registry.promote(model, 1, alias="champion")
@@ -121,12 +125,12 @@ def test_a_protected_alias_needs_approvals_from_distinct_users(registry, store, 
         registry.approve(model, 1)
     with pytest.raises(ApprovalMissing, match=r"it has 1 \(alice\)"):
         registry.promote(model, 1, stage="production")
-    assert ModelRegistry(store[1], user="bob").approve(model, 1) == ["alice", "bob"]
+    assert as_user(store, "bob").approve(model, 1) == ["alice", "bob"]
     assert "champion" in registry.promote(model, 1, alias="champion").aliases
 
 
 def test_the_global_policy_applies_to_models_without_their_own(store, model):
-    strict = ModelRegistry(store[1], user="carol", default_policy=ApprovalPolicy(1, {"champion"}))
+    strict = as_user(store, "carol", default_policy=ApprovalPolicy(1, frozenset({"champion"})))
     with pytest.raises(ApprovalMissing):
         strict.set_alias(model, "champion", 2)
     strict.approve(model, 2)
@@ -134,12 +138,12 @@ def test_the_global_policy_applies_to_models_without_their_own(store, model):
 
 
 def test_concurrent_promotions_lose_no_audit_entry(store, model):
-    before = len(ModelRegistry(store[1]).history(model))
+    before = len(as_user(store, "reader").history(model))
     errors = []
 
     def promote(user: str, version: int) -> None:
         try:
-            ModelRegistry(store[1], user=user).set_alias(model, f"slot-{user}", version)
+            as_user(store, user).set_alias(model, f"slot-{user}", version)
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
 
@@ -149,7 +153,7 @@ def test_concurrent_promotions_lose_no_audit_entry(store, model):
     for thread in threads:
         thread.join()
     assert errors == []
-    added = ModelRegistry(store[1]).history(model)[before:]
+    added = as_user(store, "reader").history(model)[before:]
     assert sorted(e.user for e in added) == sorted(f"u{i}" for i in range(8))
 
 

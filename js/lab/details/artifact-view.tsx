@@ -51,13 +51,21 @@ function onTreeKey(
     case 'Enter':
     case ' ':
       if (row) {
-        void (row.entry.is_dir ? model.toggle(row.entry.path) : model.select(row.entry.path));
+        activate(model, row);
       }
       break;
     default:
       return;
   }
   event.preventDefault();
+}
+
+function activate(model: ArtifactTreeModel, row: IArtifactRow): void {
+  if (row.more) {
+    void model.loadMore(row.parent);
+  } else {
+    void (row.entry.is_dir ? model.toggle(row.entry.path) : model.select(row.entry.path));
+  }
 }
 
 export function ArtifactTree({ model }: { model: ArtifactTreeModel }): React.ReactElement {
@@ -90,7 +98,8 @@ export function ArtifactTree({ model }: { model: ArtifactTreeModel }): React.Rea
       data-testid="labtrack-artifact-tree"
       onKeyDown={event => onTreeKey(event, model, rows)}
     >
-      {rows.map(({ entry, depth }) => {
+      {rows.map(row => {
+        const { entry, depth } = row;
         const expanded = entry.is_dir ? model.isExpanded(entry.path) : undefined;
         const selected = model.preview?.path === entry.path;
         const dir = entry.is_dir ? model.dir(entry.path) : undefined;
@@ -108,9 +117,8 @@ export function ArtifactTree({ model }: { model: ArtifactTreeModel }): React.Rea
             data-path={entry.path}
             style={{ paddingLeft: `${4 + depth * 16}px` }}
             onFocus={() => model.focus(entry.path)}
-            onClick={() =>
-              void (entry.is_dir ? model.toggle(entry.path) : model.select(entry.path))
-            }
+            data-testid={row.more ? 'labtrack-artifact-more' : undefined}
+            onClick={() => activate(model, row)}
           >
             {entry.is_dir ? (
               <Caret.react tag="span" className="lt-ArtifactTree-caret" />

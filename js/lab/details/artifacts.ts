@@ -10,6 +10,8 @@ export interface IArtifactDir {
   entries: IArtifactEntry[] | null;
   loading: boolean;
   error: string | null;
+  /** The token of the directory's next page (big folders are listed in pages). */
+  next: string | null;
 }
 
 /** The file shown in the preview pane. */
@@ -31,6 +33,8 @@ export interface IArtifactRow {
   entry: IArtifactEntry;
   depth: number;
   parent: string;
+  /** Set on the "Show more" row that ends a directory listed only in part. */
+  more?: boolean;
 }
 
 /** A run's artifact tree: directories listed when first expanded, one file previewed. */
@@ -68,11 +72,18 @@ export class ArtifactTreeModel implements IDisposable {
   rows(): IArtifactRow[] {
     const rows: IArtifactRow[] = [];
     const walk = (path: string, depth: number): void => {
-      for (const entry of this._dirs.get(path)?.entries ?? []) {
+      const dir = this._dirs.get(path);
+      for (const entry of dir?.entries ?? []) {
         rows.push({ entry, depth, parent: path });
         if (entry.is_dir && this._expanded.has(entry.path)) {
           walk(entry.path, depth + 1);
         }
+      }
+      if (dir?.next) {
+        const shown = dir.entries?.length ?? 0;
+        const name = `Show more (${shown} shown)…`;
+        const entry = { path: `${path}\u0000more`, name, is_dir: false, size: null };
+        rows.push({ entry, depth, parent: path, more: true });
       }
     };
     walk('', 0);
@@ -85,14 +96,33 @@ export class ArtifactTreeModel implements IDisposable {
     if (known && (known.loading || (known.entries && !force))) {
       return;
     }
-    this._dirs.set(path, { entries: known?.entries ?? null, loading: true, error: null });
+    await this._list(path, known?.entries ?? null, null, known?.next ?? null);
+  }
+
+  /** The next page of a directory listed in part. */
+  async loadMore(path: string): Promise<void> {
+    const known = this._dirs.get(path);
+    if (!known || known.loading || !known.next) {
+      return;
+    }
+    await this._list(path, known.entries, known.next, known.next);
+  }
+
+  private async _list(
+    path: string,
+    shown: IArtifactEntry[] | null,
+    token: string | null,
+    pending: string | null
+  ): Promise<void> {
+    this._dirs.set(path, { entries: shown, loading: true, error: null, next: pending });
     this._emit();
     let next: IArtifactDir;
     try {
-      const listing = await this._service.listArtifacts(this.runId, path);
-      next = { entries: listing.entries, loading: false, error: null };
+      const listing = await this._service.listArtifacts(this.runId, path, token ?? undefined);
+      const entries = token ? [...(shown ?? []), ...listing.entries] : listing.entries;
+      next = { entries, loading: false, error: null, next: listing.next_page_token ?? null };
     } catch (reason) {
-      next = { entries: known?.entries ?? null, loading: false, error: messageOf(reason) };
+      next = { entries: shown, loading: false, error: messageOf(reason), next: pending };
     }
     if (!this._disposed) {
       this._dirs.set(path, next);

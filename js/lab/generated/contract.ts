@@ -139,6 +139,8 @@ export interface IAuditEntry {
   before: string | null;
   after: string | null;
   reason: string;
+  evidence: string | null;
+  verified: boolean;
 }
 /**
  * `GET models/{name}/audit`: every labtrack registry action, oldest first.
@@ -299,10 +301,14 @@ export interface IArtifactEntry {
   is_dir: boolean;
   size: number | null;
 }
+/**
+ * One page of one directory level (directories first, then by name).
+ */
 export interface IArtifactListing {
   run_id: string;
   path: string;
   entries: IArtifactEntry[];
+  next_page_token: string | null;
 }
 export interface ICompareRun {
   run_id: string;
@@ -364,6 +370,9 @@ export interface IModelVersionView {
     [k: string]: string;
   };
   approvers: string[];
+  unverified_approvals: string[];
+  registrar: string | null;
+  challenge: IChallengeView | null;
 }
 export interface IModelDetail {
   name: string;
@@ -379,6 +388,7 @@ export interface IModelDetail {
   latest_versions: IVersionStage[];
   versions: IModelVersionView[];
   approvals: IApprovalsView;
+  warnings: IRegistryWarning[];
 }
 /**
  * The model's approval policy: promotions to a `protected` alias or stage wait for
@@ -387,4 +397,41 @@ export interface IModelDetail {
 export interface IApprovalsView {
   required: number;
   protected: string[];
+  separate_duties: boolean;
+  rollback_needs_approvals: boolean;
+  unverified_tags: string[];
+}
+/**
+ * A version's latest champion–challenger evaluation, from its signed tag.
+ */
+export interface IChallengeView {
+  run_id: string;
+  role: string;
+  opponent: string;
+  passed: boolean;
+  metric: string;
+  value: number | null;
+  opponent_value: number | null;
+  timestamp: number;
+  verified: boolean;
+}
+/**
+ * One action that resolves a warning: a promotion the UI can offer as a button.
+ */
+export interface IRegistryFix {
+  label: string;
+  version: string;
+  alias: string | null;
+  stage: string | null;
+  archive_existing: boolean;
+}
+/**
+ * Something about the model's aliases and stages a person should fix.
+ */
+export interface IRegistryWarning {
+  kind: string;
+  alias: string;
+  version: string;
+  message: string;
+  fixes: IRegistryFix[];
 }

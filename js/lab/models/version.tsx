@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { IApprovalsView, IModelVersionView, IRunDetail } from '../tokens';
+import { IApprovalsView, IChallengeView, IModelVersionView, IRunDetail } from '../tokens';
 
 /** What a version's row can do beyond promotion and approval. */
 export interface IVersionLinks {
@@ -33,7 +33,48 @@ export function policyTitle(policy: IApprovalsView): string {
     return 'No approvals required';
   }
   const targets = policy.protected.join(', ') || 'nothing';
-  return `Promotion to ${targets} needs ${policy.required} approvals from distinct users`;
+  const duties = policy.separate_duties ? '; the registrar may not approve' : '';
+  return `Promotion to ${targets} needs ${policy.required} approvals from distinct users${duties}`;
+}
+
+export const UNVERIFIED_TITLE =
+  'Not signed by labtrack: written by another MLflow client. Shown, never counted or followed.';
+
+/** A mark on what labtrack did not sign. */
+export function Unverified(): React.ReactElement {
+  return (
+    <span className="lt-ModelsPanel-unverified" title={UNVERIFIED_TITLE}>
+      unverified
+    </span>
+  );
+}
+
+function number(value: number | null): string {
+  return value === null ? '—' : value.toPrecision(4);
+}
+
+/** "won against v1: r2_score 0.912 vs 0.887" (the newest challenge of a version). */
+export function challengeText(challenge: IChallengeView): string {
+  const metric = `${challenge.metric} ${number(challenge.value)} vs ${number(challenge.opponent_value)}`;
+  if (challenge.role === 'challenger') {
+    const outcome = challenge.passed ? 'passed its challenge of' : 'failed its challenge of';
+    return `${outcome} v${challenge.opponent}: ${metric}`;
+  }
+  const outcome = challenge.passed ? 'lost to' : 'held against';
+  return `${outcome} challenger v${challenge.opponent}: ${metric}`;
+}
+
+function Challenge({ challenge, version }: { challenge: IChallengeView; version: string }): React.ReactElement {
+  const when = new Date(challenge.timestamp).toLocaleString();
+  return (
+    <div
+      className="lt-ModelsPanel-challenge"
+      data-testid={`labtrack-models-challenge-${version}`}
+      title={`Evaluation run ${challenge.run_id}, ${when}`}
+    >
+      {challengeText(challenge)} {!challenge.verified && <Unverified />}
+    </div>
+  );
 }
 
 export function LoadButton(props: {
@@ -128,7 +169,7 @@ export function VersionItem(props: {
         ) : (
           '—'
         )}
-        {approvals && (
+        {(approvals || v.unverified_approvals.length > 0) && (
           <div data-testid={`labtrack-models-approvals-${v.version}`} title={policyTitle(props.approvals)}>
             {approvals}
             {v.approvers.map(user => (
@@ -137,8 +178,19 @@ export function VersionItem(props: {
                 <UserName user={user} />
               </React.Fragment>
             ))}
+            {v.unverified_approvals.map(user => (
+              <span key={`unverified:${user}`} className="lt-ModelsPanel-ignored">
+                {' '}
+                <s>
+                  <UserName user={user} />
+                </s>{' '}
+                <Unverified />
+              </span>
+            ))}
           </div>
         )}
+        {v.registrar && <div className="lt-Muted">registered by <UserName user={v.registrar} /></div>}
+        {v.challenge && <Challenge challenge={v.challenge} version={v.version} />}
       </div>
       {runId && <Lineage run={props.run} version={v.version} />}
       <div className="lt-ModelsPanel-actions">

@@ -7,7 +7,8 @@ import { modelsIcon } from '../icons';
 import { MODELS_PANEL_ID } from '../tokens';
 import { askPromotion, confirmAction } from './dialogs';
 import { ModelsPanelModel } from './model';
-import { IVersionLinks, LoadButton, UserName, VersionItem } from './version';
+import { IRegistryFix, IRegistryWarning } from '../tokens';
+import { IVersionLinks, LoadButton, Unverified, UserName, VersionItem } from './version';
 
 /** What the panel asks of JupyterLab: open a run's details, insert code in a notebook. */
 export interface IModelsPanelActions {
@@ -66,6 +67,17 @@ function ModelsView({
       await model.rollback(alias);
     }
   };
+  const fix = async (item: IRegistryFix): Promise<void> => {
+    const text = `${item.label} (${name})? Approvals are checked as for any promotion.`;
+    if (await confirmAction('Fix', text, 'Apply')) {
+      await model.promote(item.version, {
+        alias: item.alias,
+        stage: item.stage,
+        archive_existing: item.archive_existing,
+        reason: `fix: ${item.label}`
+      });
+    }
+  };
   const approve = async (version: string): Promise<void> => {
     const text = `Approve ${name} version ${version} as yourself?`;
     if (await confirmAction('Approve', text, 'Approve')) {
@@ -116,6 +128,15 @@ function ModelsView({
       )}
       {detail && (
         <>
+          {detail.warnings.map(warning => (
+            <Warning key={`${warning.kind}:${warning.alias}`} warning={warning} busy={state.busy} onFix={fix} />
+          ))}
+          {detail.approvals.unverified_tags.length > 0 && (
+            <div className="lt-ModelsPanel-warning" data-testid="labtrack-models-policy-unverified">
+              Ignored policy tags labtrack did not sign: {detail.approvals.unverified_tags.join(', ')}{' '}
+              <Unverified />
+            </div>
+          )}
           <div className="lt-ModelsPanel-aliases">
             {Object.entries(detail.aliases).map(([alias, version]) => (
               <span key={alias} className="lt-ModelsPanel-alias" data-testid={`labtrack-models-alias-${alias}`}>
@@ -152,16 +173,55 @@ function ModelsView({
           <h3 className="lt-ModelsPanel-subtitle">History</h3>
           <ol className="lt-ModelsPanel-history" data-testid="labtrack-models-history">
             {state.audit.slice(0, 20).map(entry => (
-              <li key={entry.key}>
+              <li key={entry.key} className={entry.verified ? '' : 'lt-ModelsPanel-ignored'}>
                 <span className="lt-ModelsPanel-when">{new Date(entry.timestamp).toLocaleString()}</span>{' '}
+                {!entry.verified && (
+                  <>
+                    <Unverified />{' '}
+                  </>
+                )}
                 <UserName user={entry.user} />{' '}
                 {describe(entry.action, entry.alias, entry.version, entry.before, entry.after)}
                 {entry.reason && <em> ({entry.reason})</em>}
+                {entry.evidence && (
+                  <span className="lt-Muted" title={`evaluation run ${entry.evidence}`}>
+                    {' '}
+                    [evaluation {entry.evidence.slice(0, 8)}]
+                  </span>
+                )}
               </li>
             ))}
           </ol>
         </>
       )}
+    </div>
+  );
+}
+
+/** A contradiction between aliases, stages and the verified trail, with its fixes. */
+function Warning(props: {
+  warning: IRegistryWarning;
+  busy: boolean;
+  onFix: (fix: IRegistryFix) => Promise<void>;
+}): React.ReactElement {
+  const w = props.warning;
+  return (
+    <div className="lt-ModelsPanel-warning" data-testid={`labtrack-models-warning-${w.alias}`}>
+      <span>{w.message}</span>
+      <span className="lt-ModelsPanel-fixes">
+        {w.fixes.map((item, index) => (
+          <button
+            key={item.label}
+            type="button"
+            className="jp-Button jp-mod-styled lt-ModelsPanel-action"
+            data-testid={`labtrack-models-fix-${w.alias}-${index}`}
+            disabled={props.busy}
+            onClick={() => void props.onFix(item)}
+          >
+            {item.label}
+          </button>
+        ))}
+      </span>
     </div>
   );
 }
@@ -175,6 +235,12 @@ function describe(
 ): string {
   if (action === 'register' || action === 'approve') {
     return `${action === 'register' ? 'registered' : 'approved'} v${version}`;
+  }
+  if (action === 'policy') {
+    return `set the policy ${after ?? ''}`;
+  }
+  if (action === 'challenge') {
+    return `challenged with v${version}: ${after ?? ''}`;
   }
   const what = alias ? `@${alias}` : `v${version} stage`;
   const verb = action === 'rollback' ? 'rolled back' : action === 'alias-delete' ? 'deleted' : 'moved';

@@ -1,4 +1,5 @@
-"""``labtrack.register/promote/rollback/approve/history/load_model``: the registry from code.
+"""``labtrack.register/promote/rollback/approve/set_policy/history/load_model``: the
+registry from code.
 
 Each call acts on the backend this process's MLflow points at (the kernel's, once
 ``%load_ext labtrack`` ran) as the notebook user, and records an audit entry.
@@ -8,24 +9,37 @@ from __future__ import annotations
 
 
 def registry():
-    """A :class:`~labtrack.registry.ModelRegistry` on MLflow's current tracking backend."""
+    """A :class:`~labtrack.registry.ModelRegistry` on MLflow's current tracking backend,
+    with this process's policy floor and signing key (``c.LabtrackConfig``)."""
     import mlflow
 
-    from ..registry import ModelRegistry
+    from ..config import current
+    from ..registry import ModelRegistry, load_signer
 
     client = mlflow.MlflowClient(
         tracking_uri=mlflow.get_tracking_uri(), registry_uri=mlflow.get_registry_uri()
     )
-    return ModelRegistry(client, default_policy=configured_policy())
+    settings = current()
+    return ModelRegistry(
+        client,
+        default_policy=configured_policy(),
+        signer=load_signer(settings.signing_key_file),
+        alias_stages=dict(settings.alias_stages),
+    )
 
 
 def configured_policy():
-    """The approval policy of this process's settings (``c.LabtrackConfig``)."""
+    """The approval policy floor of this process's settings (``c.LabtrackConfig``)."""
     from ..config import current
     from ..registry import ApprovalPolicy
 
     settings = current()
-    return ApprovalPolicy.parse(settings.approvals_required, list(settings.protected_targets))
+    return ApprovalPolicy.parse(
+        settings.approvals_required,
+        list(settings.protected_targets),
+        settings.separate_duties,
+        settings.rollback_needs_approvals,
+    )
 
 
 def register(
@@ -47,11 +61,34 @@ def promote(
     stage: str | None = None,
     archive_existing: bool = False,
     reason: str = "",
+    evidence: str | None = None,
 ):
-    """Move ``alias`` and/or the stage to ``version`` (approvals checked first)."""
+    """Move ``alias`` and/or the stage to ``version`` (approvals checked first). With
+    ``evidence``, the evaluation run of a passed ``%track challenge``, cited in the audit."""
     return registry().promote(
-        name, version, alias=alias, stage=stage, archive_existing=archive_existing, reason=reason
+        name,
+        version,
+        alias=alias,
+        stage=stage,
+        archive_existing=archive_existing,
+        reason=reason,
+        evidence=evidence,
     )
+
+
+def set_policy(
+    name: str,
+    required: int = 0,
+    protected: list[str] | str | None = None,
+    separate_duties: bool = False,
+    rollback_needs_approvals: bool = False,
+    reason: str = "",
+):
+    """Sign an approval policy onto ``name`` (the configured floor still applies)."""
+    from ..registry import ApprovalPolicy
+
+    policy = ApprovalPolicy.parse(required, protected, separate_duties, rollback_needs_approvals)
+    return registry().set_policy(name, policy, reason=reason)
 
 
 def rollback(name: str, alias: str, reason: str = ""):

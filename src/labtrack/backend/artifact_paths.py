@@ -51,8 +51,11 @@ def _refuse_unsafe(path: str) -> None:
 
 def resolve_inside(root: Path, relative: str) -> Path:
     """``root/relative`` with symlinks resolved, refused if it lands outside ``root``."""
-    real_root = root.resolve()
-    target = (real_root / relative).resolve()
+    try:
+        real_root = root.resolve()
+        target = (real_root / relative).resolve()
+    except (RuntimeError, OSError):  # Python 3.11 reports a symlink loop as RuntimeError
+        raise InvalidQuery("artifact path runs into a symlink loop") from None
     if target != real_root and real_root not in target.parents:
         raise InvalidQuery("artifact path leads outside the run's artifacts")
     return target

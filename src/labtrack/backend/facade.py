@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from .. import tags as T
 from .artifact_paths import clean_artifact_path
-from .artifacts import ArtifactFile, list_artifacts, open_artifact
+from .artifacts import DEFAULT_ARTIFACT_PAGE, ArtifactFile, list_artifacts, open_artifact
 from .client_reader import ClientReader
 from .errors import (
     AccessDenied,
@@ -243,11 +243,19 @@ class TrackingFacade:
         with domain_errors():
             return self.client.get_run(run_id).info.artifact_uri
 
-    def artifact_listing(self, run_id: str, raw_path: str | None) -> ArtifactListing:
+    def artifact_listing(
+        self,
+        run_id: str,
+        raw_path: str | None,
+        page_size: int = DEFAULT_ARTIFACT_PAGE,
+        page_token: str | None = None,
+    ) -> ArtifactListing:
         path = clean_artifact_path(raw_path)
         uri = self.location.tracking_uri
-        entries = list_artifacts(self._artifact_uri(run_id), path, uri)
-        return ArtifactListing(run_id=run_id, path=path, entries=entries)
+        entries, token = list_artifacts(
+            self._artifact_uri(run_id), path, uri, page_size, page_token
+        )
+        return ArtifactListing(run_id=run_id, path=path, entries=entries, next_page_token=token)
 
     def artifact_file(self, run_id: str, raw_path: str | None) -> ArtifactFile:
         path = clean_artifact_path(raw_path)

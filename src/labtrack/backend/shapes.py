@@ -7,7 +7,7 @@ them, so a docstring here is also the TypeScript interface's comment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -109,9 +109,13 @@ class ArtifactEntry:
 
 @dataclass
 class ArtifactListing:
+    """One page of one directory level (directories first, then by name)."""
+
     run_id: str
     path: str
     entries: list[ArtifactEntry]
+    # Pass as ``page_token`` for the next page; None on the last.
+    next_page_token: str | None = None
 
 
 @dataclass
@@ -181,6 +185,27 @@ class ModelVersionView:
     aliases: list[str]
     tags: dict[str, str]
     approvers: list[str]
+    # Names claimed by approval tags that do not verify: shown, never counted.
+    unverified_approvals: list[str] = field(default_factory=list)
+    # Who registered it, by labtrack's verified audit entry (None: registered elsewhere).
+    registrar: str | None = None
+    # The newest ``%track challenge`` this version took part in.
+    challenge: ChallengeView | None = None
+
+
+@dataclass
+class ChallengeView:
+    """A version's latest champion–challenger evaluation, from its signed tag."""
+
+    run_id: str
+    role: str  # challenger | champion
+    opponent: str  # the other version
+    passed: bool  # did the challenger pass the gate
+    metric: str  # the headline metric
+    value: float | None  # this version's value
+    opponent_value: float | None
+    timestamp: int
+    verified: bool
 
 
 @dataclass
@@ -190,6 +215,34 @@ class ApprovalsView:
 
     required: int
     protected: list[str]
+    # The registrar of a version may not approve it.
+    separate_duties: bool = False
+    # A rollback onto a protected alias needs the target's approvals too.
+    rollback_needs_approvals: bool = False
+    # Policy tags that did not verify and were ignored.
+    unverified_tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RegistryFix:
+    """One action that resolves a warning: a promotion the UI can offer as a button."""
+
+    label: str
+    version: str
+    alias: str | None
+    stage: str | None
+    archive_existing: bool
+
+
+@dataclass
+class RegistryWarning:
+    """Something about the model's aliases and stages a person should fix."""
+
+    kind: str  # archived-alias | stage-mismatch | unaudited-alias
+    alias: str
+    version: str
+    message: str
+    fixes: list[RegistryFix]
 
 
 @dataclass
@@ -203,3 +256,4 @@ class ModelDetail:
     latest_versions: list[VersionStage]
     versions: list[ModelVersionView]
     approvals: ApprovalsView
+    warnings: list[RegistryWarning] = field(default_factory=list)

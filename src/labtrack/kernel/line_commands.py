@@ -82,6 +82,13 @@ def sync(magics, words: list[str]) -> None:
         magics.auto_sync.kick()  # keep trying in the background
 
 
+def challenge(magics, words: list[str]):
+    """``%track challenge NAME --champion @ALIAS --challenger V --data D --target COL``."""
+    from .challenge_command import challenge as run_challenge
+
+    return run_challenge(magics, words)
+
+
 def _registry_command(name: str) -> LineCommand:
     def command(magics, words: list[str]):
         from . import registry_commands
@@ -101,8 +108,9 @@ COMMANDS: dict[str, LineCommand] = {
     # The model registry (``registry_commands``), imported on first use.
     **{
         name: _registry_command(name)
-        for name in ("register", "promote", "rollback", "approve", "history", "models")
+        for name in ("register", "promote", "rollback", "approve", "history", "policy", "models")
     },
+    "challenge": challenge,
     "reproduce": lineage_commands.reproduce,
     "diff": lineage_commands.diff,
     "show": lineage_commands.show,

@@ -11,11 +11,15 @@ from IPython.core.error import UsageError
 
 from .. import tags as T
 from ..lineage.run_state import artifact_text
+from .reproduction_cell import reproduction_cell
 
 
 def reproduce(magics, words: list[str]) -> None:
     """``%track reproduce RUN_ID``: what differs now, then a new cell below holding the
-    run's ``%%track`` line and cell source (the current cell is never overwritten)."""
+    run's ``%%track`` line and cell source (the current cell is never overwritten). The
+    run's record is untrusted: git runs only in a repository the user owns, with nothing it
+    could be configured to run; datasets are rehashed only as regular files, bounded in size
+    and time; the inserted cell is rebuilt from validated parts (``reproduction_cell``)."""
     if len(words) != 1:
         raise UsageError("usage: %track reproduce RUN_ID")
     from ..lineage.differences import compare
@@ -30,8 +34,11 @@ def reproduce(magics, words: list[str]) -> None:
     if source is None:
         print(f"labtrack: run {run.info.run_id} has no recorded cell source; no cell inserted")
         return
-    magics.shell.set_next_input(reproduction_cell(run, source), replace=False)
-    print("labtrack: the run's cell is inserted below")
+    cell, notes = reproduction_cell(run, source, magics.track.parser)
+    for note in notes:
+        print(f"labtrack: note: {note}")
+    magics.shell.set_next_input(cell, replace=False)
+    print("labtrack: the run's cell is inserted below (not run: read it first)")
 
 
 def diff(magics, words: list[str]) -> None:
@@ -56,15 +63,6 @@ def show(magics, words: list[str]) -> None:
 
     run = _get_run(words[0])
     print("\n".join(lineage_lines(mlflow.MlflowClient(), run)))
-
-
-def reproduction_cell(run, source: str) -> str:
-    magic = run.data.tags.get(T.MAGIC_LINE) or "%%track"
-    params = ", ".join(f"{key}={value}" for key, value in sorted(run.data.params.items()))
-    note = f"# reproduces run {run.info.run_id}"
-    if params:
-        note += f" (params: {params})"
-    return f"{magic}\n{note}\n{source.rstrip()}\n"
 
 
 def _get_run(run_id: str):

@@ -1,4 +1,5 @@
-"""``%track register|promote|rollback|approve|history``: the model registry from a cell.
+"""``%track register|promote|rollback|approve|history|policy|models``: the registry from
+a cell.
 
 Each parses its words with argparse (errors become one ``UsageError`` line), calls the
 registry domain as the notebook user and prints one line per outcome.
@@ -7,6 +8,7 @@ registry domain as the notebook user and prints one line per outcome.
 from __future__ import annotations
 
 import argparse
+import shlex
 from datetime import datetime
 
 from IPython.core.error import UsageError
@@ -116,6 +118,52 @@ def approve(magics, words: list[str]):
     )
 
 
+def policy(magics, words: list[str]):
+    """``%track policy NAME [--required N] [--protect A,B] [--separate-duties]
+    [--rollback-needs-approvals]``: sign an approval policy onto a model (no options:
+    show the policy in force)."""
+    parser = _parser("policy")
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("--required", type=int, metavar="N")
+    parser.add_argument("--protect", metavar="ALIAS_OR_STAGE[,…]", default="")
+    parser.add_argument("--separate-duties", action="store_true")
+    parser.add_argument("--rollback-needs-approvals", action="store_true")
+    parser.add_argument("--reason", "-r", default="")
+    args = parser.parse_args(words)
+    from ..registry import ApprovalPolicy
+
+    models_registry = registry()
+    with _acting(f"set the policy of {args.name}"):
+        if args.required is None and not args.protect:
+            found = models_registry.model_policy(models_registry.model(args.name))
+        else:
+            wanted = ApprovalPolicy.parse(
+                args.required or 0,
+                args.protect,
+                args.separate_duties,
+                args.rollback_needs_approvals,
+            )
+            found = models_registry.set_policy(args.name, wanted, args.reason)
+    print(f"labtrack: {args.name}: {describe_policy(found.effective)}")
+    if found.unverified:
+        print(f"labtrack: ignored unverified policy tags: {', '.join(found.unverified)}")
+
+
+def describe_policy(policy) -> str:
+    if policy.required <= 0 or not policy.protected:
+        text = "no approvals required"
+    else:
+        text = (
+            f"{policy.required} approval(s) from distinct users to move "
+            f"{', '.join(sorted(policy.protected))}"
+        )
+    if policy.separate_duties:
+        text += "; registrars may not approve their own versions"
+    if policy.rollback_needs_approvals:
+        text += "; rollbacks need approvals too"
+    return text
+
+
 def history(magics, words: list[str]):
     parser = _parser("history")
     parser.add_argument("name", metavar="NAME")
@@ -143,7 +191,24 @@ def models(magics, words: list[str]):
     facade = TrackingFacade(magics.location)
     widget = RegistryWidget(models_registry, facade, args.name)
     magics.last_registry_widget = widget
+    for warning in (widget.detail or {}).get("warnings", []):
+        print(f"labtrack: {widget.selected}: {warning['message']}")
+        for fix in warning["fixes"]:
+            print(f"  fix: {fix_command(widget.selected, fix)}   ({fix['label']})")
     return widget
+
+
+def fix_command(name: str, fix: dict) -> str:
+    """The ``%track promote`` line that applies a fix the registry offers."""
+    quoted = shlex.quote(name)
+    parts = [f"%track promote {quoted} {fix['version']}"]
+    if fix.get("alias"):
+        parts.append(f"--alias {fix['alias']}")
+    if fix.get("stage"):
+        parts.append(f"--stage {fix['stage']}")
+    if fix.get("archive_existing"):
+        parts.append("--archive-existing")
+    return " ".join(parts)
 
 
 def describe(entry) -> str:
@@ -155,10 +220,16 @@ def describe(entry) -> str:
         what = f"approved version {entry.version}"
     elif entry.action == "stage":
         what = f"version {entry.version} stage {entry.before} → {entry.after}"
+    elif entry.action == "policy":
+        what = f"set the policy {entry.after}"
+    elif entry.action == "challenge":
+        what = f"challenged with version {entry.version}: {entry.after}"
     else:
         verb = {"alias": "moved", "alias-delete": "deleted", "rollback": "rolled back"}
         what = (
             f"{verb.get(entry.action, entry.action)} @{entry.alias} {entry.before} → {entry.after}"
         )
     reason = f"  ({entry.reason})" if entry.reason else ""
-    return f"{when}  {entry.user:<12} {what}{reason}"
+    evidence = f"  [evaluation run {entry.evidence}]" if entry.evidence else ""
+    mark = "" if entry.verified else "UNVERIFIED (not signed by labtrack; ignored)  "
+    return f"{when}  {mark}{entry.user:<12} {what}{reason}{evidence}"

@@ -39,8 +39,8 @@ def runs(magics, words: list[str]):
         frame = runs_frame(
             args.experiment or None,
             args.filter,
-            args.order_by or None,
-            args.max,
+            order_by=args.order_by or None,
+            max_results=args.max,
             notebook=args.notebook,
             children_of=args.children,
         )

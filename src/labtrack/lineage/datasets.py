@@ -51,23 +51,28 @@ class DatasetError(Exception):
 
 
 def describe_path(
-    path: str | Path, name: str | None = None, cache: HashCache | None = None
+    path: str | Path,
+    name: str | None = None,
+    cache: HashCache | None = None,
+    deadline: float | None = None,
+    rows: bool = True,
 ) -> DatasetRecord:
-    """Digest a file or folder (through the hash cache) and read its DVC pointer."""
+    """Digest a file or folder (through the hash cache) and read its DVC pointer.
+    ``deadline`` (``time.monotonic()``) bounds the hashing; ``rows=False`` skips counting."""
     cache = cache or shared_cache()
     data = Path(path).expanduser().absolute()
     if not data.exists():
         raise DatasetError(f"no such file or folder: {path}")
     try:
         if data.is_dir():
-            record = _describe_folder(data, cache)
+            record = _describe_folder(data, cache, deadline)
         else:
-            digest = cache.digest(data)
+            digest = cache.digest(data, deadline)
             record = dict(
                 md5=digest.md5,
                 sha256=digest.sha256,
                 size=digest.size,
-                rows=cache.rows(data, count_rows),
+                rows=cache.rows(data, count_rows) if rows else None,
             )
     except OSError as error:
         raise DatasetError(f"cannot read {path}: {error.strerror or error}") from None
@@ -82,11 +87,11 @@ def describe_path(
     )
 
 
-def _describe_folder(folder: Path, cache: HashCache) -> dict[str, object]:
+def _describe_folder(folder: Path, cache: HashCache, deadline: float | None) -> dict[str, object]:
     md5s, sha256s, size = [], [], 0
     files = folder_files(folder)
     for relpath, file in files:
-        digest = cache.digest(file)
+        digest = cache.digest(file, deadline)
         md5s.append((relpath, digest.md5))
         sha256s.append((relpath, digest.sha256))
         size += digest.size

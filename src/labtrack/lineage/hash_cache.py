@@ -59,14 +59,15 @@ class HashCache:
                 self._connection.close()
                 self._connection = None
 
-    def digest(self, path: Path) -> FileDigest:
-        """The file's digests, read from the cache when the file is unchanged."""
+    def digest(self, path: Path, deadline: float | None = None) -> FileDigest:
+        """The file's digests, read from the cache when the file is unchanged (reading
+        stops at ``deadline``, a ``time.monotonic()``)."""
         key = _key(path)
         with self._lock:
             row = self._lookup(key, "md5, sha256")
         if row is not None:
             return FileDigest(row[0], row[1], key[1])
-        digest = hash_file_contents(path)
+        digest = hash_file_contents(path, deadline)
         if _key(path) == key:  # not changed while it was read
             with self._lock:
                 self._store(key, digest)

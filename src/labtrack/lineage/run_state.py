@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import tags as T
 from ..runtime.gitinfo import dirty_files, read_git_state
-from .datasets import DatasetError, describe_path
 from .recording import recorded_datasets
+from .rehash import NotChecked, bounded_digest
 
 MISSING = "missing"
 _PATCHED_FILE = re.compile(r"^diff --git a/(.+?) b/", re.MULTILINE)
@@ -58,11 +59,13 @@ def current_state(
     working directory's), the recorded datasets rehashed (through the hash cache),
     and the packages installed now."""
     state = RunState(label="now")
+    # The folder is named by run data: git runs only in a repository the user owns, with
+    # nothing it could be configured to run (runtime.gitinfo, untrusted=True).
     folder = _notebook_folder(run.data.tags) or working_directory
-    git = read_git_state(folder)
+    git = read_git_state(folder, untrusted=True)
     if git is not None:
         state.git_commit = git.commit
-        state.dirty = dirty_files(folder)
+        state.dirty = dirty_files(folder, untrusted=True)
     for name, recorded_dataset in recorded.datasets.items():
         state.datasets[name] = _dataset_now(recorded_dataset)
     state.packages = parse_requirements(requirements_now)
@@ -86,9 +89,9 @@ def _dataset_now(recorded: DatasetState) -> DatasetState:
     if not Path(recorded.path).exists():
         return DatasetState(MISSING, recorded.path)
     try:
-        return DatasetState(describe_path(recorded.path).md5, recorded.path)
-    except DatasetError as error:
-        return DatasetState(f"unreadable ({error})", recorded.path)
+        return DatasetState(bounded_digest(recorded.path), recorded.path)
+    except NotChecked as why:
+        return DatasetState(str(why), recorded.path)
 
 
 def _notebook_folder(tags: dict[str, str]) -> Path | None:
@@ -107,12 +110,15 @@ def artifact_text(run, artifact_file: str) -> str | None:
     output as noise, so it is off while reading."""
     import mlflow
 
+    uri = f"{run.info.artifact_uri.rstrip('/')}/{artifact_file}"
+    if not _plain_local_file(uri):
+        return None
     previous = os.environ.get(PROGRESS_BAR_ENV)
     os.environ[PROGRESS_BAR_ENV] = "false"
     from mlflow.exceptions import MlflowException
 
     try:
-        return mlflow.artifacts.load_text(f"{run.info.artifact_uri.rstrip('/')}/{artifact_file}")
+        return mlflow.artifacts.load_text(uri)
     except (MlflowException, OSError):  # not recorded: the artifact does not exist
         return None
     finally:
@@ -120,3 +126,22 @@ def artifact_text(run, artifact_file: str) -> str | None:
             os.environ.pop(PROGRESS_BAR_ENV, None)
         else:
             os.environ[PROGRESS_BAR_ENV] = previous
+
+
+MAX_ARTIFACT_TEXT_BYTES = 50 * 1024 * 1024
+
+
+def _plain_local_file(uri: str) -> bool:
+    """A local artifact is read only if it is a regular file of bounded size (a named pipe
+    planted in an artifact folder would block the kernel). Remote ones go through MLflow."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    parts = urlsplit(uri)
+    if parts.scheme not in ("", "file"):
+        return True
+    try:
+        info = os.stat(url2pathname(parts.path))
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size <= MAX_ARTIFACT_TEXT_BYTES

@@ -1,20 +1,27 @@
-"""The audit trail MLflow does not keep, stored in MLflow itself as tags.
+"""The audit trail MLflow does not keep, stored in MLflow itself as signed tags.
 
 Each entry is one tag on the registered model (and a copy on the version it concerns)
 named ``labtrack.audit.<ms>-<random>``: a key nobody else writes, so concurrent writers
 never overwrite each other, and keys sort in time order. The value is one JSON object,
-well under MLflow's 5000-character tag limit (the reason is cut to fit).
+well under MLflow's 5000-character tag limit (the reason is cut to fit), signed with
+labtrack's key over the entry, the model's name and the tag's key (``signing``).
+
+Any MLflow client may write a tag of this name; such an entry is read back with
+``verified=False``: shown, marked "unverified", and never followed (rollback) or counted.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from dataclasses import asdict, dataclass
 
+from .signing import Signer
+
 AUDIT_PREFIX = "labtrack.audit."
+AUDIT_KIND = "audit"
 MAX_REASON = 1000
+MOVES = ("alias", "alias-delete", "rollback")
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,10 @@ class AuditEntry:
     before: str | None
     after: str | None
     reason: str
+    # The evaluation run that justified a promotion (``%track challenge``), if any.
+    evidence: str | None = None
+    # Signed by labtrack's key; False for an entry any other client may have written.
+    verified: bool = False
 
 
 def new_entry(
@@ -47,6 +58,7 @@ def new_entry(
     before: str | None = None,
     after: str | None = None,
     reason: str = "",
+    evidence: str | None = None,
     now_ms: int | None = None,
 ) -> AuditEntry:
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
@@ -64,49 +76,64 @@ def new_entry(
         before=before,
         after=after,
         reason=(reason or "")[:MAX_REASON],
+        evidence=evidence,
+        verified=True,
     )
 
 
-def encode(entry: AuditEntry) -> str:
+def _stored_fields(entry: AuditEntry) -> dict:
     fields = asdict(entry)
-    del fields["key"], fields["model"]  # the tag's own key and object say these
-    return json.dumps(fields, separators=(",", ":"), sort_keys=True)
+    del fields["key"], fields["model"], fields["verified"]  # the tag's key and object say these
+    return fields
 
 
-def decode(model: str, key: str, value: str) -> AuditEntry | None:
-    """An entry from one tag; ``None`` for a value another tool wrote in a shape we do not
-    know (history must still show the rest)."""
+def encode(entry: AuditEntry, signer: Signer) -> str:
+    context = {"model": entry.model, "key": entry.key}
+    return signer.seal(AUDIT_KIND, context, _stored_fields(entry))
+
+
+def decode(model: str, key: str, value: str, signer: Signer) -> AuditEntry | None:
+    """An entry from one tag; ``None`` for a value in a shape we do not know (history
+    must still show the rest)."""
+    fields, verified = signer.open(AUDIT_KIND, {"model": model, "key": key}, value)
+    if fields is None:
+        return None
     try:
-        fields = json.loads(value)
         return AuditEntry(
             key=key,
             model=model,
             timestamp=int(fields["timestamp"]),
             user=str(fields["user"]),
             action=str(fields["action"]),
-            version=fields.get("version"),
-            alias=fields.get("alias"),
-            stage=fields.get("stage"),
-            before=fields.get("before"),
-            after=fields.get("after"),
-            reason=str(fields.get("reason") or ""),
+            version=_text_or_none(fields.get("version")),
+            alias=_text_or_none(fields.get("alias")),
+            stage=_text_or_none(fields.get("stage")),
+            before=_text_or_none(fields.get("before")),
+            after=_text_or_none(fields.get("after")),
+            reason=str(fields.get("reason") or "")[:MAX_REASON],
+            evidence=_text_or_none(fields.get("evidence")),
+            verified=verified,
         )
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError):
         return None
 
 
-def entries_from_tags(model: str, tags: dict[str, str]) -> list[AuditEntry]:
-    """The model's audit trail, oldest first."""
+def _text_or_none(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def entries_from_tags(model: str, tags: dict[str, str], signer: Signer) -> list[AuditEntry]:
+    """The model's audit trail, oldest first, each entry marked verified or not."""
     found = []
     for key in sorted(k for k in tags if k.startswith(AUDIT_PREFIX)):
-        entry = decode(model, key, tags[key])
+        entry = decode(model, key, tags[key], signer)
         if entry is not None:
             found.append(entry)
     return found
 
 
 def previous_holder(entries: list[AuditEntry], alias: str) -> tuple[str | None, bool]:
-    """Where rolling ``alias`` back leads: ``(version, found)``.
+    """Where rolling ``alias`` back leads, by the verified entries only: ``(version, found)``.
 
     Rollbacks stack: each undoes the newest move not yet undone, so three moves and two
     rollbacks land on the holder before the second move. ``found`` is False when no move
@@ -114,7 +141,7 @@ def previous_holder(entries: list[AuditEntry], alias: str) -> tuple[str | None, 
     """
     undo = 0
     for entry in reversed(entries):
-        if entry.alias != alias or entry.action not in ("alias", "alias-delete", "rollback"):
+        if not entry.verified or entry.alias != alias or entry.action not in MOVES:
             continue
         if entry.action == "rollback":
             undo += 1
@@ -123,3 +150,20 @@ def previous_holder(entries: list[AuditEntry], alias: str) -> tuple[str | None, 
         else:
             return entry.before, True
     return None, False
+
+
+def held_through_verified_move(entries: list[AuditEntry], alias: str, version: str) -> bool:
+    """Whether a verified entry ever moved ``alias`` to ``version`` (by labtrack, so
+    through the approval gate), not merely saw it there."""
+    return any(
+        e.verified and e.alias == alias and e.action in ("alias", "rollback") and e.after == version
+        for e in entries
+    )
+
+
+def registrar(entries: list[AuditEntry], version: str) -> str | None:
+    """Who registered ``version``, by its verified entry (None: not registered by labtrack)."""
+    for entry in entries:
+        if entry.verified and entry.action == "register" and entry.version == version:
+            return entry.user
+    return None

@@ -13,7 +13,9 @@ from ..backend.shapes import (
     ModelVersionView,
     VersionStage,
 )
-from .policy import ApprovalPolicy, approvers, policy_for
+from .audit import entries_from_tags, registrar
+from .challenge_record import read_challenge
+from .consistency import alias_warnings
 
 MAX_VERSIONS = 1000
 
@@ -41,10 +43,9 @@ def list_models(
     )
 
 
-def model_detail(
-    facade: TrackingFacade, name: str, default_policy: ApprovalPolicy | None = None
-) -> ModelDetail:
-    """The model with its versions; ``default_policy`` applies when the model's tags set none."""
+def model_detail(facade: TrackingFacade, name: str, registry) -> ModelDetail:
+    """The model with its versions, read and verified with ``registry``'s key and policy
+    (a :class:`~labtrack.registry.ModelRegistry`; its user plays no part in a read)."""
     facade.require_reachable()
     with domain_errors():
         model = facade.client.get_registered_model(name)
@@ -55,15 +56,25 @@ def model_detail(
     for alias, version in (model.aliases or {}).items():
         aliases_by_version.setdefault(str(version), []).append(alias)
     summary = _model_summary(model)
-    policy = policy_for(summary.tags, default_policy or ApprovalPolicy())
+    entries = entries_from_tags(model.name, summary.tags, registry.signer)
+    policy = registry.model_policy(model)
+    views = sorted(
+        (_version(v, aliases_by_version, registry, entries) for v in versions),
+        key=lambda v: int(v.version),
+        reverse=True,
+    )
+    effective = policy.effective
     return ModelDetail(
         **vars(summary),
-        versions=sorted(
-            (_version(v, aliases_by_version) for v in versions),
-            key=lambda v: int(v.version),
-            reverse=True,
+        versions=views,
+        approvals=ApprovalsView(
+            required=effective.required,
+            protected=sorted(effective.protected),
+            separate_duties=effective.separate_duties,
+            rollback_needs_approvals=effective.rollback_needs_approvals,
+            unverified_tags=policy.unverified,
         ),
-        approvals=ApprovalsView(required=policy.required, protected=sorted(policy.protected)),
+        warnings=alias_warnings(summary.aliases, views, entries, registry.alias_stages),
     )
 
 
@@ -81,8 +92,11 @@ def _model_summary(model) -> ModelSummary:
     )
 
 
-def _version(version, aliases_by_version: dict[str, list[str]]) -> ModelVersionView:
+def _version(
+    version, aliases_by_version: dict[str, list[str]], registry, entries
+) -> ModelVersionView:
     number = str(version.version)
+    approvals = registry.approvals(version)
     return ModelVersionView(
         version=number,
         stage=version.current_stage,
@@ -93,5 +107,8 @@ def _version(version, aliases_by_version: dict[str, list[str]]) -> ModelVersionV
         creation_timestamp=version.creation_timestamp,
         aliases=sorted(aliases_by_version.get(number, [])),
         tags=dict(version.tags or {}),
-        approvers=approvers(dict(version.tags or {})),
+        approvers=approvals.users,
+        unverified_approvals=approvals.unverified,
+        registrar=registrar(entries, number),
+        challenge=read_challenge(registry.signer, version),
     )

@@ -8,7 +8,8 @@ from .errors import InvalidQuery
 
 STAGES = ("None", "Staging", "Production", "Archived")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_ALIAS = re.compile(r"^[\w\-]{1,255}$")
+# ASCII only: a Cyrillic "с" in "сhampion" would read as the protected alias.
+_ALIAS = re.compile(r"^[A-Za-z0-9_\-]{1,255}$")
 _VERSION_ALIAS = re.compile(r"^v\d+$", re.I)
 
 
@@ -36,8 +37,11 @@ def valid_alias(alias: str) -> str:
         raise InvalidQuery("alias 'latest' is reserved by MLflow (it means the newest version)")
     if _VERSION_ALIAS.match(alias):
         raise InvalidQuery(f"alias {alias!r} is reserved by MLflow (it means version {alias[1:]})")
-    if not _ALIAS.match(alias):
-        raise InvalidQuery(f"alias {alias!r} may hold only letters, digits, _ and -")
+    if not _ALIAS.fullmatch(alias):
+        raise InvalidQuery(
+            f"alias {alias!r} may hold only ASCII letters, digits, _ and - "
+            "(no look-alike letters from other scripts)"
+        )
     return alias
 
 

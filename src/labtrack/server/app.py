@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from jupyter_server.extension.application import ExtensionApp
@@ -12,7 +10,9 @@ from jupyter_server.extension.application import ExtensionApp
 from ..backend import BackendKind, BackendLocation, resolve_backend
 from ..backend.facade import TrackingFacade
 from ..config import LabtrackConfig
+from ..registry import ModelRegistry, load_signer
 from ..registry.policy import ApprovalPolicy
+from .limits import WorkerPool
 from .routes import route_table
 
 
@@ -21,8 +21,11 @@ class ServerContext:
     """What every handler reaches through ``self.settings["labtrack"]``."""
 
     location: BackendLocation
-    executor: ThreadPoolExecutor = field(repr=False)
+    workers: WorkerPool = field(repr=False)
+    # Artifact listings and downloads: threads of their own (remote stores may hang).
+    artifact_workers: WorkerPool = field(repr=False)
     approval_policy: ApprovalPolicy = field(default_factory=ApprovalPolicy)
+    settings: LabtrackConfig | None = field(default=None, repr=False)
     _facade: TrackingFacade | None = field(default=None, repr=False)
 
     @property
@@ -32,9 +35,22 @@ class ServerContext:
             self._facade = TrackingFacade(self.location)
         return self._facade
 
+    def registry(self, user: str) -> ModelRegistry:
+        """The registry acting as ``user``, with the server's policy floor and key."""
+        settings = self.settings
+        return ModelRegistry(
+            self.facade.client,
+            user=user,
+            default_policy=self.approval_policy,
+            signer=load_signer(settings.signing_key_file if settings else None),
+            alias_stages=dict(settings.alias_stages) if settings else {},
+        )
+
     async def run_blocking(self, function, *args):
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, function, *args)
+        return await self.workers.run(function, *args)
+
+    async def run_artifact_call(self, function, *args):
+        return await self.artifact_workers.run(function, *args)
 
 
 class LabtrackExtension(ExtensionApp):
@@ -50,10 +66,25 @@ class LabtrackExtension(ExtensionApp):
             # MLflow's REST client retries for minutes; a UI must hear "unreachable" now.
             os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
             os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
-        executor = ThreadPoolExecutor(settings.worker_threads, thread_name_prefix="labtrack")
-        policy = ApprovalPolicy.parse(settings.approvals_required, list(settings.protected_targets))
+        policy = ApprovalPolicy.parse(
+            settings.approvals_required,
+            list(settings.protected_targets),
+            settings.separate_duties,
+            settings.rollback_needs_approvals,
+        )
         self.settings["labtrack"] = ServerContext(
-            location=location, executor=executor, approval_policy=policy
+            location=location,
+            workers=WorkerPool(
+                settings.worker_threads, "labtrack", settings.request_timeout, "tracking backend"
+            ),
+            artifact_workers=WorkerPool(
+                settings.worker_threads,
+                "labtrack-artifacts",
+                settings.artifact_timeout,
+                "artifact store",
+            ),
+            approval_policy=policy,
+            settings=settings,
         )
         self.log.info(
             "labtrack: %s backend %s (%s)",
@@ -68,6 +99,7 @@ class LabtrackExtension(ExtensionApp):
     async def stop_extension(self) -> None:
         context = self.settings.get("labtrack")
         if context is not None:
-            context.executor.shutdown(wait=False, cancel_futures=True)
+            context.workers.shutdown()
+            context.artifact_workers.shutdown()
             if context._facade is not None:
                 context._facade.close()

@@ -6,6 +6,7 @@ import re
 
 import tornado.web
 
+from ..backend.artifacts import valid_artifact_page_size
 from ..backend.errors import InvalidQuery
 from ..backend.queries import valid_page_size
 from ..registry.catalog import list_models, model_detail
@@ -42,27 +43,34 @@ class ModelHandler(LabtrackHandler):
     @tornado.web.authenticated
     async def get(self, name: str) -> None:
         labtrack = self.labtrack
-        self.write_json(
-            await self.call(model_detail, labtrack.facade, name, labtrack.approval_policy)
-        )
+        reader = labtrack.registry("reader")  # verifies with the key; acts as nobody
+        self.write_json(await self.call(model_detail, labtrack.facade, name, reader))
 
 
 class ArtifactsHandler(LabtrackHandler):
-    """One directory level of a run's artifacts."""
+    """One page of one directory level of a run's artifacts."""
 
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
         path = self.raw_argument("path")
-        self.write_json(await self.call(self.labtrack.facade.artifact_listing, run_id, path))
+        try:
+            page_size = valid_artifact_page_size(self.get_query_argument("page_size", None))
+        except InvalidQuery as error:
+            raise tornado.web.HTTPError(400, str(error)) from None
+        token = self.raw_argument("page_token") or None
+        facade = self.labtrack.facade
+        listing = await self.artifact_call(facade.artifact_listing, run_id, path, page_size, token)
+        self.write_json(listing)
 
 
 class ArtifactFileHandler(LabtrackHandler):
-    """One artifact, as a download (raster images inline), never sniffed."""
+    """One artifact, as a download (raster images inline), never sniffed. Opened and read
+    on the artifact threads, and only if it is a regular file."""
 
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
         path = self.raw_argument("path")
-        found = await self.call(self.labtrack.facade.artifact_file, run_id, path)
+        found = await self.artifact_call(self.labtrack.facade.artifact_file, run_id, path)
         try:
             self.set_header("Content-Type", found.content_type)
             self.set_header("Content-Length", str(found.size))
@@ -71,10 +79,9 @@ class ArtifactFileHandler(LabtrackHandler):
             self.set_header("Content-Security-Policy", "default-src 'none'; sandbox")
             disposition = "inline" if found.inline else "attachment"
             self.set_header("Content-Disposition", f"{disposition}; {_filename(found.name)}")
-            with open(found.local_path, "rb") as handle:
-                while chunk := handle.read(STREAM_CHUNK):
-                    self.write(chunk)
-                    await self.flush()
+            while chunk := await self.artifact_call(found.read, STREAM_CHUNK):
+                self.write(chunk)
+                await self.flush()
             self.finish()
         finally:
             found.cleanup()

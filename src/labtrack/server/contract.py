@@ -171,6 +171,9 @@ CONTRACT: list[tuple[type, str]] = [
             "ModelVersionView",
             "ModelDetail",
             "ApprovalsView",
+            "ChallengeView",
+            "RegistryFix",
+            "RegistryWarning",
         )
     ],
 ]

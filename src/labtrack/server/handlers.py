@@ -10,14 +10,19 @@ from jupyter_server.base.handlers import APIHandler
 
 from ..backend.errors import AccessDenied, BackendUnavailable, Conflict, InvalidQuery, NotFound
 from .contract import ErrorResponse
+from .identity import NamedIdentityRequired
+from .limits import BackendTimeout
 from .status import read_status
 
-# AccessDenied: the tracking server refused labtrack's credentials or their permissions.
+# Most specific first. AccessDenied: the tracking server refused labtrack's credentials
+# or their permissions; NamedIdentityRequired: the caller has no name to act under.
 STATUS_OF = {
     InvalidQuery: 400,
     AccessDenied: 403,
+    NamedIdentityRequired: 403,
     NotFound: 404,
     Conflict: 409,
+    BackendTimeout: 504,
     BackendUnavailable: 503,
 }
 
@@ -31,12 +36,20 @@ class LabtrackHandler(APIHandler):
         return self.settings["labtrack"]
 
     async def call(self, function, *args):
-        """Run a blocking domain call on the extension's threads; map its errors."""
+        """Run a blocking domain call on the extension's threads, bounded in time (504,
+        or 503 when no thread came free); map its errors."""
+        return await self._mapped(self.labtrack.run_blocking(function, *args))
+
+    async def artifact_call(self, function, *args):
+        """As ``call``, on the artifact threads and the artifact store's time bound."""
+        return await self._mapped(self.labtrack.run_artifact_call(function, *args))
+
+    @staticmethod
+    async def _mapped(pending):
         try:
-            return await self.labtrack.run_blocking(function, *args)
+            return await pending
         except tuple(STATUS_OF) as error:
-            status = next(code for kind, code in STATUS_OF.items() if isinstance(error, kind))
-            raise tornado.web.HTTPError(status, str(error)) from None
+            raise tornado.web.HTTPError(status_of(error), str(error)) from None
 
     def write_json(self, payload) -> None:
         if is_dataclass(payload):
@@ -72,6 +85,10 @@ class LabtrackHandler(APIHandler):
             message = "internal error in labtrack; the server log has the details"
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(asdict(ErrorResponse(error=reason, message=message))))
+
+
+def status_of(error: Exception) -> int:
+    return next(code for kind, code in STATUS_OF.items() if isinstance(error, kind))
 
 
 class StatusHandler(LabtrackHandler):

@@ -6,11 +6,6 @@ resource "labtrack"; the registry acts as the Jupyter identity's username.
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import types
-import typing
-
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
@@ -18,63 +13,28 @@ from ..backend.errors import InvalidQuery
 from ..registry import ModelRegistry
 from ..registry.catalog import model_detail
 from . import contract
-from .handlers import LabtrackHandler
+from .bodies import parse_body
+from .handlers import LabtrackHandler, status_of
+from .identity import NamedIdentityRequired, acting_user
 
 RESOURCE = "labtrack"
-
-
-def parse_body(raw: bytes, shape: type):
-    """The request body as ``shape`` (a contract dataclass); wrong JSON or types → 400."""
-    try:
-        data = json.loads(raw or b"{}")
-    except ValueError:
-        raise InvalidQuery("the request body is not JSON") from None
-    if not isinstance(data, dict):
-        raise InvalidQuery("the request body must be a JSON object")
-    hints = typing.get_type_hints(shape)
-    fields = {f.name: f for f in dataclasses.fields(shape)}
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise InvalidQuery(f"unknown field(s): {', '.join(unknown)}")
-    for name, field in fields.items():
-        required = field.default is dataclasses.MISSING and (
-            field.default_factory is dataclasses.MISSING
-        )
-        if name not in data:
-            if required:
-                raise InvalidQuery(f"field {name!r} is required")
-            continue
-        if not _matches(data[name], hints[name]):
-            raise InvalidQuery(f"field {name!r} has the wrong type")
-    return shape(**data)
-
-
-def _matches(value, hint) -> bool:
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        return any(_matches(value, arg) for arg in args)
-    if hint is type(None):
-        return value is None
-    if origin is dict:
-        return isinstance(value, dict) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        )
-    if hint is bool:
-        return isinstance(value, bool)
-    if hint is str:
-        return isinstance(value, str)
-    return False
 
 
 class RegistryHandler(LabtrackHandler):
     auth_resource = RESOURCE
 
     def registry(self) -> ModelRegistry:
-        user = self.current_user
-        name = getattr(user, "username", None) or getattr(user, "name", None) or str(user)
-        return ModelRegistry(
-            self.labtrack.facade.client, user=name, default_policy=self.labtrack.approval_policy
-        )
+        """The registry acting as this request's named user (403 when it has none)."""
+        settings = self.labtrack.settings
+        anonymous_ok = settings.anonymous_as_server_user if settings is not None else True
+        try:
+            return self.labtrack.registry(acting_user(self, anonymous_ok))
+        except (NamedIdentityRequired, InvalidQuery) as error:
+            raise tornado.web.HTTPError(status_of(error), str(error)) from None
+
+    def reader(self) -> ModelRegistry:
+        """A registry for reading only (verifying needs the key, not a user)."""
+        return self.labtrack.registry("reader")
 
     def body(self, shape: type):
         try:
@@ -84,9 +44,7 @@ class RegistryHandler(LabtrackHandler):
 
     async def detail(self, name: str) -> None:
         labtrack = self.labtrack
-        self.write_json(
-            await self.call(model_detail, labtrack.facade, name, labtrack.approval_policy)
-        )
+        self.write_json(await self.call(model_detail, labtrack.facade, name, self.reader()))
 
 
 class VersionsHandler(RegistryHandler):
@@ -100,9 +58,7 @@ class VersionsHandler(RegistryHandler):
         version = await self.call(
             registry.register, body.run_id, name, body.path, body.alias, body.tags, body.reason
         )
-        detail = await self.call(
-            model_detail, self.labtrack.facade, version.name, self.labtrack.approval_policy
-        )
+        detail = await self.call(model_detail, self.labtrack.facade, version.name, self.reader())
         number = str(version.version)
         self.set_status(201)
         self.write_json(next(v for v in detail.versions if v.version == number))
@@ -183,7 +139,7 @@ class AuditHandler(RegistryHandler):
 
     @tornado.web.authenticated
     async def get(self, name: str) -> None:
-        entries = await self.call(self.registry().history, name)
+        entries = await self.call(self.reader().history, name)
         self.write_json(contract.AuditTrail(model=name, entries=entries))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 import tornado.web
@@ -20,6 +19,8 @@ from ..backend.queries import (
     valid_experiment_ids,
     valid_page_size,
 )
+from ..backend.query_limits import valid_experiment_id_range, valid_filter, valid_order_by
+from .bodies import read_json
 from .handlers import LabtrackHandler
 
 
@@ -43,8 +44,8 @@ class RunsHandler(LabtrackHandler):
         try:
             return RunQuery(
                 experiment_ids=experiment_ids,
-                filter_string=filter_string,
-                order_by=tuple(self.get_query_arguments("order_by")),
+                filter_string=valid_filter(filter_string),
+                order_by=valid_order_by(tuple(self.get_query_arguments("order_by"))),
                 page_size=valid_page_size(self.get_query_argument("page_size", None)),
                 page_token=self.get_query_argument("page_token", None) or None,
                 params=valid_columns(self.list_argument("params"), "params"),
@@ -67,7 +68,7 @@ def valid_experiment_ids_or_400(ids: list[str]) -> tuple[str, ...]:
     if not ids:
         raise tornado.web.HTTPError(400, "experiment_ids is required")
     try:
-        return valid_experiment_ids(ids)
+        return valid_experiment_id_range(valid_experiment_ids(ids))
     except InvalidQuery as error:
         raise tornado.web.HTTPError(400, str(error)) from None
 
@@ -112,9 +113,9 @@ class CompareHandler(LabtrackHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         try:
-            body = json.loads(self.request.body or b"{}")
-        except json.JSONDecodeError:
-            raise tornado.web.HTTPError(400, "the body must be JSON") from None
+            body = read_json(self.request.body)
+        except InvalidQuery as error:
+            raise tornado.web.HTTPError(400, str(error)) from None
         run_ids = body.get("run_ids") if isinstance(body, dict) else None
         if not isinstance(run_ids, list) or not all(isinstance(i, str) for i in run_ids):
             raise tornado.web.HTTPError(400, "run_ids must be a list of run id strings")

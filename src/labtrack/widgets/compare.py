@@ -185,6 +185,7 @@ class CompareWidget(anywidget.AnyWidget):
             curve_metric=self.curve_metric,
         )
 
+
 def default_metric(payload: MatrixPayload) -> str | None:
     """The metric a comparison of these runs colours by and draws curves of."""
     import numpy as np

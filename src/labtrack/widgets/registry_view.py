@@ -52,7 +52,7 @@ class RegistryWidget(anywidget.AnyWidget):
             self.models = [model.name for model in page.models]
             chosen = name or self.selected or (self.models[0] if self.models else "")
             if chosen:
-                detail = model_detail(self._facade, chosen, self._registry.default_policy)
+                detail = model_detail(self._facade, chosen, self._registry)
                 entries = self._registry.history(chosen)[-SHOWN_AUDIT:]
                 self.lineage = versions_lineage(self._facade, detail.versions)
                 self.detail = asdict(detail)
