@@ -62,3 +62,18 @@ def run_cell(shell, capsys):
     # Whatever a test did, no run may stay active for the next one.
     while mlflow.active_run() is not None:
         mlflow.end_run()
+    forget_explicit_autolog()
+
+
+def forget_explicit_autolog() -> None:
+    """A cell's own `mlflow.sklearn.autolog(...)` is an explicit choice MLflow keeps for the
+    process: a later `mlflow.autolog()` (as `%%track --autolog` calls) leaves that flavor
+    as the user set it. Tests share one shell, so each starts as if no cell had chosen."""
+    from mlflow.utils.autologging_utils import (
+        AUTOLOGGING_CONF_KEY_IS_GLOBALLY_CONFIGURED,
+        AUTOLOGGING_INTEGRATIONS,
+    )
+
+    mlflow.autolog(disable=True, silent=True)
+    for config in AUTOLOGGING_INTEGRATIONS.values():
+        config[AUTOLOGGING_CONF_KEY_IS_GLOBALLY_CONFIGURED] = True
