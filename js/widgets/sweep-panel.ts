@@ -1,17 +1,19 @@
 // The live plot's sweep panel: the finished trials (child runs) of the tracked run as
-// parallel coordinates (js/plots/parallel.ts) that grow as trials end, and the best trial
-// so far on the objective (the first metric where lower or higher is clearly better).
-import type { IPlotly } from 'plotly.js-dist-min';
-
+// parallel coordinates that grow as trials end, and the best trial so far on the objective
+// (the first metric where lower or higher is clearly better). Painted by the same canvas
+// renderer as the compare widget (js/plots/parallel-canvas.ts), not plotly's parcoords:
+// no WebGL context per sweep, no wait for plotly, and the widget bundle can carry plotly's
+// small basic bundle, which has no parcoords.
 import { runLabels, type ICompareData } from '../plots/compare-data';
 import { lowerIsBetter } from '../plots/live-lines';
-import { parallelFigure, parallelMinWidth } from '../plots/parallel';
+import { parallelMinWidth } from '../plots/parallel';
+import { ParallelCanvas } from '../plots/parallel-canvas';
+import { parallelModel } from '../plots/parallel-model';
 import type { IPlotTheme } from '../plots/theme';
 import { node } from './dom';
 import { formatValue } from './format';
 
 const HEIGHT = 300;
-const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false };
 
 /** The metric a sweep optimises, as far as names tell: a loss or error first. */
 export function objectiveMetric(data: ICompareData): string | null {
@@ -43,6 +45,8 @@ export class SweepPanel {
   readonly el: HTMLElement;
   private readonly summary: HTMLElement;
   private readonly plot: HTMLElement;
+  private readonly canvas: ParallelCanvas;
+  private readonly resizer: ResizeObserver;
   private data: ICompareData | null = null;
 
   constructor(doc: Document) {
@@ -55,6 +59,11 @@ export class SweepPanel {
     scroll.append(this.plot);
     this.el.append(title, scroll);
     this.el.hidden = true;
+    this.canvas = new ParallelCanvas(this.plot);
+    // The panel is hidden until the first trial ends, and the cell's width changes: paint
+    // again once the host has its (new) width.
+    this.resizer = new ResizeObserver(() => this.canvas.fit());
+    this.resizer.observe(this.plot);
   }
 
   /** New trials from the kernel (`sweep` trait); empty hides the panel. */
@@ -79,20 +88,17 @@ export class SweepPanel {
     }
   }
 
-  draw(plotly: IPlotly, theme: IPlotTheme): void {
+  /** Paint the trials; brushes on axes that are still there are kept as trials arrive. */
+  draw(theme: IPlotTheme): void {
     if (!this.data) {
       return;
     }
     this.plot.style.minWidth = `${parallelMinWidth(this.data)}px`;
-    const figure = parallelFigure(this.data, {
-      theme,
-      colorMetric: objectiveMetric(this.data),
-      height: HEIGHT
-    });
-    void plotly.react(this.plot, figure.data, figure.layout, CONFIG);
+    this.canvas.update(parallelModel(this.data, objectiveMetric(this.data), theme.dark), theme, HEIGHT);
   }
 
-  dispose(plotly: IPlotly | null): void {
-    plotly?.purge(this.plot);
+  dispose(): void {
+    this.resizer.disconnect();
+    this.canvas.dispose();
   }
 }
