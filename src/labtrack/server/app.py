@@ -14,6 +14,7 @@ from ..backend import BackendKind, BackendLocation, resolve_backend
 from ..backend.facade import TrackingFacade
 from ..registry.policy import ApprovalPolicy
 from .routes import route_table
+from .widget_bundle import announce_widget_bundle
 
 
 @dataclass
@@ -91,6 +92,7 @@ class LabtrackExtension(ExtensionApp):
             location.display_uri(),
             location.source.value,
         )
+        announce_widget_bundle(self.serverapp, self.log)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(route_table())

@@ -5,18 +5,16 @@ that differ. Built by ``labtrack.compare`` / ``%track compare``; drawn by
 
 from __future__ import annotations
 
-import anywidget
 import traitlets
 
-from .bundle import bundle_path
+from .base import LabtrackWidget
 from .compare_payload import MatrixPayload, pack_curves
 
 # Curves are drawn for the selected runs, else the first runs, at most this many.
 MAX_CURVE_RUNS = 50
 
 
-class CompareWidget(anywidget.AnyWidget):
-    _esm = bundle_path()
+class CompareWidget(LabtrackWidget):
     _labtrack_view = traitlets.Unicode("compare").tag(sync=True)
 
     # The compared runs and their columns (see compare_payload.py for the packing).
