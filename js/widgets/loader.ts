@@ -66,7 +66,8 @@ function pageConfig(): Record<string, unknown> | null {
  *  base URL (a JupyterHub user prefix). */
 function staticBundleUrl(config: Record<string, unknown> | null, hash: string, base: string): string | null {
   const extensions = config?.federated_extensions;
-  if (!Array.isArray(extensions) || !extensions.some(e => e?.name === 'labtrack')) {
+  // The hash names a file: never let widget state (a saved notebook's, say) name another.
+  if (!/^[0-9a-f]{16}$/.test(hash) || !Array.isArray(extensions) || !extensions.some(e => e?.name === 'labtrack')) {
     return null;
   }
   const labextensions = String(config?.fullLabextensionsUrl ?? `${config?.baseUrl ?? '/'}lab/extensions`);

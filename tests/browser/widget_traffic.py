@@ -3,7 +3,9 @@ widget bundle over HTTP. Used by the widget bundle tests and benchmarks/widget_t
 
 JupyterLab talks to kernels with jupyter_server's v1 websocket protocol: one binary frame
 per kernel message (channel, header, parent header, metadata, content, then its buffers),
-so a frame's size is the message's size on the wire.
+so a frame's size is the message's size on the wire. A widget's state comes in its
+comm_open; a reopened page gets the states of all the kernel's widgets in one message
+(ipywidgets' control comm), so a frame may carry several.
 """
 
 from __future__ import annotations
@@ -24,8 +26,14 @@ BUNDLE_PATH = "/labtrack/static/widgets."
 class KernelFrame:
     size: int
     msg_type: str
-    # The state of a labtrack widget: its comm_open, or the state a reopened page asks for.
-    labtrack_state: bool
+    # States of labtrack widgets in this message: its comm_open, or what a reopened page
+    # asked for.
+    labtrack_states: int
+
+    @property
+    def per_widget(self) -> float:
+        """The message's bytes per labtrack widget state it carries."""
+        return self.size / self.labtrack_states if self.labtrack_states else 0.0
 
 
 @dataclass
@@ -54,7 +62,9 @@ class WidgetTraffic:
         data = payload.encode() if isinstance(payload, str) else payload
         found = MSG_TYPE.search(data)
         self.frames.append(
-            KernelFrame(len(data), found.group(1).decode() if found else "", LABTRACK_STATE in data)
+            KernelFrame(
+                len(data), found.group(1).decode() if found else "", data.count(LABTRACK_STATE)
+            )
         )
 
     def _on_response(self, response: Response) -> None:
@@ -66,8 +76,15 @@ class WidgetTraffic:
         return sum(frame.size for frame in self.frames)
 
     def widget_states(self) -> list[KernelFrame]:
-        """The frames that carried a labtrack widget's state, in arrival order."""
-        return [frame for frame in self.frames if frame.labtrack_state]
+        """The frames that carried labtrack widget states, in arrival order."""
+        return [frame for frame in self.frames if frame.labtrack_states]
+
+    def states_received(self) -> int:
+        return sum(frame.labtrack_states for frame in self.frames)
+
+    def largest_per_widget(self) -> float:
+        """The most bytes any message spent on one labtrack widget's state."""
+        return max((frame.per_widget for frame in self.frames), default=0.0)
 
     def anywidget_deprecations(self) -> list[str]:
         """anywidget's console warnings about a widget module (e.g. a named `render` export)."""
