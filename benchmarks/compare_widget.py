@@ -68,7 +68,7 @@ class Histories:
 PAGE = """<!doctype html>
 <html><body style="width: 1200px"><div id="widget"></div>
 <script type="module">
-import * as bundle from './widgets.js';
+import bundle from './widgets.js';  // anywidget's contract: {initialize, render}
 class StandInModel {
   constructor(state) { this.state = state; this.handlers = new Map(); }
   get(name) { return this.state[name]; }

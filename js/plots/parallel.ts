@@ -48,8 +48,8 @@ export function labelRoom(model: IParallelModel, fontSize: number): number {
 
 export function parallelFigure(data: ICompareData, options: IParallelOptions): IFigure {
   const figure = parcoordsFigure(parallelModel(data, options.colorMetric, options.theme.dark), options);
-  // Redrawn in place (the sweep panel, as trials end): keep brushed ranges while the data or
-  // theme changes; a new colour metric starts afresh.
+  // Redrawn in place (as runs are added): keep brushed ranges while the data or theme
+  // changes; a new colour metric starts afresh.
   return { data: figure.data, layout: { ...figure.layout, uirevision: options.colorMetric ?? '' } };
 }
 

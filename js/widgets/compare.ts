@@ -5,7 +5,7 @@
 // with "Only differences". The parallel coordinates need no plotly: they are painted before
 // plotly is even loaded.
 import type { RenderProps } from '@anywidget/types';
-import type { IPlotly } from 'plotly.js-dist-min';
+import type { IPlotly } from 'plotly.js-basic-dist-min';
 
 import { messageOf } from '../common/errors';
 import { runLabels, type ICompareData } from '../plots/compare-data';

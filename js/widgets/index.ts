@@ -1,5 +1,7 @@
 // The anywidget ESM bundle of labtrack. Every labtrack widget loads this one module; the
 // Python class names the view it wants in the `_labtrack_view` trait (default "run_card").
+// anywidget's module contract: one default export `{ initialize, render }` (a bare named
+// `render` export is deprecated and makes anywidget warn in the console on every widget).
 import type { AnyModel, InitializeProps, Render, RenderProps } from '@anywidget/types';
 
 import { renderChallenge } from './challenge';
@@ -27,7 +29,7 @@ function viewName(model: AnyModel): string {
   return typeof name === 'string' && name !== '' ? name : DEFAULT_VIEW;
 }
 
-export function render(props: RenderProps): ReturnType<Render> {
+function render(props: RenderProps): ReturnType<Render> {
   const name = viewName(props.model);
   const view = VIEWS[name];
   if (!view) {
@@ -42,7 +44,7 @@ export function render(props: RenderProps): ReturnType<Render> {
 
 /** Once per model: a live plot starts listening for points before any view exists, so no
  *  message is lost while the first view is being created. */
-export function initialize({ model }: InitializeProps): void {
+function initialize({ model }: InitializeProps): void {
   if (viewName(model) === 'live_plot') {
     storeOf(model);
   }

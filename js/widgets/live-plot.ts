@@ -1,7 +1,7 @@
 // The live plot under a tracked cell: the card, a progress bar with an ETA, a chart (or value
 // tile) per metric. Points come from the model's LiveStore; traits carry status and names.
 import type { RenderProps } from '@anywidget/types';
-import type { IPlotly } from 'plotly.js-dist-min';
+import type { IPlotly } from 'plotly.js-basic-dist-min';
 
 import type { ICompareData } from '../plots/compare-data';
 import { liveLinesFigure, type XAxisMode } from '../plots/live-lines';
@@ -340,11 +340,7 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     scheduleDraw(undefined, true);
   };
   const onRuns = (): void => scheduleDraw();
-  const drawSweep = (): void => {
-    if (Plotly !== null) {
-      sweep.draw(Plotly, theme);
-    }
-  };
+  const drawSweep = (): void => sweep.draw(theme);
   const onSweep = (): void => {
     sweep.setData(model.get('sweep'));
     drawSweep();
@@ -359,11 +355,10 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
 
   showToggle();
   onStatus();
-  sweep.setData(model.get('sweep'));
+  onSweep();
   void loadPlotly().then(plotly => {
     if (!unmounted) {
       Plotly = plotly;
-      onSweep();
       // Re-rendered view: the store already holds the curves.
       scheduleDraw(undefined, true);
     }
@@ -375,7 +370,7 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     model.off('change:x_axis', onXAxis);
     model.off('change:runs', onRuns);
     model.off('change:sweep', onSweep);
-    sweep.dispose(Plotly);
+    sweep.dispose();
     model.off('change:status', onStatus);
     model.off('change:steps_total', showProgress);
     model.off('change:steps_done', showProgress);

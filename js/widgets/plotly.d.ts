@@ -1,5 +1,5 @@
 // The part of plotly.js the widgets call (the package ships no types of its own).
-declare module 'plotly.js-dist-min' {
+declare module 'plotly.js-basic-dist-min' {
   export interface IPlotly {
     react(
       root: HTMLElement,

@@ -1,19 +1,20 @@
 // The live plot's sweep panel: the finished trials (child runs) of the sweep as parallel
-// coordinates (js/plots/parallel.ts) that grow as trials end, and the best trial so far on
-// the objective (js/plots/objective.ts: autolog's search score, else a loss, …). Params
-// that vary come first; params constant across every trial and timing metrics (fit and
-// score times of a grid search) are hidden until asked for.
-import type { IPlotly } from 'plotly.js-dist-min';
-
+// coordinates that grow as trials end, and the best trial so far on the objective
+// (js/plots/objective.ts: autolog's search score, else a loss, …). Params that vary come
+// first; params constant across every trial and timing metrics (fit and score times of a
+// grid search) are hidden until asked for. Painted by the compare widget's canvas renderer
+// (js/plots/parallel-canvas.ts), not plotly's parcoords: no WebGL context per sweep, no
+// wait for plotly, and the widget bundle carries plotly's basic bundle, which has none.
 import { runLabels, valuesDiffer, type ICompareData } from '../plots/compare-data';
 import { isTimingMetric, lowerIsBetter, objectiveMetric } from '../plots/objective';
-import { parallelFigure, parallelMinWidth } from '../plots/parallel';
+import { parallelMinWidth } from '../plots/parallel';
+import { ParallelCanvas } from '../plots/parallel-canvas';
+import { parallelModel } from '../plots/parallel-model';
 import type { IPlotTheme } from '../plots/theme';
 import { node } from './dom';
 import { formatValue } from './format';
 
 const HEIGHT = 300;
-const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false };
 
 /** Index of the best run on `key` (lowest for losses, else highest), or -1. */
 export function bestRun(data: ICompareData, key: string): number {
@@ -52,9 +53,11 @@ export class SweepPanel {
   private readonly summary: HTMLElement;
   private readonly plot: HTMLElement;
   private readonly toggle: HTMLButtonElement;
+  private readonly canvas: ParallelCanvas;
+  private readonly resizer: ResizeObserver;
   private data: ICompareData | null = null;
-  private showConstant = false;
-  private redraw: (() => void) | null = null;
+  private showAll = false;
+  private theme: IPlotTheme | null = null;
 
   constructor(doc: Document) {
     this.el = node(doc, 'div', 'lt-w-sweep', 'labtrack-sweep');
@@ -63,9 +66,11 @@ export class SweepPanel {
     this.toggle = node(doc, 'button', 'lt-w-sweep-toggle', 'labtrack-sweep-constant') as HTMLButtonElement;
     this.toggle.type = 'button';
     this.toggle.addEventListener('click', () => {
-      this.showConstant = !this.showConstant;
+      this.showAll = !this.showAll;
       this.showToggle();
-      this.redraw?.();
+      if (this.theme) {
+        this.draw(this.theme);
+      }
     });
     title.append(this.summary, this.toggle);
     const scroll = node(doc, 'div', 'lt-w-sweep-scroll');
@@ -73,6 +78,11 @@ export class SweepPanel {
     scroll.append(this.plot);
     this.el.append(title, scroll);
     this.el.hidden = true;
+    this.canvas = new ParallelCanvas(this.plot);
+    // The panel is hidden until the first trial ends, and the cell's width changes: paint
+    // again once the host has its (new) width.
+    this.resizer = new ResizeObserver(() => this.canvas.fit());
+    this.resizer.observe(this.plot);
   }
 
   /** New trials from the kernel (`sweep` trait); empty hides the panel. */
@@ -106,30 +116,28 @@ export class SweepPanel {
     const timings = data && shown ? data.metrics.length - shown.metrics.length : 0;
     const hidden = constant + timings;
     this.toggle.hidden = hidden === 0;
-    this.toggle.setAttribute('aria-pressed', String(this.showConstant));
-    this.toggle.textContent = this.showConstant
+    this.toggle.setAttribute('aria-pressed', String(this.showAll));
+    this.toggle.textContent = this.showAll
       ? 'Hide constant params and timings'
       : `Show ${hidden} more ax${hidden === 1 ? 'is' : 'es'} (constant params, timings)`;
     this.toggle.title = `${constant} param(s) with one value in every trial, ${timings} timing metric(s)`;
     this.el.dataset.constantParams = String(constant);
   }
 
-  draw(plotly: IPlotly, theme: IPlotTheme): void {
-    this.redraw = () => this.draw(plotly, theme);
+  /** Paint the trials; brushes on axes that are still there are kept as trials arrive. */
+  draw(theme: IPlotTheme): void {
+    this.theme = theme;
     if (!this.data) {
       return;
     }
-    const shown = sweepAxes(this.data, this.showConstant);
+    const shown = sweepAxes(this.data, this.showAll);
     this.plot.style.minWidth = `${parallelMinWidth(shown)}px`;
-    const figure = parallelFigure(shown, {
-      theme,
-      colorMetric: objectiveMetric(shown),
-      height: HEIGHT
-    });
-    void plotly.react(this.plot, figure.data, figure.layout, CONFIG);
+    this.el.dataset.axes = String(shown.params.length + shown.metrics.length);
+    this.canvas.update(parallelModel(shown, objectiveMetric(shown), theme.dark), theme, HEIGHT);
   }
 
-  dispose(plotly: IPlotly | null): void {
-    plotly?.purge(this.plot);
+  dispose(): void {
+    this.resizer.disconnect();
+    this.canvas.dispose();
   }
 }

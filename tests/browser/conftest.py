@@ -165,11 +165,13 @@ def _start_lab(
     extra_env: dict[str, str] | None = None,
     server_config: dict | None = None,
     extra_args: list[str] | None = None,
+    base_path: str = "/",
 ) -> tuple[subprocess.Popen, LabServer]:
     """Start `jupyter lab` on a copy of examples/ under `base`; return once it answers.
 
     `server_config` is written as the user-level jupyter_server_config.json; `extra_args`
-    are added to the command line.
+    are added to the command line; `base_path` is the server's base URL (e.g. a JupyterHub
+    user prefix, `/user/alice/`).
     """
     root_dir = base / "examples"
     shutil.copytree(
@@ -189,7 +191,7 @@ def _start_lab(
     port = _free_port()
     token = secrets.token_hex(24)
     server = LabServer(
-        base_url=f"http://127.0.0.1:{port}/",
+        base_url=f"http://127.0.0.1:{port}{base_path}",
         token=token,
         root_dir=root_dir,
         labtrack_home=labtrack_home,
@@ -225,6 +227,7 @@ def _start_lab(
         "--allow-root",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root_dir}",
+        f"--ServerApp.base_url={base_path}",
         *(extra_args or []),
     ]
     with log_path.open("w") as log:

@@ -22,11 +22,10 @@ for trial in range(8):
 
 
 def trial_lines(page) -> int:
+    """Polylines the canvas parallel coordinates stroked in their last paint."""
     return page.evaluate(
-        """() => {
-            const gd = document.querySelector('[data-testid=labtrack-sweep-parallel]');
-            return gd && gd.data ? gd.data[0].dimensions[0].values.length : 0;
-        }"""
+        "() => Number(document.querySelector('[data-testid=labtrack-sweep-parallel]')"
+        "?.dataset.lines ?? 0)"
     )
 
 
@@ -59,7 +58,7 @@ def test_trials_appear_in_the_sweep_panel_while_the_cell_runs(
     expect(panel).to_have_attribute("data-trials", "8", timeout=10_000)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=labtrack-sweep-parallel]')"
-        "?.data?.[0]?.dimensions?.[0]?.values?.length === 8",
+        "?.dataset.lines === '8'",
         timeout=10_000,
     )
     assert trial_lines(page) == 8

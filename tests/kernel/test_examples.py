@@ -100,6 +100,21 @@ def test_quickstart_model_is_logged_by_the_run_and_predicts(quickstart):
     assert set(predictions) <= {True, False}
 
 
+def test_quickstart_saves_its_widgets_with_the_loader_not_the_bundle(quickstart):
+    # nbclient saves every widget's final state into the notebook; the kernel pushed the
+    # widget bundle with its first widget (no server page to load it from) and took it back
+    # when the cell ended, so only the few-kB loader is saved.
+    notebook, _ = quickstart
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    saved = [m for m in state.values() if "labtrack" in m["state"].get("_anywidget_id", "")]
+    assert saved
+    for model in saved:
+        assert model["state"]["_esm"].startswith("// labtrack's widget loader")
+        assert len(model["state"]["_esm"]) < 10_000
+        assert all(len(buffer["data"]) < 10_000 for buffer in model.get("buffers", []))
+    assert len(nbformat.writes(notebook)) < 1_000_000
+
+
 # your_mlflow_code.ipynb runs twice in test_your_mlflow_code.py (plain and tracked).
 RUN_ELSEWHERE = {"your_mlflow_code.ipynb"}
 

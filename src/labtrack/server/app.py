@@ -14,6 +14,7 @@ from ..registry import ModelRegistry, load_signer
 from ..registry.policy import ApprovalPolicy
 from .limits import WorkerPool
 from .routes import route_table
+from .widget_bundle import announce_widget_bundle
 
 
 @dataclass
@@ -92,6 +93,7 @@ class LabtrackExtension(ExtensionApp):
             location.display_uri(),
             location.source.value,
         )
+        announce_widget_bundle(self.serverapp, self.log)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(route_table())

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import html
 
-import anywidget
 import traitlets
 
 from ..backend.errors import TrackingQueryError
-from .bundle import bundle_path
+from .base import LabtrackWidget
 
 
-class ChallengeWidget(anywidget.AnyWidget):
-    _esm = bundle_path()
+class ChallengeWidget(LabtrackWidget):
     _labtrack_view = traitlets.Unicode("challenge").tag(sync=True)
 
     # ``ChallengeResult.to_json()``: versions, metrics rows, thresholds, failures, view data.

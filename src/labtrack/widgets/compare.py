@@ -5,10 +5,9 @@ that differ. Built by ``labtrack.compare`` / ``%track compare``; drawn by
 
 from __future__ import annotations
 
-import anywidget
 import traitlets
 
-from .bundle import bundle_path
+from .base import LabtrackWidget
 from .compare_payload import MatrixPayload, pack_curves, unpack_metrics
 from .static_form import add_static_form
 
@@ -16,8 +15,7 @@ from .static_form import add_static_form
 MAX_CURVE_RUNS = 50
 
 
-class CompareWidget(anywidget.AnyWidget):
-    _esm = bundle_path()
+class CompareWidget(LabtrackWidget):
     _labtrack_view = traitlets.Unicode("compare").tag(sync=True)
 
     # The compared runs and their columns (see compare_payload.py for the packing).

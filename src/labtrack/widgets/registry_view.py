@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-import anywidget
 import traitlets
 
 from ..backend.errors import TrackingQueryError
-from .bundle import bundle_path
+from .base import LabtrackWidget
 from .static_form import add_static_form
 from .static_tables import registry_form
 
@@ -23,8 +22,7 @@ MAX_MODELS = 200
 SHOWN_AUDIT = 50
 
 
-class RegistryWidget(anywidget.AnyWidget):
-    _esm = bundle_path()
+class RegistryWidget(LabtrackWidget):
     _labtrack_view = traitlets.Unicode("registry").tag(sync=True)
 
     models = traitlets.List(traitlets.Unicode()).tag(sync=True)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import anywidget
 import traitlets
 
-from .bundle import bundle_path
+from .base import LabtrackWidget
 
 
-class RunCard(anywidget.AnyWidget):
-    _esm = bundle_path()
+class RunCard(LabtrackWidget):
     _labtrack_view = traitlets.Unicode("run_card").tag(sync=True)
 
     run_id = traitlets.Unicode("").tag(sync=True)

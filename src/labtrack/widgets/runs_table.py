@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import math
 
-import anywidget
 import traitlets
 
-from .bundle import bundle_path
+from .base import LabtrackWidget
 from .static_form import add_static_form
 from .static_tables import runs_table_form
 
@@ -36,8 +35,7 @@ def _cell(value):
     return str(value)
 
 
-class RunsTable(anywidget.AnyWidget):
-    _esm = bundle_path()
+class RunsTable(LabtrackWidget):
     _labtrack_view = traitlets.Unicode("runs_table").tag(sync=True)
 
     columns = traitlets.List(traitlets.Unicode()).tag(sync=True)
