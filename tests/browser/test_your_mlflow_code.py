@@ -42,8 +42,8 @@ mlflow.sklearn.autolog(disable=True)
 def axes(page) -> list[str]:
     """The labels of the sweep panel's parallel-coordinates axes, in order."""
     return page.evaluate(
-        """() => document.querySelector('[data-testid=labtrack-sweep-parallel]')
-            .data[0].dimensions.map(d => d.label)"""
+        """() => [...document.querySelectorAll(
+            '[data-testid=labtrack-sweep-parallel] [data-axis]')].map(g => g.dataset.axis)"""
     )
 
 
@@ -112,6 +112,11 @@ def test_an_autolog_grid_search_sweep_panel_names_the_search_score(
     toggle = panel.get_by_test_id("labtrack-sweep-constant")
     expect(toggle).to_contain_text("Show 17 more axes")
     # (the objective, colouring the lines, is the last axis)
+    expect(panel).to_have_attribute("data-axes", "5")
+    page.wait_for_function(
+        "() => document.querySelectorAll("
+        "'[data-testid=labtrack-sweep-parallel] [data-axis]').length === 5"
+    )
     assert axes(page) == ["C", "kernel", "rank_test_score", "std_test_score", "mean_test_score"]
     # And a score each trial logged once reads as values, not as charts of one dot
     tile = live.locator("[data-testid=labtrack-chart][data-metric=rank_test_score]")
@@ -125,8 +130,9 @@ def test_an_autolog_grid_search_sweep_panel_names_the_search_score(
     toggle.focus()
     page.keyboard.press("Enter")
     expect(toggle).to_have_text("Hide constant params and timings")
+    expect(panel).to_have_attribute("data-axes", "22")
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=labtrack-sweep-parallel]')"
-        "?.data?.[0]?.dimensions?.length === 22"
+        "() => document.querySelectorAll("
+        "'[data-testid=labtrack-sweep-parallel] [data-axis]').length === 22"
     )
     switch_theme("JupyterLab Light")
