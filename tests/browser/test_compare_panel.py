@@ -173,7 +173,8 @@ def test_overlay_draws_each_runs_history_with_run_names(page, compare_panel, com
 
     # Then its curves replace the others
     page.wait_for_function(
-        "s => document.querySelector(s).layout.yaxis.title.text === 'accuracy'", arg=OVERLAY
+        # (the plot may be re-mounted meanwhile: a missing one is "not yet", not an error)
+        "s => document.querySelector(s)?.layout?.yaxis?.title?.text === 'accuracy'", arg=OVERLAY
     )
     traces = plot_data(page, OVERLAY)
     assert len(traces) == 3
@@ -276,7 +277,7 @@ def test_compare_panel_is_readable_in_light_and_dark_themes(
         arg=[PARALLEL, light_label],
     )
     page.wait_for_function(
-        "([s, bg]) => document.querySelector(s).layout.paper_bgcolor !== bg",
+        "([s, bg]) => (document.querySelector(s)?.layout?.paper_bgcolor ?? bg) !== bg",
         arg=[OVERLAY, light_background],
     )
     for selector in texts:

@@ -8,7 +8,7 @@ from test_compare_widget import LOAD, LOG_RUNS
 from test_live_plot import run_cell, write_notebook
 
 NOTEBOOK = "static.ipynb"
-COMPARE = "w = %track compare --last 5\nw"
+COMPARE = "w = %track compare --experiment Default --max 5\nw"
 EXPORT = "w.to_html('{name}'); print('EXPORTED', sorted(w.figures))"
 
 

@@ -23,7 +23,7 @@ for i in range(6):
         mlflow.log_metrics({"accuracy": 0.6 + 0.06 * i, "f1": 0.5 + 0.03 * (i % 4)})
 print("logged")
 """
-COMPARE = "w = %track compare --last 5\nw"
+COMPARE = "w = %track compare --experiment Default --max 5\nw"
 PRINT_SELECTED = (
     "print('SELECTED', len(w.selected), "
     "'LR', sorted(map(float, w.selected_frame['params.lr']), reverse=True))"

@@ -110,6 +110,8 @@ def test_runs_panel_is_readable_in_light_and_dark_themes(
     expect(page.locator("body[data-jp-theme-light='true']")).to_have_count(1)
     page.locator(RUNS_TAB).click()
     expect(page.get_by_test_id("labtrack-backend-kind")).to_have_text("embedded", timeout=30_000)
+    # The hint shows once the (empty) list of runs has loaded.
+    expect(page.locator(".lt-TrackHint-code").first).to_be_visible(timeout=30_000)
     texts = [
         "[data-testid=labtrack-runs-panel] .lt-RunsPanel-title",
         "[data-testid=labtrack-backend-kind]",

@@ -42,7 +42,7 @@ deadline = time.monotonic() + 300
 while not pathlib.Path("release").exists() and time.monotonic() < deadline:
     time.sleep(0.1)
 """
-COMPARE = "%track compare --last 3"
+COMPARE = "%track compare --experiment Default --max 3"
 # The budget of one widget's comm message (the issue's target): the loader plus the state.
 MAX_WIDGET_MESSAGE = 100_000
 PREFIX = "/user/labtrack-tester/"
