@@ -1,13 +1,17 @@
-"""Keyset paging on SQLite (PostgreSQL: tests/scale)."""
+"""Keyset paging and the in-database reduction on SQLite (PostgreSQL: tests/scale)."""
 
 from __future__ import annotations
 
 import pytest
+from mlflow import MlflowClient
 from read_checks import (
     ORDERS,
     check_pages_follow_mlflow_order,
     check_pages_survive_concurrent_inserts,
+    check_reduction_equals_python,
+    check_sql_path_serves_evenly_spaced_steps,
     tied_experiment,
+    write_histories,
 )
 
 from labtrack.backend import prepare_backend, resolve_backend
@@ -58,3 +62,20 @@ def test_a_keyset_token_carries_its_offset_for_mlflows_client(store, tied):
     by_keyset = reader.search_runs(second)
     reader.close()
     assert [r.run_id for r in by_client.runs] == [r.run_id for r in by_keyset.runs]
+
+
+@pytest.fixture(scope="module")
+def histories_run(store):
+    client = MlflowClient(tracking_uri=store.tracking_uri)
+    experiment = client.create_experiment("histories", f"{store.artifact_root}/h")
+    run_id = client.create_run(experiment).info.run_id
+    return run_id, write_histories(store.tracking_uri, run_id)
+
+
+def test_the_sql_reduction_equals_the_python_reduction(store, histories_run):
+    run_id, found = histories_run
+    check_reduction_equals_python(store.tracking_uri, run_id, found)
+
+
+def test_evenly_spaced_histories_are_reduced_in_the_database(store, histories_run):
+    check_sql_path_serves_evenly_spaced_steps(store.tracking_uri, histories_run[0])

@@ -4,8 +4,9 @@
 metric and tag of every run, dataset inputs, logged models — and are 20–170× slower
 than the SQL a run table needs. This reader builds its WHERE and ORDER BY with
 MLflow's own clause builders (so a filter or ordering means exactly what it means to
-MLflow) but selects only the runs table plus the columns the caller asked for, and pages
-by keyset (``run_pages.py``; MLflow's offset tokens are still accepted).
+MLflow) but selects only the runs table plus the columns the caller asked for, pages
+by keyset (``run_pages.py``; MLflow's offset tokens are still accepted), and reduces
+long metric histories in the database (``sql_reduction.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .reduction import minmax_indices
 from .run_pages import read_page
 from .run_table import read_sql_run_table
 from .shapes import RunColumns
+from .sql_reduction import reduce_in_database
 from .sql_rows import in_id_chunks, plain_rows
 
 
@@ -193,11 +195,18 @@ class SqlReader:
         statement = statement.where(SqlMetric.run_uuid == run_id, SqlMetric.key == key)
         if after_step is not None:
             statement = statement.where(SqlMetric.step > after_step)
-        statement = statement.order_by(SqlMetric.step, SqlMetric.timestamp)
+        statement = statement.order_by(SqlMetric.step, SqlMetric.timestamp, SqlMetric.value)
         # MLflow's session wraps any exception raised inside it as an internal error,
         # so what is missing is found out inside and raised outside.
         with self._store.ManagedSessionMaker() as session:
-            points = plain_rows(session, statement)
+            # A short history is read whole; a long one is reduced in the database when
+            # its steps allow (sql_reduction.py), else read whole and reduced here.
+            points = plain_rows(session, statement.limit(max_points + 1))
+            if len(points) > max_points:
+                series = reduce_in_database(session, run_id, key, max_points, after_step)
+                if series is not None:
+                    return series
+                points = plain_rows(session, statement)
             run_exists = bool(points) or self._run_exists(session, run_id)
         if not run_exists:
             raise NotFound(f"no run with id {run_id}")
