@@ -79,3 +79,27 @@ def test_the_sql_reduction_equals_the_python_reduction(store, histories_run):
 
 def test_evenly_spaced_histories_are_reduced_in_the_database(store, histories_run):
     check_sql_path_serves_evenly_spaced_steps(store.tracking_uri, histories_run[0])
+
+
+def test_column_keys_are_those_of_the_experiments_active_runs_only(store):
+    # Given two experiments, and a deleted run holding keys no active run has
+    client = MlflowClient(tracking_uri=store.tracking_uri)
+    mine = client.create_experiment("keys-mine", f"{store.artifact_root}/km")
+    other = client.create_experiment("keys-other", f"{store.artifact_root}/ko")
+    for experiment, suffix in ((mine, "mine"), (other, "other")):
+        run = client.create_run(experiment, tags={f"tag_{suffix}": "1"}).info.run_id
+        client.log_param(run, f"param_{suffix}", "1")
+        client.log_metric(run, f"metric_{suffix}", 1.0)
+    gone = client.create_run(mine).info.run_id
+    client.log_param(gone, "param_deleted", "1")
+    client.delete_run(gone)
+
+    # When the keys of the first experiment are listed
+    reader = SqlReader(store.tracking_uri)
+    columns = reader.run_columns((mine,))
+    reader.close()
+
+    # Then only its active runs' keys are there
+    assert columns.params == ["param_mine"]
+    assert columns.metrics == ["metric_mine"]
+    assert "tag_mine" in columns.tags and "tag_other" not in columns.tags

@@ -144,3 +144,45 @@ def direct_joins(order_joins, keys: list[SortKey], run_id_column):
         for key in keys
     ]
     return joins, rewritten
+
+
+def without_redundant_null_keys(keys: list[SortKey], dialect_name: str) -> list[SortKey]:
+    """MLflow sorts a run missing the ordering value last with a ``CASE WHEN value IS NULL
+    THEN 1 ELSE 0 END`` key before the value. Where the engine already puts NULLs last in
+    that direction (descending on SQLite, ascending on PostgreSQL) the CASE changes no
+    order, and dropping it lets an index serve the order: the Runs panel's default
+    ``start_time DESC`` page then reads 200 rows from the index instead of sorting 100k."""
+    nulls_high = dialect_name in NULLS_HIGH_DIALECTS
+    kept = []
+    for index, key in enumerate(keys):
+        following = keys[index + 1] if index + 1 < len(keys) else None
+        if (
+            following is not None
+            and not key.descending
+            and following.descending != nulls_high
+            and _null_guard_of(key.expression, following.expression)
+        ):
+            continue
+        kept.append(key)
+    return kept
+
+
+def _null_guard_of(case, value) -> bool:
+    """True for ``CASE WHEN <value> IS NULL THEN 1 ELSE 0 END``."""
+    from sqlalchemy.sql import operators
+    from sqlalchemy.sql.elements import Case
+
+    if not isinstance(case, Case) or len(case.whens) != 1:
+        return False
+    condition, result = case.whens[0]
+    if getattr(condition, "operator", None) is not operators.is_:
+        return False
+    if not _literal_is(result, 1) or not _literal_is(case.else_, 0):
+        return False
+    return condition.left.compare(value)
+
+
+def _literal_is(element, number: int) -> bool:
+    return getattr(element, "value", None) == number and not isinstance(
+        getattr(element, "value", None), bool
+    )

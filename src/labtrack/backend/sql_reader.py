@@ -16,10 +16,11 @@ from collections.abc import Iterable
 import numpy as np
 
 from .errors import NotFound
-from .keyset import direct_joins, sort_keys
+from .keyset import direct_joins, sort_keys, without_redundant_null_keys
 from .page_tokens import decode_page_token, search_fingerprint
 from .queries import MetricSeries, RunPage, RunQuery, RunRow, finite_or_none
 from .reduction import minmax_indices
+from .run_keys import experiment_keys
 from .run_pages import read_page
 from .run_table import read_sql_run_table
 from .shapes import RunColumns
@@ -70,6 +71,7 @@ class SqlReader:
         order_joins, keys = direct_joins(
             order_joins, sort_keys(order_columns, order_clauses), SqlRun.run_uuid
         )
+        keys = without_redundant_null_keys(keys, session.get_bind().dialect.name)
         attribute_filters, joined_filters, dataset_filters = (
             mlflow_sql._get_sqlalchemy_filter_clauses(
                 parsed_filters, session, self._store._get_dialect()
@@ -78,15 +80,21 @@ class SqlReader:
         labels = [key.expression.label(f"lt_key_{i}") for i, key in enumerate(keys)]
         # Columns, not ORM objects: building 10k SqlRun instances costs more than the query.
         statement = select(*columns, *labels)
+        # A param/metric/tag filter is a subquery of the matching run ids: asked as a
+        # semi-join (IN) it cannot repeat a run, so no DISTINCT has to sort 100k rows.
+        repeating = False
         for joined in joined_filters:
-            statement = statement.join(joined)
+            if "run_uuid" in joined.c:
+                statement = statement.where(SqlRun.run_uuid.in_(select(joined.c.run_uuid)))
+            else:
+                statement, repeating = statement.join(joined), True
         for dataset in dataset_filters:
             statement = statement.join(dataset, SqlRun.run_uuid == dataset.c.destination_id)
         for alias, on_clause in order_joins:
             statement = statement.outerjoin(alias, on_clause)
-        if joined_filters or dataset_filters:
-            # Filter joins can repeat a run (a dataset input per row); ordering joins
-            # cannot (one row per run and key: their primary key), nor can the runs table.
+        if repeating or dataset_filters:
+            # A run with several dataset inputs comes once per input; ordering joins
+            # cannot repeat one (one row per run and key: their primary key).
             statement = statement.distinct()
         statement = statement.filter(
             SqlRun.experiment_id.in_([int(i) for i in query.experiment_ids]),
@@ -159,29 +167,10 @@ class SqlReader:
         return {name: sorted(values) for name, values in keys.items()}
 
     def run_columns(self, experiment_ids: tuple[str, ...]) -> RunColumns:
-        """Every param, latest-metric and tag key of the experiments' active runs, sorted."""
-        from mlflow.store.tracking.dbmodels.models import (
-            SqlLatestMetric,
-            SqlParam,
-            SqlRun,
-            SqlTag,
-        )
-        from sqlalchemy import select
-
-        runs = select(SqlRun.run_uuid).where(
-            SqlRun.experiment_id.in_([int(i) for i in experiment_ids]),
-            SqlRun.lifecycle_stage == "active",
-        )
-        keys = {}
+        """Every param, latest-metric and tag key of the experiments' active runs, sorted
+        (found by skipping through the key indexes: ``run_keys.py``)."""
         with self._store.ManagedSessionMaker() as session:
-            for entity, target in (
-                (SqlParam, "params"),
-                (SqlLatestMetric, "metrics"),
-                (SqlTag, "tags"),
-            ):
-                statement = select(entity.key).where(entity.run_uuid.in_(runs)).distinct()
-                keys[target] = sorted(key for (key,) in plain_rows(session, statement))
-        return RunColumns(**keys)
+            return RunColumns(**experiment_keys(session, experiment_ids))
 
     # -- metric histories ------------------------------------------------------------
 
