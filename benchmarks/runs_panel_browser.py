@@ -130,8 +130,9 @@ SCROLL = """async ([seconds, stallMs]) => {
     stallsAtArrival: stalls.filter(atArrival).length,
     maxNotAtArrival: Math.max(0, ...frames.filter(f => !atArrival(f)).map(([a, b]) => b - a)),
     pagesArrived: arrivals.length,
-    stallDetail: stalls.map(([from, to]) => [Math.round(from - started), Math.round(to - from),
-      requests.map(e => [Math.round(e.startTime - started), Math.round(e.responseEnd - started)])]),
+    stallsAt: stalls.map(([a, b]) => `${Math.round(a - started)}+${Math.round(b - a)}`),
+    pagesAt: requests.map(e =>
+      `${Math.round(e.startTime - started)}-${Math.round(e.responseEnd - started)}`),
     longTasks: longTasks.length,
     longestTask: longTasks.length ? Math.max(...longTasks) : 0,
     rowsInDom: document.querySelectorAll('.lt-RunsTable-row').length,
@@ -224,7 +225,9 @@ def main() -> None:
     )
     print(f"longest gap without a page arriving: {scroll['maxNotAtArrival']:.1f} ms")
     print(f"long tasks (> 50 ms): {scroll['longTasks']}, longest {scroll['longestTask']:.0f} ms")
-    print("stalls (start ms, gap ms, requests [start, end]):", scroll["stallDetail"])
+    if scroll["stalls"]:
+        print(f"  stalls at (ms into the scroll + gap): {' '.join(scroll['stallsAt'])}")
+        print(f"  pages requested-arrived (ms): {' '.join(scroll['pagesAt'])}")
     print()
     first = statistics.median(first_rows)
     server = max(
