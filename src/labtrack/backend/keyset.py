@@ -77,27 +77,39 @@ def _checked(key: SortKey, value):
 
 
 def after(keys: list[SortKey], values: list, dialect_name: str):
-    """The WHERE clause selecting the rows that sort after ``values``."""
-    from sqlalchemy import and_, or_
+    """The WHERE clause selecting the rows that sort after ``values``.
+
+    Each non-NULL value is the bound parameter ``after_parameter(i)``: the clause of one
+    search compiles to the same SQL for every page (only which values are NULL changes
+    its shape), so a page's statement can be compiled once and reused."""
+    from sqlalchemy import and_, bindparam, false, or_
 
     nulls_high = dialect_name in NULLS_HIGH_DIALECTS
     branches = []
     equal_so_far = []
-    for key, value in zip(keys, values, strict=True):
-        beyond = _beyond(key, value, nulls_high)
+    for index, (key, value) in enumerate(zip(keys, values, strict=True)):
+        expression = key.expression
+        bound = None
+        if value is not None:
+            bound = bindparam(after_parameter(index), value, type_=expression.type)
+        beyond = _beyond(key, bound, nulls_high)
         if beyond is not None:
             branches.append(and_(*equal_so_far, beyond))
-        expression = key.expression
-        equal_so_far.append(expression.is_(None) if value is None else expression == value)
+        equal_so_far.append(expression.is_(None) if bound is None else expression == bound)
     if not branches:  # the last run sorts after everything: nothing follows it
-        from sqlalchemy import false
-
         return false()
     return or_(*branches)
 
 
+def after_parameter(index: int) -> str:
+    return f"lt_after_{index}"
+
+
 def _beyond(key: SortKey, value, nulls_high: bool):
-    """Rows whose ``key`` sorts strictly after ``value``; None when none can."""
+    """Rows whose ``key`` sorts strictly after ``value`` (a bound parameter, or None for
+    NULL); None when none can."""
+    from sqlalchemy import or_
+
     expression = key.expression
     # Where NULLs sit in this direction: ascending puts them at the low end of the
     # engine's order; descending reverses it.
@@ -107,8 +119,6 @@ def _beyond(key: SortKey, value, nulls_high: bool):
     later = expression < value if key.descending else expression > value
     if nulls_first:
         return later  # NULLs come before every value, so none of them is after it
-    from sqlalchemy import or_
-
     return or_(later, expression.is_(None))
 
 

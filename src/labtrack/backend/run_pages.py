@@ -10,15 +10,18 @@ before it. Many asked columns are read instead by run id in bounded IN lists.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from .keyset import SortKey, after, checked_values
+from .keyset import SortKey, after, after_parameter, checked_values
 from .page_tokens import PageToken, encode_keyset_token
 from .queries import RunQuery, RunRow, finite_or_none
 
 # Asked columns joined into the page statement; SQLite joins at most 64 tables, and
 # past a few dozen joins a planner's search costs more than the lookups.
 MAX_JOINED_COLUMNS = 24
+OFFSET = "lt_offset"  # the bound OFFSET of a page after one of MLflow's offset tokens
 RUN_ATTRIBUTES = (
     "run_uuid",
     "name",
@@ -38,39 +41,111 @@ class PageRead:
     columns_filled: bool  # False: the caller still reads the asked columns
 
 
+@dataclass(frozen=True)
+class PageStatement:
+    """A search's page query, compiled once: every page of the search runs the same SQL
+    with the previous page's last keys (or an offset) as its parameters."""
+
+    sql: str
+    positions: tuple[str, ...] | None  # parameter names in order, for positional drivers
+    parameters: dict  # every value bound when compiled; a page replaces the token's
+    keys: list[SortKey]
+    joined: bool  # the asked columns are in the statement
+
+
+class PageStatements:
+    """The compiled page statements of recent searches (SQLAlchemy builds and compiles
+    one in about as long as SQLite takes to run it)."""
+
+    def __init__(self, size: int = 128) -> None:
+        self._size = size
+        self._found: OrderedDict[tuple, PageStatement] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, shape: tuple) -> PageStatement | None:
+        with self._lock:
+            found = self._found.get(shape)
+            if found is not None:
+                self._found.move_to_end(shape)
+            return found
+
+    def put(self, shape: tuple, statement: PageStatement) -> None:
+        with self._lock:
+            self._found[shape] = statement
+            while len(self._found) > self._size:
+                self._found.popitem(last=False)
+
+
 def read_page(reader, session, query: RunQuery, token: PageToken | None, fingerprint: str):
     """``reader``: a :class:`SqlReader`. Raises InvalidQuery for a token that does not fit."""
-    from mlflow.store.tracking.dbmodels.models import SqlRun
+    from .sql_rows import driver_rows
 
-    columns = [getattr(SqlRun, name).label(f"lt_run_{i}") for i, name in enumerate(RUN_ATTRIBUTES)]
-    statement, keys = reader.search_statement(session, query, columns)
+    dialect = session.get_bind().dialect.name
+    shape = (
+        fingerprint,
+        query.page_size,
+        query.params,
+        query.metrics,
+        query.tags,
+        dialect,
+        None if token is None else _token_shape(token),
+    )
+    page = reader.page_statements.get(shape)
+    if page is None:
+        page = _compile(reader, session, query, token, dialect)
+        reader.page_statements.put(shape, page)
+    parameters = dict(page.parameters)
     if token is not None and token.keys is not None:
-        values = checked_values(keys, token.keys)
-        dialect = session.get_bind().dialect.name
-        statement = statement.where(after(keys, values, dialect))
+        values = checked_values(page.keys, token.keys)
+        parameters.update(
+            (after_parameter(i), value) for i, value in enumerate(values) if value is not None
+        )
     elif token is not None:
-        statement = statement.offset(token.offset)
-    statement = statement.limit(query.page_size + 1)
-    asked = len(query.params) + len(query.metrics) + len(query.tags)
-    join = 0 < asked <= MAX_JOINED_COLUMNS
-    if join:
-        lateral = session.get_bind().dialect.name == "postgresql"
-        statement = _with_asked_columns(statement, keys, query, lateral)
-    from .sql_rows import plain_rows
-
-    found = plain_rows(session, statement)
+        parameters[OFFSET] = token.offset
+    if page.positions is not None:
+        parameters = [parameters[name] for name in page.positions]
+    found = driver_rows(session, page.sql, parameters)
     width = len(RUN_ATTRIBUTES)
-    rows = [_row(values[:width]) for values in found[: query.page_size]]
-    if join:
-        _fill_from(rows, found, width + len(keys), query)
+    keys = len(page.keys)
+    rows = _rows(found[: query.page_size], width + keys, query if page.joined else None)
     next_token = None
     if len(found) > query.page_size:
         last = found[query.page_size - 1]
         start = token.offset if token is not None else 0
         next_token = encode_keyset_token(
-            start + query.page_size, list(last[width : width + len(keys)]), fingerprint
+            start + query.page_size, list(last[width : width + keys]), fingerprint
         )
-    return PageRead(rows=rows, next_page_token=next_token, columns_filled=join or not asked)
+    asked = query.params or query.metrics or query.tags
+    return PageRead(rows=rows, next_page_token=next_token, columns_filled=page.joined or not asked)
+
+
+def _token_shape(token: PageToken) -> tuple:
+    """What of a token changes the page's SQL: offset or keys, and which keys are NULL."""
+    if token.keys is None:
+        return ("offset",)
+    return ("keys", tuple(value is None for value in token.keys))
+
+
+def _compile(reader, session, query: RunQuery, token: PageToken | None, dialect: str):
+    from mlflow.store.tracking.dbmodels.models import SqlRun
+    from sqlalchemy import bindparam
+
+    columns = [getattr(SqlRun, name).label(f"lt_run_{i}") for i, name in enumerate(RUN_ATTRIBUTES)]
+    statement, keys = reader.search_statement(session, query, columns)
+    if token is not None and token.keys is not None:
+        statement = statement.where(after(keys, checked_values(keys, token.keys), dialect))
+    elif token is not None:
+        statement = statement.offset(bindparam(OFFSET, token.offset))
+    statement = statement.limit(query.page_size + 1)
+    asked = len(query.params) + len(query.metrics) + len(query.tags)
+    joined = 0 < asked <= MAX_JOINED_COLUMNS
+    if joined:
+        statement = _with_asked_columns(statement, keys, query, dialect == "postgresql")
+    compiled = statement.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    positions = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+    return PageStatement(str(compiled), positions, dict(compiled.params), keys, joined)
 
 
 def _with_asked_columns(statement, keys: list[SortKey], query: RunQuery, lateral: bool):
@@ -116,33 +191,34 @@ def _with_asked_columns(statement, keys: list[SortKey], query: RunQuery, lateral
     return select(*selected).select_from(joined).order_by(*ordering)
 
 
-def _fill_from(rows: list[RunRow], found: list[tuple], start: int, query: RunQuery) -> None:
-    for row, values in zip(rows, found, strict=False):  # found may hold one more
-        position = start
-        for name in query.params:
-            if values[position] is not None:
-                row.params[name] = values[position]
-            position += 1
-        for name in query.metrics:
-            value, is_nan = values[position], values[position + 1]
-            if value is not None:
-                row.metrics[name] = None if is_nan else finite_or_none(value)
-            position += 2
-        for name in query.tags:
-            if values[position + 1] is not None:
-                row.tags[name] = values[position]
-            position += 2
-
-
-def _row(columns) -> RunRow:
-    run_id, name, experiment_id, status, start, end, user, stage = columns
-    return RunRow(
-        run_id=run_id,
-        run_name=name or "",
-        experiment_id=str(experiment_id),
-        status=status,
-        start_time=start,
-        end_time=end,
-        user_id=user,
-        lifecycle_stage=stage,
-    )
+def _rows(found: list[tuple], start: int, query: RunQuery | None) -> list[RunRow]:
+    """RunRows from the page's rows; the asked columns sit from ``start`` on (each param
+    one value; each metric its value and is_nan; each tag its value and key), when
+    ``query`` is given. Built in one pass: 10k rows of five columns are 11 pages here."""
+    params, metrics, tags = [], [], []
+    if query is not None:
+        params = [(name, start + i) for i, name in enumerate(query.params)]
+        start += len(params)
+        metrics = [(name, start + 2 * i) for i, name in enumerate(query.metrics)]
+        start += 2 * len(metrics)
+        tags = [(name, start + 2 * i) for i, name in enumerate(query.tags)]
+    return [
+        RunRow(
+            v[0],
+            v[1] or "",
+            str(v[2]),
+            v[3],
+            v[4],
+            v[5],
+            v[6],
+            v[7],
+            {name: v[i] for name, i in params if v[i] is not None},
+            {
+                name: None if v[i + 1] else finite_or_none(v[i])
+                for name, i in metrics
+                if v[i] is not None
+            },
+            {name: v[i] for name, i in tags if v[i + 1] is not None},
+        )
+        for v in found
+    ]

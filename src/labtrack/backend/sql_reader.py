@@ -21,7 +21,7 @@ from .page_tokens import decode_page_token, search_fingerprint
 from .queries import MetricSeries, RunPage, RunQuery, RunRow, finite_or_none
 from .reduction import minmax_indices
 from .run_keys import experiment_keys
-from .run_pages import read_page
+from .run_pages import PageStatements, read_page
 from .run_table import read_sql_run_table
 from .shapes import RunColumns
 from .sql_reduction import reduce_in_database
@@ -34,6 +34,7 @@ class SqlReader:
 
         # The artifact root is only used when creating experiments, which readers never do.
         self._store = SqlAlchemyStore(tracking_uri, "unused-by-readers")
+        self.page_statements = PageStatements()
 
     def close(self) -> None:
         self._store.engine.dispose()
