@@ -57,8 +57,7 @@ AFTER = "sink_module.MetricSink._first_points = early_first_points"
 
 # Started just before the cell runs: the epoch ms at which the cell's loss chart first
 # holds a point, drawn (the frame after plotly has it).
-FIRST_POINT_DRAWN = """async (index) => {
-  const cell = document.querySelectorAll('.jp-Notebook .jp-CodeCell')[index];
+FIRST_POINT_DRAWN = """async (cell) => {
   const limit = performance.now() + 60000;
   for (;;) {
     const plot = cell.querySelector(
@@ -88,6 +87,10 @@ def main() -> None:
         base = Path(folder)
         proc, lab = _start_lab(base, base / "jupyter-lab.log")
         try:
+            # Every cell stays in the DOM (no notebook windowing), so each is watched.
+            tracker = lab.settings_dir / "@jupyterlab" / "notebook-extension"
+            tracker.mkdir(parents=True, exist_ok=True)
+            (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
             write_notebook(lab.root_dir / NOTEBOOK, *cells)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
@@ -97,12 +100,11 @@ def main() -> None:
                 wait_for_idle_kernel(page)
                 for index in range(len(cells)):
                     measured = index in now_cells or index in before_cells
-                    if measured:  # the watcher runs in the page while the cell runs
-                        page.evaluate(
-                            f"() => {{ window.firstChart = ({FIRST_POINT_DRAWN})({index}); }}"
-                        )
-                    run_cell(page, index)
                     cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
+                    if measured:  # the watcher runs in the page while the cell runs
+                        cell.scroll_into_view_if_needed()
+                        cell.evaluate(f"c => {{ window.firstChart = ({FIRST_POINT_DRAWN})(c); }}")
+                    run_cell(page, index)
                     expect(cell.locator(".jp-InputPrompt")).to_have_text(
                         re.compile(r"\[\d+\]"), timeout=120_000
                     )
