@@ -87,8 +87,12 @@ def _create_schema(location: BackendLocation) -> None:
         store = SqlAlchemyStore(location.tracking_uri, location.artifact_root)
     store.engine.dispose()
     # The store is labtrack's own: it gets the index labtrack's reads page by (a no-op
-    # once there; read_indexes.py says why MLflow's migrations are unaffected).
-    create_read_indexes(location.tracking_uri)
+    # once there; read_indexes.py says why MLflow's migrations are unaffected). Only a
+    # speed-up: a store busy for longer than SQLite's timeout gets it on a later start.
+    try:
+        create_read_indexes(location.tracking_uri)
+    except Exception as error:  # reads work without it, only slower
+        logging.getLogger(__name__).warning("labtrack: read index not created: %s", error)
 
 
 @contextlib.contextmanager
