@@ -38,7 +38,11 @@ export function RunsTable(props: IRunsTableProps): React.ReactElement {
   const pinned = props.pinned ?? [];
   const owed = props.owed ?? NO_OWED;
   const server = props.server ?? 'the tracking server';
-  const marked = pinned.length > 0 || rows.some(row => owed.has(row.run_id));
+  // Once per new rows, not per scroll frame: 100k loaded rows would be scanned each frame.
+  const marked = React.useMemo(
+    () => pinned.length > 0 || rows.some(row => owed.has(row.run_id)),
+    [pinned.length, rows, owed]
+  );
   const columns = React.useMemo(
     () =>
       marked

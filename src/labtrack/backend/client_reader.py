@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from .errors import NotFound
+from .page_tokens import PREFIX, decode_page_token, mlflow_offset_token, search_fingerprint
 from .queries import (
     MetricSeries,
     RunPage,
@@ -40,7 +41,7 @@ class ClientReader:
             filter_string=query.filter_string,
             order_by=list(query.order_by) or None,
             max_results=query.page_size,
-            page_token=query.page_token,
+            page_token=_offset_token(query),
         )
         return RunPage(
             runs=[_row(run, query) for run in page], next_page_token=token_text(page.token)
@@ -99,6 +100,17 @@ class ClientReader:
             if after_step is None or m.step > after_step
         )
         return reduce_points(key, points, max_points)
+
+
+def _offset_token(query: RunQuery) -> str | None:
+    """The token MLflow understands: labtrack's keyset tokens (handed out by the SQL fast
+    path) carry the offset their page ended at; anything else is passed on as it is."""
+    token = query.page_token
+    if not token or not token.startswith(PREFIX):
+        return token
+    fingerprint = search_fingerprint(query.experiment_ids, query.filter_string, query.order_by)
+    decoded = decode_page_token(token, fingerprint)
+    return mlflow_offset_token(decoded.offset) if decoded is not None else None
 
 
 def _row(run, query: RunQuery) -> RunRow:

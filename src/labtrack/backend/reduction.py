@@ -29,9 +29,7 @@ def minmax_indices(values: Sequence[float], max_points: int = MAX_POINTS) -> np.
     count = len(array)
     if count <= max_points:
         return np.arange(count)
-    buckets = (max_points - 2) // 2
-    # Interior points 1 .. count-2 split into `buckets` nearly equal runs.
-    edges = np.linspace(1, count - 1, buckets + 1).astype(np.int64)
+    edges = bucket_edges(count, max_points)
     nan = np.isnan(array)
     low = np.where(nan, np.inf, array)
     high = np.where(nan, -np.inf, array)
@@ -43,6 +41,14 @@ def minmax_indices(values: Sequence[float], max_points: int = MAX_POINTS) -> np.
     keep.append(_first_match(low, lows, starts, ends))
     keep.append(_first_match(high, highs, starts, ends))
     return np.unique(np.concatenate(keep))
+
+
+def bucket_edges(count: int, max_points: int) -> np.ndarray:
+    """Where the buckets of a curve of ``count > max_points`` points start: bucket ``b``
+    holds the points ``edges[b] .. edges[b + 1] - 1``. The interior points 1 .. count-2
+    split into ``(max_points - 2) // 2`` nearly equal runs (shared with the SQL path)."""
+    buckets = (max_points - 2) // 2
+    return np.linspace(1, count - 1, buckets + 1).astype(np.int64)
 
 
 def _first_match(array: np.ndarray, targets: np.ndarray, starts, ends) -> np.ndarray:

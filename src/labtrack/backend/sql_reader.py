@@ -4,8 +4,9 @@
 metric and tag of every run, dataset inputs, logged models — and are 20–170× slower
 than the SQL a run table needs. This reader builds its WHERE and ORDER BY with
 MLflow's own clause builders (so a filter or ordering means exactly what it means to
-MLflow, paging tokens included) but selects only the runs table plus the columns the
-caller asked for, and reads metric histories as three numeric columns.
+MLflow) but selects only the runs table plus the columns the caller asked for, pages
+by keyset (``run_pages.py``; MLflow's offset tokens are still accepted), and reduces
+long metric histories in the database (``sql_reduction.py``).
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from collections.abc import Iterable
 import numpy as np
 
 from .errors import NotFound
+from .keyset import direct_joins, sort_keys, without_redundant_null_keys
+from .page_tokens import decode_page_token, search_fingerprint
 from .queries import MetricSeries, RunPage, RunQuery, RunRow, finite_or_none
 from .reduction import minmax_indices
+from .run_keys import experiment_keys
+from .run_pages import PageStatements, read_page
 from .run_table import read_sql_run_table
 from .shapes import RunColumns
+from .sql_reduction import reduce_in_database
 from .sql_rows import in_id_chunks, plain_rows
 
 
@@ -28,6 +34,7 @@ class SqlReader:
 
         # The artifact root is only used when creating experiments, which readers never do.
         self._store = SqlAlchemyStore(tracking_uri, "unused-by-readers")
+        self.page_statements = PageStatements()
 
     def close(self) -> None:
         self._store.engine.dispose()
@@ -35,27 +42,24 @@ class SqlReader:
     # -- runs ------------------------------------------------------------------------
 
     def search_runs(self, query: RunQuery) -> RunPage:
-        from mlflow.store.tracking.dbmodels.models import SqlRun
-        from mlflow.utils.search_utils import SearchUtils
-
+        fingerprint = search_fingerprint(query.experiment_ids, query.filter_string, query.order_by)
+        # Checked before the session: MLflow's session turns any error raised inside it
+        # into an internal error (a 500), and a bad token is the client's (a 400).
+        token = decode_page_token(query.page_token, fingerprint)
         with self._store.ManagedSessionMaker() as session:
-            offset = SearchUtils.parse_start_offset_from_page_token(query.page_token)
-            statement = self.filtered_runs(session, query, _RUN_COLUMNS(SqlRun))
-            statement = statement.offset(offset).limit(query.page_size + 1)
-            found = plain_rows(session, statement)
-            rows = [_row_from_columns(run) for run in found[: query.page_size]]
-            # Asked columns for just this page: joining them into the page query would
-            # look them up for every run the OFFSET skips (measured 3× slower).
-            self._fill_columns(session, rows, query)
-        next_token = None
-        if len(found) > query.page_size:
-            next_token = SearchUtils.create_page_token(offset + query.page_size).decode()
-        return RunPage(runs=rows, next_page_token=next_token)
+            page = _captured(read_page, self, session, query, token, fingerprint)
+            if not isinstance(page, Exception) and not page.columns_filled:
+                self._fill_columns(session, page.rows, query)
+        if isinstance(page, Exception):
+            raise page
+        return RunPage(runs=page.rows, next_page_token=page.next_page_token)
 
-    def filtered_runs(self, session, query: RunQuery, columns: tuple):
-        """SELECT ``columns`` of the active runs of ``query``'s experiments that match its
-        filter, in its order (MLflow's default order when none is given): MLflow's own
-        clause builders, so a filter means exactly what it means to MLflow."""
+    def search_statement(self, session, query: RunQuery, columns) -> tuple:
+        """SELECT ``columns`` and one column per sort key (labelled ``lt_key_<i>``) of the
+        active runs of ``query``'s experiments that match its filter, ordered by those
+        keys: MLflow's own filter and order builders (its default order when none is
+        given), so a filter or an order means exactly what it means to MLflow.
+        Returns the statement and its sort keys."""
         from mlflow.store.tracking import sqlalchemy_store as mlflow_sql
         from mlflow.store.tracking.dbmodels.models import SqlRun
         from mlflow.utils.search_utils import SearchUtils
@@ -65,27 +69,48 @@ class SqlReader:
         order_columns, order_clauses, order_joins = mlflow_sql._get_orderby_clauses(
             list(query.order_by), session
         )
+        order_joins, keys = direct_joins(
+            order_joins, sort_keys(order_columns, order_clauses), SqlRun.run_uuid
+        )
+        keys = without_redundant_null_keys(keys, session.get_bind().dialect.name)
         attribute_filters, joined_filters, dataset_filters = (
             mlflow_sql._get_sqlalchemy_filter_clauses(
                 parsed_filters, session, self._store._get_dialect()
             )
         )
+        labels = [key.expression.label(f"lt_key_{i}") for i, key in enumerate(keys)]
         # Columns, not ORM objects: building 10k SqlRun instances costs more than the query.
-        statement = select(*columns, *order_columns)
+        statement = select(*columns, *labels)
+        # A param/metric/tag filter is a subquery of the matching run ids: asked as a
+        # semi-join (IN) it cannot repeat a run, so no DISTINCT has to sort 100k rows.
+        repeating = False
         for joined in joined_filters:
-            statement = statement.join(joined)
+            if "run_uuid" in joined.c:
+                statement = statement.where(SqlRun.run_uuid.in_(select(joined.c.run_uuid)))
+            else:
+                statement, repeating = statement.join(joined), True
         for dataset in dataset_filters:
             statement = statement.join(dataset, SqlRun.run_uuid == dataset.c.destination_id)
-        for joined in order_joins:
-            statement = statement.outerjoin(joined)
-        if joined_filters or dataset_filters or order_joins:
-            # Joins can repeat a run; without them run_uuid (the key) is unique already.
+        for alias, on_clause in order_joins:
+            statement = statement.outerjoin(alias, on_clause)
+        if repeating or dataset_filters:
+            # A run with several dataset inputs comes once per input; ordering joins
+            # cannot repeat one (one row per run and key: their primary key).
             statement = statement.distinct()
-        return statement.filter(
+        statement = statement.filter(
             SqlRun.experiment_id.in_([int(i) for i in query.experiment_ids]),
             SqlRun.lifecycle_stage == "active",
             *attribute_filters,
-        ).order_by(*order_clauses)
+        )
+        ordering = [
+            label.desc() if key.descending else label.asc()
+            for key, label in zip(keys, labels, strict=True)
+        ]
+        return statement.order_by(*ordering), keys
+
+    def filtered_runs(self, session, query: RunQuery, columns: tuple):
+        """``search_statement`` without its keys: the matching runs in the query's order."""
+        return self.search_statement(session, query, columns)[0]
 
     def run_table(self, query: RunQuery, max_results: int):
         """Every param, latest metric and tag of up to ``max_results`` matching runs."""
@@ -143,29 +168,10 @@ class SqlReader:
         return {name: sorted(values) for name, values in keys.items()}
 
     def run_columns(self, experiment_ids: tuple[str, ...]) -> RunColumns:
-        """Every param, latest-metric and tag key of the experiments' active runs, sorted."""
-        from mlflow.store.tracking.dbmodels.models import (
-            SqlLatestMetric,
-            SqlParam,
-            SqlRun,
-            SqlTag,
-        )
-        from sqlalchemy import select
-
-        runs = select(SqlRun.run_uuid).where(
-            SqlRun.experiment_id.in_([int(i) for i in experiment_ids]),
-            SqlRun.lifecycle_stage == "active",
-        )
-        keys = {}
+        """Every param, latest-metric and tag key of the experiments' active runs, sorted
+        (found by skipping through the key indexes: ``run_keys.py``)."""
         with self._store.ManagedSessionMaker() as session:
-            for entity, target in (
-                (SqlParam, "params"),
-                (SqlLatestMetric, "metrics"),
-                (SqlTag, "tags"),
-            ):
-                statement = select(entity.key).where(entity.run_uuid.in_(runs)).distinct()
-                keys[target] = sorted(key for (key,) in plain_rows(session, statement))
-        return RunColumns(**keys)
+            return RunColumns(**experiment_keys(session, experiment_ids))
 
     # -- metric histories ------------------------------------------------------------
 
@@ -179,11 +185,18 @@ class SqlReader:
         statement = statement.where(SqlMetric.run_uuid == run_id, SqlMetric.key == key)
         if after_step is not None:
             statement = statement.where(SqlMetric.step > after_step)
-        statement = statement.order_by(SqlMetric.step, SqlMetric.timestamp)
+        statement = statement.order_by(SqlMetric.step, SqlMetric.timestamp, SqlMetric.value)
         # MLflow's session wraps any exception raised inside it as an internal error,
         # so what is missing is found out inside and raised outside.
         with self._store.ManagedSessionMaker() as session:
-            points = plain_rows(session, statement)
+            # A short history is read whole; a long one is reduced in the database when
+            # its steps allow (sql_reduction.py), else read whole and reduced here.
+            points = plain_rows(session, statement.limit(max_points + 1))
+            if len(points) > max_points:
+                series = reduce_in_database(session, run_id, key, max_points, after_step)
+                if series is not None:
+                    return series
+                points = plain_rows(session, statement)
             run_exists = bool(points) or self._run_exists(session, run_id)
         if not run_exists:
             raise NotFound(f"no run with id {run_id}")
@@ -222,31 +235,15 @@ def reduce_points(key: str, points, max_points: int) -> MetricSeries:
     )
 
 
-def _RUN_COLUMNS(SqlRun) -> tuple:  # noqa: N802 -- reads as the constant it stands for
-    return (
-        SqlRun.run_uuid,
-        SqlRun.name,
-        SqlRun.experiment_id,
-        SqlRun.status,
-        SqlRun.start_time,
-        SqlRun.end_time,
-        SqlRun.user_id,
-        SqlRun.lifecycle_stage,
-    )
+def _captured(function, *args):
+    """``function(*args)``, or the InvalidQuery / NotImplementedError it raised: raised
+    inside MLflow's session they would reach the caller as MLflow internal errors."""
+    from .errors import InvalidQuery
 
-
-def _row_from_columns(columns) -> RunRow:
-    run_id, name, experiment_id, status, start, end, user, stage = columns[:8]
-    return RunRow(
-        run_id=run_id,
-        run_name=name or "",
-        experiment_id=str(experiment_id),
-        status=status,
-        start_time=start,
-        end_time=end,
-        user_id=user,
-        lifecycle_stage=stage,
-    )
+    try:
+        return function(*args)
+    except (InvalidQuery, NotImplementedError) as error:
+        return error
 
 
 def _row(run) -> RunRow:

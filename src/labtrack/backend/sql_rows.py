@@ -30,6 +30,16 @@ def plain_rows(session, statement) -> list[tuple]:
         cursor.close()
 
 
+def driver_rows(session, sql: str, parameters) -> list[tuple]:
+    """SQL already compiled for this driver, run on its own cursor: plain tuples."""
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def in_id_chunks(ids: list[str]) -> Iterator[list[str]]:
     for chunk in batched(ids, IN_CHUNK):
         yield list(chunk)

@@ -1,7 +1,8 @@
 """Preparing and pointing MLflow at a resolved backend.
 
 The embedded store is created on first use: one SQLite database in WAL mode (so the
-sidebar can read while a kernel writes) and one artifact folder. Creation is
+sidebar can read while a kernel writes), with labtrack's read index
+(``read_indexes.py``), and one artifact folder. Creation is
 serialised with a file lock because a kernel and the server may start together.
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .location import BackendLocation
+from .read_indexes import create_read_indexes
 
 # MLflow's SQL store puts the artifacts of experiments it creates under
 # ``./mlruns`` of the creating process unless this variable names a root. The
@@ -84,6 +86,13 @@ def _create_schema(location: BackendLocation) -> None:
     with _quiet_loggers("mlflow.store.db.utils", "alembic"):
         store = SqlAlchemyStore(location.tracking_uri, location.artifact_root)
     store.engine.dispose()
+    # The store is labtrack's own: it gets the index labtrack's reads page by (a no-op
+    # once there; read_indexes.py says why MLflow's migrations are unaffected). Only a
+    # speed-up: a store busy for longer than SQLite's timeout gets it on a later start.
+    try:
+        create_read_indexes(location.tracking_uri)
+    except Exception as error:  # reads work without it, only slower
+        logging.getLogger(__name__).warning("labtrack: read index not created: %s", error)
 
 
 @contextlib.contextmanager

@@ -3,9 +3,10 @@
 The loop only appends to an in-memory deque (a lock held for one append). A
 background thread writes what has accumulated at most once per flush interval
 (one transaction per flush on SQL stores), so a point is in the store about a
-second after it was logged. Points the backend refuses outright (a 4xx answer:
-say, their run was deleted meanwhile) are found by halving the batch and set aside
-in ``pending/rejected/``, so they never hold back the others.
+second after it was logged; a run's first points are written at once, so its live
+plot starts without waiting out an interval. Points the backend refuses outright (a
+4xx answer: say, their run was deleted meanwhile) are found by halving the batch and
+set aside in ``pending/rejected/``, so they never hold back the others.
 
 When a write fails for any other reason (the server is down, answers 5xx, the
 database is locked for too long) the sink goes offline: that batch and every later
@@ -89,6 +90,7 @@ class MetricSink:
         # whether everything offered before some moment is stored.
         self._offered = 0
         self._stored = 0
+        self._runs_begun: set[str] = set()  # runs whose first points were written at once
         self._in_flight: list[MetricPoint] = []
         self._last_progress = time.monotonic()
         self._rejected: list[MetricPoint] = []
@@ -110,6 +112,8 @@ class MetricSink:
                 return False
             self._buffer.extend(points)
             self._offered += len(points)
+        if any(point.run_id not in self._runs_begun for point in points):
+            self._first_points({point.run_id for point in points})
         return True
 
     def offer_one(self, point: MetricPoint) -> bool:
@@ -118,7 +122,13 @@ class MetricSink:
                 return False
             self._buffer.append(point)
             self._offered += 1
+        if point.run_id not in self._runs_begun:
+            self._first_points({point.run_id})
         return True
+
+    def _first_points(self, run_ids: set[str]) -> None:  # now, not at the interval's end
+        self._runs_begun.update(run_ids)
+        self._wake.set()
 
     def add_listener(self, listener: FlushListener) -> None:
         """Call ``listener`` (on the sink's thread) with every batch once it is stored."""
