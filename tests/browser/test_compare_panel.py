@@ -174,7 +174,8 @@ def test_overlay_draws_each_runs_history_with_run_names(page, compare_panel, com
     # Then its curves replace the others
     page.wait_for_function(
         # (the plot may be re-mounted meanwhile: a missing one is "not yet", not an error)
-        "s => document.querySelector(s)?.layout?.yaxis?.title?.text === 'accuracy'", arg=OVERLAY
+        "s => document.querySelector(s)?.layout?.yaxis?.title?.text === 'accuracy'",
+        arg=OVERLAY,
     )
     traces = plot_data(page, OVERLAY)
     assert len(traces) == 3

@@ -32,9 +32,10 @@ from collections import deque
 from collections.abc import Callable, Sequence
 
 from ..limits import batched
-from .journal import PendingPoints, RunJournal, RunOperations
+from .journal import PendingPoints, RunOperations
 from .points import MetricPoint
 from .report import SinkReport
+from .sink_journal import SinkJournal
 from .writers import MetricWriter, PointsRejected, write_around_rejections
 
 DEFAULT_FLUSH_INTERVAL = 1.0
@@ -63,12 +64,8 @@ class MetricSink:
         on_online: Announcement | None = None,
     ) -> None:
         self._writer = writer
-        self._name = name  # names the pending file (see name_journal)
-        self._pending = pending
+        self._kept = SinkJournal(pending, name)
         self._operations = operations
-        self._journal: RunJournal | None = pending.open(name) if pending is not None else None
-        # Appends come from the writer thread, or from close() when that thread hangs.
-        self._journal_lock = threading.Lock()
         self._offline = False
         # Set (an event: never dropped) by the training loop's thread when MLflow failed a
         # call the sink journaled instead; the writer thread goes offline on its next turn.
@@ -137,13 +134,7 @@ class MetricSink:
     def name_journal(self, name: str) -> None:
         """Name the journal (and the file of refused points) after ``name``, the run that
         stands for the cell, unless something was kept in it already."""
-        with self._journal_lock:
-            if self._pending is None or self._journal is None or self._journal.exists:
-                return
-            if name == self._name:
-                return
-            self._name = name
-            self._journal = self._pending.open(name)
+        self._kept.rename(name)
 
     @property
     def offline(self) -> bool:
@@ -166,17 +157,8 @@ class MetricSink:
         journal, the disk failed): the caller sends it or raises."""
         if not self._offline and because is None:
             return False
-        # Held while copying too: a replay on the writer thread deletes the copies.
-        with self._journal_lock:
-            if self._journal is None:
-                return False
-            fields = dict(operation)
-            try:
-                if files is not None:
-                    fields["local_path"] = str(self._journal.keep_files(files))
-                self._journal.append_operation(fields.pop("op"), **fields)
-            except OSError:
-                return False
+        if not self._kept.keep_operation(operation, files):
+            return False
         if not self._offline and because is not None:
             self._offline_because = because
             self._offline_requested.set()
@@ -210,48 +192,14 @@ class MetricSink:
         unsaved = list(self._in_flight) + list(self._buffer)
         self._buffer.clear()
         if unsaved:
-            self._save_pending(unsaved)
-        if self._rejected:
-            self._report.keep_rejected(self._pending, self._name, list(self._rejected))
-        if self._journal is not None:
-            if self._journal.exists and self._report.pending_file is None:
-                self._report.pending_file = self._journal.path
-                self._report.pending_count = self._count_pending()
-            self._journal.close()
+            self._kept.save_unsaved(unsaved, self._report)
+        self._kept.finish(self._report, list(self._rejected))
         return self._report
-
-    def _count_pending(self) -> int:
-        assert self._pending is not None
-        contents = self._pending.contents(self._pending.path_of(self._name))
-        return contents.points if contents is not None else 0
-
-    def _save_pending(self, unsaved: list[MetricPoint]) -> None:
-        if self._journal is None:
-            self._report.notes.append(
-                f"lost {len(unsaved)} metric point(s): the backend failed "
-                f"({self._report.last_error}) and there is no pending folder"
-            )
-            return
-        try:
-            with self._journal_lock:
-                self._journal.append_points(unsaved)
-            self._report.pending_file = self._journal.path
-            self._report.pending_count = self._count_pending()
-        except OSError as error:
-            self._report.notes.append(
-                f"lost {len(unsaved)} metric point(s): the backend failed "
-                f"({self._report.last_error}) and saving them failed too ({error})"
-            )
 
     # -- the writer thread -------------------------------------------------------
 
     def _run(self) -> None:
-        if self._pending is not None:
-            self._report.notes.extend(
-                self._pending.replay(
-                    self._writer, self._operations, skip=lambda path: path.stem == self._name
-                )
-            )
+        self._report.notes.extend(self._kept.replay_others(self._writer, self._operations))
         delay = self._interval
         retry_delay = _FIRST_RETRY_DELAY
         while True:
@@ -302,7 +250,7 @@ class MetricSink:
         except Exception as error:
             self._report.last_error = f"{type(error).__name__}: {error}"[:300]
             unwritten = batch[written:]
-            if self._journal is not None and self._journal_points(unwritten):
+            if self._kept.usable and self._journal_points(unwritten):
                 self._in_flight = []
                 self._go_offline()
                 return False
@@ -320,11 +268,10 @@ class MetricSink:
         self._offline = True
         self._replay_delay = _FIRST_RETRY_DELAY
         self._next_replay = time.monotonic() + self._replay_delay
-        assert self._journal is not None
         self._announce(
             self._on_offline,
             f"the tracking backend stopped taking metric points ({self._report.last_error}); "
-            f"they are kept in {self._journal.path} and sent when it answers again; "
+            f"they are kept in {self._kept.path} and sent when it answers again; "
             "the live plot goes on",
         )
 
@@ -332,7 +279,7 @@ class MetricSink:
         if not self._offline_requested.is_set():
             return
         self._offline_requested.clear()
-        if not self._offline and self._journal is not None:
+        if not self._offline and self._kept.usable:
             self._report.last_error = self._offline_because[:300]
             self._go_offline()
 
@@ -348,17 +295,15 @@ class MetricSink:
             return False
         if not last_call and time.monotonic() < self._next_replay:
             return False
-        assert self._journal is not None
         try:
-            with self._journal_lock:
-                replayed = self._journal.replay(self._writer, self._operations)
+            replayed = self._kept.replay(self._writer, self._operations)
         except PointsRejected as rejection:
             self._report.rejection = str(rejection)[:300]
             self._report.notes.append(
-                f"the backend rejected points kept in {self._journal.path} ({rejection}); "
+                f"the backend rejected points kept in {self._kept.path} ({rejection}); "
                 "they stay there"
             )
-            self._journal = None  # leave the file alone from now on
+            self._kept.abandon()
             self._offline = False
             return True
         except Exception as error:
@@ -381,10 +326,8 @@ class MetricSink:
         """Append to the journal; once there, points count as stored (durable)."""
         if not points:
             return True
-        assert self._journal is not None
         try:
-            with self._journal_lock:
-                self._journal.append_points(points)
+            self._kept.append_points(points)
         except OSError as error:
             self._report.notes.append(f"could not keep points on disk: {error}")
             return False
