@@ -55,24 +55,45 @@ def test_points_logged_through_every_api_land_exactly_once(run_cell, client):
         assert _history(client, cell.run_id, key) == expected, key
 
 
-def test_points_are_buffered_not_written_at_the_call(run_cell, labtrack_home):
+@pytest.fixture
+def slow_flush_interval(shell):
+    """A flush interval no test waits out, so a point that is in the database early
+    was written because the sink chose to, not because an interval happened to end."""
+    settings = next(c for c in shell.configurables if type(c).__name__ == "LabtrackConfig")
+    saved = settings.flush_interval
+    settings.flush_interval = 600.0
+    yield
+    settings.flush_interval = saved
+
+
+def test_points_are_buffered_not_written_at_the_call(run_cell, labtrack_home, slow_flush_interval):
     cell = run_cell(
         "%%track --name buffered --no-live\n"
-        "import mlflow, sqlite3, os\n"
-        "mlflow.log_metric('loss', 1.0)\n"
+        "import mlflow, sqlite3, os, time\n"
         "db = os.path.join(os.environ['LABTRACK_HOME'], 'mlflow.db')\n"
-        "with sqlite3.connect(db) as c:\n"
-        "    rows_at_call = c.execute('SELECT count(*) FROM metrics').fetchone()[0]\n"
+        "run_id = mlflow.active_run().info.run_id\n"
+        "def stored():\n"
+        "    with sqlite3.connect(db) as c:\n"
+        "        return c.execute('SELECT count(*) FROM metrics WHERE run_uuid = ?',\n"
+        "                         (run_id,)).fetchone()[0]\n"
+        "mlflow.log_metric('loss', 1.0, step=0)\n"
+        "deadline = time.monotonic() + 60\n"
+        "while stored() == 0 and time.monotonic() < deadline:\n"
+        "    time.sleep(0.05)\n"
+        "first_point_rows = stored()\n"
+        "mlflow.log_metric('loss', 0.5, step=1)\n"
+        "mlflow.log_metric('loss', 0.25, step=2)\n"
+        "rows_after_later_calls = stored()\n"
     )
     assert cell.result.success, cell.out + cell.err
-    # The call returned before the point reached the database, and the cell's end stored it.
-    assert _stored_rows(labtrack_home, cell.run_id) == 1
     from IPython import get_ipython
 
-    before = get_ipython().user_ns["rows_at_call"]
-    with sqlite3.connect(labtrack_home / "mlflow.db") as connection:
-        (after,) = connection.execute("SELECT count(*) FROM metrics").fetchone()
-    assert after == before + 1
+    namespace = get_ipython().user_ns
+    # A run's first point is written at once (the live plot starts drawing), later
+    # points wait in the buffer for the interval; the cell's end stores them.
+    assert namespace["first_point_rows"] == 1
+    assert namespace["rows_after_later_calls"] == 1
+    assert _stored_rows(labtrack_home, cell.run_id) == 3
 
 
 def test_a_cell_that_logs_ten_thousand_points_then_raises_keeps_them_all(run_cell, client):

@@ -17,7 +17,7 @@ from ..offline.work import OfflineWork
 from ..runtime.liveness import Heartbeat, ProcessIdentity, reap_dead_runs
 from ..tracking.context import CellOrigin, capture_context, notebook_path_from
 from ..tracking.job import job_parameters, job_tags
-from ..tracking.session import RunRequest, TrackedCell, TrackingError
+from ..tracking.session import OwnRunRefused, RunRequest, TrackedCell, TrackingError
 from .cell_runner import compile_body, run_compiled
 from .history import input_history
 from .lineage_cell import check_dataset_paths, describe_cell_datasets, notebook_snapshot
@@ -173,6 +173,9 @@ class TrackMagics(Magics):
             for warning in warnings:
                 print(f"labtrack: warning: {warning}", file=sys.stderr)
             return run_compiled(self.shell, compiled)
+        except OwnRunRefused as refused:
+            error = refused
+            raise UsageError(f"labtrack: {refused}") from None
         except BaseException as raised:
             error = raised
             raise
@@ -195,7 +198,7 @@ class TrackMagics(Magics):
             finish_live_plot(feed, summary)
         for warning in summary.warnings:
             print(f"labtrack: warning: {warning}", file=sys.stderr)
-        if named and not any(run.own for run in summary.runs):
+        if named and summary.runs and not any(run.own for run in summary.runs):
             print(
                 "labtrack: --name names the cell's own run; this cell's code opened its own "
                 "runs, which keep the names it gave them",
@@ -203,7 +206,7 @@ class TrackMagics(Magics):
             )
         for line in summary.lines():
             print(line, flush=True)
-        if not summary.runs:
+        if not summary.runs and not isinstance(error, OwnRunRefused):
             print(
                 "labtrack: this cell opened no MLflow run and logged nothing, so nothing was "
                 "recorded (give it --name to keep a run for it anyway)",

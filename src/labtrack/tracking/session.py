@@ -35,6 +35,11 @@ class TrackingError(Exception):
     """labtrack could not do what was asked; the message is meant for the user."""
 
 
+class OwnRunRefused(TrackingError):
+    """The backend refused the cell's own run when its code first logged (no
+    credentials, no permission on the experiment, no server): nothing was recorded."""
+
+
 @dataclass(frozen=True)
 class RunRequest:
     experiment: str | None = None
@@ -110,12 +115,7 @@ class TrackedCell:
             problem = backend_problem(error) if isinstance(error, Exception) else None
             if problem is None:
                 raise
-            import mlflow
-
-            from ..backend.location import redact_credentials
-
-            server = redact_credentials(mlflow.get_tracking_uri())
-            raise TrackingError(f"cannot start a run on {server}: {problem}") from None
+            raise TrackingError(_cannot_start(problem)) from None
 
     def _start(self, context: RunContext) -> None:
         import mlflow
@@ -199,6 +199,8 @@ class TrackedCell:
     def _start_own_run(self):
         """Start the cell's own run (its code logged outside any run it opened, asked
         for a parent, or opened none) and put it on MLflow's active-run stack."""
+        from ..backend.errors import backend_problem
+
         assert self._hooks is not None
         self.runs.creating_own = True
         try:
@@ -207,6 +209,12 @@ class TrackedCell:
                 nested=self._outer_run_id is not None,
                 tags=dict(self.request.tags),
             )
+        except Exception as error:
+            # As at the cell's start: one line for a refusing or absent server.
+            problem = backend_problem(error)
+            if problem is None:
+                raise
+            raise OwnRunRefused(_cannot_start(problem)) from None
         finally:
             self.runs.creating_own = False
 
@@ -254,7 +262,8 @@ class TrackedCell:
         kept_offline = None
         with deferred_interrupts() as interrupts:
             opened_none = self._hooks is not None and not self.runs.all()
-            if opened_none and (self.request.wants_own_run or error is not None):
+            refused = isinstance(error, OwnRunRefused)  # asking again is refused again
+            if opened_none and not refused and (self.request.wants_own_run or error is not None):
                 self._start_own_run_after_the_fact(mlflow, warnings)
             failing = [
                 run
@@ -356,6 +365,14 @@ class TrackedCell:
             from mlflow.tracking import fluent
 
             fluent._last_active_run_id.set(own[-1].run_id)
+
+
+def _cannot_start(problem: Exception) -> str:
+    import mlflow
+
+    from ..backend.location import redact_credentials
+
+    return f"cannot start a run on {redact_credentials(mlflow.get_tracking_uri())}: {problem}"
 
 
 def _quietly(warnings: list[str], what: str, action, *args, **kwargs) -> None:
