@@ -55,6 +55,8 @@ def _matches(value, hint) -> bool:
         return any(_matches(value, arg) for arg in args)
     if hint is type(None):
         return value is None
+    if origin is list:
+        return isinstance(value, list) and all(_matches(item, args[0]) for item in value)
     if origin is dict:
         return isinstance(value, dict) and all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
