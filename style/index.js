@@ -3,3 +3,4 @@ import './runs-table.css';
 import './compare.css';
 import './models.css';
 import './offline.css';
+import './run-manage.css';

@@ -1,0 +1,193 @@
+"""Managing runs as a person does: rename in place, the context menu, delete two ticked runs
+and restore one from the Trash, a sweep's children under their parent, "All experiments";
+in run details: rename, tags, a Markdown description that cannot inject HTML, table and
+HTML previews, dataset inputs, and registering a logged model into the Models panel."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+import pytest
+from mlflow import MlflowClient
+from playwright.sync_api import Page, expect
+from test_run_details import MODEL_CODE
+
+RUNS_TAB = ".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='labtrack-runs']"
+EXPERIMENT = "manage-runs"
+HOSTILE = "<img src=x onerror=alert(1)>"
+DESCRIPTION = f"# Notes\n\nTried a **lower lr**. {HOSTILE} See [the docs](https://mlflow.org)."
+LONG_METRIC = "validation_loss/epoch_mean.smoothed_over_ten_batches"
+
+
+@dataclass(frozen=True)
+class ManagedStore:
+    client: MlflowClient
+    runs: dict[str, str]  # name → run id
+    sweep: str
+    trials: list[str]
+    previews: str
+    model_run: str
+
+
+@pytest.fixture(scope="module")
+def managed(lab_with_app, tmp_path_factory) -> ManagedStore:
+    import mlflow
+
+    lab = lab_with_app
+    client = MlflowClient(tracking_uri=lab.tracking_uri, registry_uri=lab.tracking_uri)
+    root = lab.labtrack_home / "artifacts"
+    experiment = client.create_experiment(EXPERIMENT, str(root / "manage"))
+    other = client.create_experiment("manage-other", str(root / "manage-other"))
+    start = int(time.time() * 1000) - 3_600_000
+
+    def run(name, experiment_id=experiment, status="FINISHED", **tags):
+        created = client.create_run(experiment_id, run_name=name, start_time=start, tags=tags)
+        client.set_terminated(created.info.run_id, status)
+        return created.info.run_id
+
+    runs = {name: run(name, team="vision") for name in ("alpha", "beta", "gamma", "delta")}
+    run("other-1", other)
+    sweep = run("grid-sweep")
+    trials = [
+        run(f"trial-{i}", status=status, **{"mlflow.parentRunId": sweep})
+        for i, status in enumerate(("FINISHED", "FAILED", "FINISHED"))
+    ]
+    # A run with a table, an estimator page, a dataset input and a long metric name
+    folder = tmp_path_factory.mktemp("previews")
+    scores = 'fold,model,accuracy\n1,"forest, deep",0.91\n2,linear,0.875\n'
+    (folder / "scores.csv").write_text(scores)
+    (folder / "estimator.html").write_text(
+        "<style>.box{border:2px solid teal;padding:8px}</style>"
+        "<div class='box'>RandomForestClassifier(n_estimators=200)</div>"
+        "<script>alert('estimator')</script>"
+    )
+    frame = pd.DataFrame({"sepal_length": [5.1, 4.9] * 75, "species": ["setosa", "virginica"] * 75})
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(lab.tracking_uri)
+    try:
+        with mlflow.start_run(experiment_id=experiment, run_name="previews") as active:
+            mlflow.log_artifacts(str(folder))
+            mlflow.log_metric(LONG_METRIC, 0.25)
+            dataset = mlflow.data.from_pandas(frame, source="/data/iris.csv", name="iris")
+            mlflow.log_input(dataset, context="training")
+        previews = active.info.run_id
+        code = tmp_path_factory.mktemp("manage-model") / "doubler.py"
+        code.write_text(MODEL_CODE)
+        with mlflow.start_run(experiment_id=experiment, run_name="with-model") as active:
+            mlflow.pyfunc.log_model(name="doubler", python_model=str(code), pip_requirements=[])
+        model_run = active.info.run_id
+    finally:
+        mlflow.set_tracking_uri(previous)
+    return ManagedStore(client, runs, sweep, trials, previews, model_run)
+
+
+@pytest.fixture
+def dialogs(page: Page) -> list[str]:
+    """Messages of any alert() the page raises: injected HTML or script would raise one."""
+    messages: list[str] = []
+
+    def record(dialog) -> None:
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    return messages
+
+
+def open_runs(page: Page, open_lab, lab):
+    open_lab(lab)
+    page.locator(RUNS_TAB).click()
+    panel = page.get_by_test_id("labtrack-runs-panel")
+    expect(panel.get_by_test_id("labtrack-experiment")).to_be_visible(timeout=30_000)
+    return panel
+
+
+def row(panel, name: str):
+    name_link = panel.page.locator(".lt-RunsTable-open", has_text=name)
+    return panel.locator(".lt-RunsTable-row", has=name_link)
+
+
+def stage(store: ManagedStore, run_id: str) -> str:
+    return store.client.get_run(run_id).info.lifecycle_stage
+
+
+def test_runs_are_renamed_deleted_restored_and_nested_in_the_runs_panel(
+    page, lab_with_app, managed, open_lab, switch_theme, dialogs, artifacts_dir
+):
+    panel = open_runs(page, open_lab, lab_with_app)
+    panel.get_by_test_id("labtrack-experiment").select_option(label=EXPERIMENT)
+    count = panel.get_by_test_id("labtrack-runs-count")
+    expect(count).to_have_text("10 runs")
+
+    # The sweep shows its three children's count and statuses, collapsed; expanding shows them
+    sweep = row(panel, "grid-sweep")
+    expect(sweep.get_by_test_id("labtrack-run-children")).to_contain_text("3")
+    expect(sweep.get_by_test_id("labtrack-run-children")).to_have_attribute(
+        "title", "3 child runs: 1 FAILED, 2 FINISHED"
+    )
+    expect(row(panel, "trial-1")).to_have_count(0)
+    sweep.get_by_test_id("labtrack-run-expand").click()
+    for trial in ("trial-0", "trial-1", "trial-2"):
+        expect(row(panel, trial)).to_have_attribute("data-depth", "1")
+    expect(sweep).to_have_attribute("aria-expanded", "true")
+    page.screenshot(path=artifacts_dir / "runs-manage-tree-light.png")
+
+    # Rename in place: a double-click on the name, a new name, Enter
+    row(panel, "alpha").locator(".lt-RunsTable-open").dblclick()
+    name_input = panel.get_by_test_id("labtrack-rename-input")
+    name_input.fill("alpha-renamed")
+    name_input.press("Enter")
+    expect(row(panel, "alpha-renamed")).to_have_count(1)
+    assert managed.client.get_run(managed.runs["alpha"]).info.run_name == "alpha-renamed"
+
+    # The context menu, by right-click and by the keyboard's menu key
+    row(panel, "beta").locator("[data-column=status]").click(button="right")
+    menu = page.locator(".lm-Menu.lm-ContextMenu, .lm-Menu").last
+    for item in ("Open Details", "Rename", "Add Tag…", "Copy Run ID", "Delete"):
+        expect(menu.locator(".lm-Menu-itemLabel", has_text=item)).to_be_visible()
+    page.screenshot(path=artifacts_dir / "runs-manage-context-menu-light.png")
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    body = panel.locator(".lt-RunsTable-body")
+    body.focus()
+    body.press("Home")
+    body.press("ContextMenu")
+    expect(page.locator(".lm-Menu .lm-Menu-itemLabel", has_text="Copy Run ID")).to_be_visible()
+    page.keyboard.press("Escape")
+
+    # Delete two ticked runs: both leave the list and go to MLflow's Trash
+    for name in ("gamma", "delta"):
+        row(panel, name).locator("input[type=checkbox]").check()
+    expect(panel.get_by_test_id("labtrack-selected-count")).to_have_text("2 selected")
+    panel.get_by_test_id("labtrack-delete").click()
+    expect(row(panel, "gamma")).to_have_count(0)
+    expect(row(panel, "delta")).to_have_count(0)
+    assert [stage(managed, managed.runs[n]) for n in ("gamma", "delta")] == ["deleted"] * 2
+
+    # The Trash lists them (with their experiment) and restores one
+    panel.get_by_test_id("labtrack-experiment").select_option(label="Trash")
+    expect(panel.get_by_test_id("labtrack-trash-note")).to_contain_text("mlflow gc")
+    expect(row(panel, "gamma").locator("[data-column=experiment]")).to_have_text(EXPERIMENT)
+    page.screenshot(path=artifacts_dir / "runs-manage-trash-light.png")
+    row(panel, "gamma").locator("input[type=checkbox]").check()
+    panel.get_by_test_id("labtrack-restore").click()
+    expect(row(panel, "gamma")).to_have_count(0)
+    expect(row(panel, "delta")).to_have_count(1)
+    assert stage(managed, managed.runs["gamma"]) == "active"
+    assert stage(managed, managed.runs["delta"]) == "deleted"
+
+    # "All experiments": runs of every experiment, each with its experiment's name
+    panel.get_by_test_id("labtrack-experiment").select_option(label="All experiments")
+    expect(row(panel, "other-1").locator("[data-column=experiment]")).to_have_text("manage-other")
+    expect(row(panel, "gamma")).to_have_count(1)
+
+    # The same panel, tree expanded, in the dark theme
+    panel.get_by_test_id("labtrack-experiment").select_option(label=EXPERIMENT)
+    switch_theme("JupyterLab Dark")
+    if not panel.is_visible():
+        page.locator(RUNS_TAB).click()
+    expect(row(panel, "trial-1")).to_have_attribute("data-depth", "1")
+    page.screenshot(path=artifacts_dir / "runs-manage-tree-dark.png")
+    assert dialogs == []
