@@ -4,3 +4,4 @@ import './compare.css';
 import './models.css';
 import './offline.css';
 import './run-manage.css';
+import './run-details-edit.css';

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 from playwright.sync_api import Page, expect
-from test_run_details import MODEL_CODE
+from test_run_details import MODEL_CODE, open_run
 
 RUNS_TAB = ".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='labtrack-runs']"
 EXPERIMENT = "manage-runs"
@@ -191,3 +191,122 @@ def test_runs_are_renamed_deleted_restored_and_nested_in_the_runs_panel(
     expect(row(panel, "trial-1")).to_have_attribute("data-depth", "1")
     page.screenshot(path=artifacts_dir / "runs-manage-tree-dark.png")
     assert dialogs == []
+
+
+def test_a_run_is_renamed_tagged_and_described_in_its_details(
+    page, lab_with_app, managed, open_lab, switch_theme, dialogs, artifacts_dir
+):
+    open_lab(lab_with_app)
+    run_id = managed.runs["beta"]
+    details = open_run(page, run_id)
+
+    # Rename from the header
+    details.get_by_test_id("labtrack-run-rename").click()
+    details.get_by_test_id("labtrack-run-name-input").fill("beta-v2")
+    details.get_by_test_id("labtrack-run-name-input").press("Enter")
+    expect(details.get_by_test_id("labtrack-run-name")).to_have_text("beta-v2")
+    assert managed.client.get_run(run_id).info.run_name == "beta-v2"
+
+    # Add a tag, change its value, remove it; a reserved key is refused with the reason
+    tags = details.get_by_test_id("labtrack-run-tags")
+    tags.get_by_test_id("labtrack-new-tag-key").fill("owner")
+    tags.get_by_test_id("labtrack-new-tag-value").fill("ana")
+    tags.get_by_test_id("labtrack-new-tag-add").click()
+    owner = tags.locator("tr[data-tag=owner]")
+    expect(owner).to_contain_text("ana")
+    owner.get_by_test_id("labtrack-tag-edit").click()
+    tags.get_by_test_id("labtrack-tag-edit-value").fill("bo")
+    tags.get_by_test_id("labtrack-tag-edit-value").press("Enter")
+    expect(owner).to_contain_text("bo")
+    assert managed.client.get_run(run_id).data.tags["owner"] == "bo"
+    owner.get_by_test_id("labtrack-tag-remove").click()
+    expect(owner).to_have_count(0)
+    assert "owner" not in managed.client.get_run(run_id).data.tags
+    tags.get_by_test_id("labtrack-new-tag-key").fill("mlflow.user")
+    tags.get_by_test_id("labtrack-new-tag-add").click()
+    expect(details.get_by_test_id("labtrack-edit-error")).to_contain_text("reserved")
+
+    # A Markdown description with HTML in it: formatted, the HTML shown as text, no dialog
+    section = details.get_by_test_id("labtrack-run-description")
+    section.get_by_test_id("labtrack-description-edit").click()
+    section.get_by_test_id("labtrack-description-input").fill(DESCRIPTION)
+    section.get_by_test_id("labtrack-description-save").click()
+    text = section.get_by_test_id("labtrack-description-text")
+    expect(text.locator("h1")).to_have_text("Notes")
+    expect(text.locator("strong")).to_have_text("lower lr")
+    expect(text).to_contain_text(HOSTILE)
+    expect(text.locator("img")).to_have_count(0)
+    link = text.locator("a", has_text="the docs")
+    expect(link).to_have_attribute("href", "https://mlflow.org")
+    assert "noopener" in link.get_attribute("rel")
+    assert managed.client.get_run(run_id).data.tags["mlflow.note.content"] == DESCRIPTION
+    page.screenshot(path=artifacts_dir / "run-details-edit-light.png")
+
+    switch_theme("JupyterLab Dark")
+    expect(text.locator("strong")).to_have_text("lower lr")
+    page.screenshot(path=artifacts_dir / "run-details-edit-dark.png")
+    assert dialogs == []
+
+
+def test_previews_datasets_and_registering_a_logged_model(
+    page, lab_with_app, managed, open_lab, switch_theme, dialogs, artifacts_dir
+):
+    open_lab(lab_with_app)
+    details = open_run(page, managed.previews)
+
+    # A CSV as a table: its header, its quoted field whole, numbers right-aligned
+    details.locator("[role=treeitem][data-path='scores.csv']").click()
+    table = details.get_by_test_id("labtrack-artifact-table")
+    expect(table.locator("thead th")).to_have_text(["fold", "model", "accuracy"])
+    expect(table.locator("tbody tr").first.locator("td").nth(1)).to_have_text("forest, deep")
+    accuracy = table.locator("tbody tr").first.locator("td").nth(2)
+    assert accuracy.evaluate("td => getComputedStyle(td).textAlign") == "right"
+    expect(details.get_by_test_id("labtrack-artifact-table-note")).to_have_text("2 rows")
+
+    # The dataset input as a readable row; a long metric name wraps at its separators
+    datasets = details.get_by_test_id("labtrack-run-datasets")
+    iris = datasets.locator("tbody tr", has_text="iris")
+    expect(iris).to_contain_text("training")
+    expect(iris).to_contain_text("150")
+    expect(iris).to_contain_text("sepal_length (double)")
+    expect(iris).to_contain_text("/data/iris.csv")
+    metric = details.get_by_test_id("labtrack-run-metrics").locator("th", has_text="smoothed")
+    assert metric.locator("wbr").count() >= 4
+    page.screenshot(path=artifacts_dir / "run-details-metrics-datasets-light.png")
+    artifacts = details.get_by_test_id("labtrack-run-artifacts")
+    artifacts.scroll_into_view_if_needed()
+    artifacts.screenshot(path=artifacts_dir / "run-details-csv-table-light.png")
+
+    # The estimator page in a sandboxed frame: styled, its script never runs
+    details.locator("[role=treeitem][data-path='estimator.html']").click()
+    frame_element = details.get_by_test_id("labtrack-artifact-frame")
+    expect(frame_element).to_have_attribute("sandbox", "")
+    frame = page.frame_locator("[data-testid=labtrack-artifact-frame]")
+    expect(frame.locator(".box")).to_have_text("RandomForestClassifier(n_estimators=200)")
+    switch_theme("JupyterLab Dark")
+    expect(frame.locator(".box")).to_be_visible()
+    artifacts.scroll_into_view_if_needed()
+    artifacts.screenshot(path=artifacts_dir / "run-details-html-preview-dark.png")
+    assert dialogs == []
+
+    # Register the logged model under a new name with an alias: the Models panel shows it
+    details = open_run(page, managed.model_run)
+    details.get_by_test_id("labtrack-register-model").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_test_id("labtrack-register-name").fill("manage-doubler")
+    expect(dialog.get_by_test_id("labtrack-register-note")).to_contain_text("A new model")
+    dialog.get_by_test_id("labtrack-register-alias").fill("candidate")
+    dialog.screenshot(path=artifacts_dir / "run-details-register-dialog-dark.png")
+    dialog.get_by_role("button", name="Register").click()
+    models = page.get_by_test_id("labtrack-models-panel")
+    expect(models).to_be_visible(timeout=30_000)
+    expect(models.get_by_test_id("labtrack-models-picker")).to_have_value("manage-doubler")
+    version = models.get_by_test_id("labtrack-models-version-1")
+    expect(version).to_have_attribute("data-focused", "true")
+    expect(version).to_contain_text("@candidate")
+    page.screenshot(path=artifacts_dir / "models-panel-registered-dark.png")
+    registered = managed.client.get_model_version("manage-doubler", "1")
+    assert registered.run_id == managed.model_run
+    assert (
+        str(managed.client.get_model_version_by_alias("manage-doubler", "candidate").version) == "1"
+    )
