@@ -109,12 +109,21 @@ def row(panel, name: str):
     return panel.locator(".lt-RunsTable-row", has=name_link)
 
 
+def wait_for(condition, timeout_s: float = 20.0) -> None:
+    """Poll the store (not the page) until ``condition()`` holds: the page said it is done,
+    the requests it sent may still be landing."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "the store never changed"
+        time.sleep(0.1)
+
+
 def stage(store: ManagedStore, run_id: str) -> str:
     return store.client.get_run(run_id).info.lifecycle_stage
 
 
 def test_runs_are_renamed_deleted_restored_and_nested_in_the_runs_panel(
-    page, lab_with_app, managed, open_lab, switch_theme, dialogs, artifacts_dir
+    page, lab_with_app, managed, open_lab, switch_theme, contrast, dialogs, artifacts_dir
 ):
     panel = open_runs(page, open_lab, lab_with_app)
     panel.get_by_test_id("labtrack-experiment").select_option(label=EXPERIMENT)
@@ -157,10 +166,22 @@ def test_runs_are_renamed_deleted_restored_and_nested_in_the_runs_panel(
     expect(page.locator(".lm-Menu .lm-Menu-itemLabel", has_text="Copy Run ID")).to_be_visible()
     page.keyboard.press("Escape")
 
-    # Delete two ticked runs: both leave the list and go to MLflow's Trash
+    # Tag two ticked runs at once from the actions under the table
     for name in ("gamma", "delta"):
         row(panel, name).locator("input[type=checkbox]").check()
     expect(panel.get_by_test_id("labtrack-selected-count")).to_have_text("2 selected")
+    panel.get_by_test_id("labtrack-tag").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_test_id("labtrack-tag-key").fill("stage")
+    dialog.get_by_test_id("labtrack-tag-value").fill("discarded")
+    dialog.get_by_role("button", name="Add tag").click()
+    expect(dialog).to_have_count(0)
+    for name in ("gamma", "delta"):
+        run_id = managed.runs[name]
+        wait_for(lambda run_id=run_id: managed.client.get_run(run_id).data.tags.get("stage"))
+        assert managed.client.get_run(run_id).data.tags["stage"] == "discarded"
+
+    # Delete the two ticked runs: both leave the list and go to MLflow's Trash
     panel.get_by_test_id("labtrack-delete").click()
     expect(row(panel, "gamma")).to_have_count(0)
     expect(row(panel, "delta")).to_have_count(0)
@@ -189,6 +210,8 @@ def test_runs_are_renamed_deleted_restored_and_nested_in_the_runs_panel(
     if not panel.is_visible():
         page.locator(RUNS_TAB).click()
     expect(row(panel, "trial-1")).to_have_attribute("data-depth", "1")
+    assert contrast(".lt-RunTree-count", ".lt-RunTree-count") >= 4.5
+    assert contrast(".lt-RunsTable-row[data-depth='1'] .lt-RunsTable-open", ".lt-RunsPanel") >= 4.5
     page.screenshot(path=artifacts_dir / "runs-manage-tree-dark.png")
     assert dialogs == []
 

@@ -14,7 +14,8 @@ import { TRASH } from './scope';
 import { IRunActions } from './selection-bar';
 import { RunTreeModel } from './tree-model';
 
-const ROW_SELECTOR = '.lt-RunsTable-row[data-run-id]';
+// Server runs only: a run kept offline (pinned above them) is not on the server yet.
+const ROW_SELECTOR = '.lt-RunsTable-row[data-run-id]:not(.lt-mod-pinned)';
 const OPEN_ROW = 'labtrack:open-run-row';
 
 export function addRunCommands(
