@@ -71,7 +71,11 @@ export function addRunCommands(
           : []
       });
     } catch (reason) {
-      Notification.error(`Nothing was ${toTrash ? 'deleted' : 'restored'}: ${messageOf(reason)}`);
+      // The server's answer already says "nothing was deleted: <why, per run>".
+      const why = messageOf(reason);
+      const said = /^nothing was/i.test(why);
+      const text = said ? why : `nothing was ${toTrash ? 'deleted' : 'restored'}: ${why}`;
+      Notification.error(text.charAt(0).toUpperCase() + text.slice(1));
     }
   };
 
