@@ -4,3 +4,5 @@ import './compare.css';
 import './models.css';
 import './offline.css';
 import './static-output.css';
+import './run-manage.css';
+import './run-details-edit.css';

@@ -44,6 +44,19 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     palette?.addItem({ command: CommandIDs.openModels, category: 'labtrack' });
+    app.commands.addCommand(CommandIDs.revealModelVersion, {
+      label: 'Show Model Version',
+      caption: 'Show the Models panel at one model and version',
+      execute: args => {
+        const name = typeof args.name === 'string' ? args.name : '';
+        const version = typeof args.version === 'string' ? args.version : null;
+        if (!name) {
+          return;
+        }
+        app.shell.activateById(panel.id);
+        return model.reveal(name, version);
+      }
+    });
 
     app.commands.addCommand(CommandIDs.insertModelCode, {
       label: 'Insert Code Loading a Registered Model',

@@ -3,14 +3,21 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { MainAreaWidget, Notification, WidgetTracker } from '@jupyterlab/apputils';
+import {
+  ISanitizer,
+  MainAreaWidget,
+  Notification,
+  Sanitizer,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 
-import { runCode, RunCodeKind } from './details/code';
+import { IRunModelRef, runCode, RunCodeKind } from './details/code';
 import { RunDetailsModel } from './details/model';
 import { CELL_ID_TAG, contentsLocator } from './details/notebook-link';
+import { registerRunModel } from './details/register';
 import { RunDetailsPanel } from './details/view';
 import { runsIcon } from './icons';
 import { CommandIDs, ILabtrackService, IRunDetail } from './tokens';
@@ -31,14 +38,16 @@ export const runDetailsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'One run in the main area: params, metrics, tags, artifacts, notebook and code.',
   autoStart: true,
   requires: [ILabtrackService],
-  optional: [INotebookTracker, IDocumentManager, ILayoutRestorer],
+  optional: [INotebookTracker, IDocumentManager, ILayoutRestorer, ISanitizer],
   activate: (
     app: JupyterFrontEnd,
     service: ILabtrackService,
     notebooks: INotebookTracker | null,
     docManager: IDocumentManager | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    sharedSanitizer: ISanitizer | null
   ): void => {
+    const sanitizer = sharedSanitizer ?? new Sanitizer();
     const tracker = new WidgetTracker<RunDetailsWidget>({ namespace: 'labtrack-run' });
     const locateNotebook = contentsLocator(
       app.serviceManager.contents,
@@ -61,8 +70,29 @@ export const runDetailsPlugin: JupyterFrontEndPlugin<void> = {
       openNotebook: (runId: string) =>
         void app.commands.execute(CommandIDs.openRunNotebook, { runId }),
       insertCode: (runId: string, what: RunCodeKind) =>
-        void app.commands.execute(CommandIDs.insertRunCode, { runId, what })
+        void app.commands.execute(CommandIDs.insertRunCode, { runId, what }),
+      registerModel: (runId: string, model: IRunModelRef) =>
+        void registerRunModel(service, app.commands, runId, model).then(done => {
+          if (done) {
+            void tracker.find(w => w.content.model.runId === runId)?.content.model.refresh();
+          }
+        })
     };
+    // A change made here: the Runs table reads its rows again.
+    const changed = (): void => {
+      if (app.commands.hasCommand(CommandIDs.refreshRuns)) {
+        void app.commands.execute(CommandIDs.refreshRuns);
+      }
+    };
+
+    app.commands.addCommand(CommandIDs.runsChanged, {
+      label: 'Read Changed Runs Again',
+      execute: args => {
+        const runIds = Array.isArray(args.runIds) ? args.runIds : null;
+        const shown = tracker.filter(w => !runIds || runIds.includes(w.content.model.runId));
+        return Promise.all(shown.map(w => w.content.model.refresh()));
+      }
+    });
 
     app.commands.addCommand(CommandIDs.openRun, {
       label: args => (args.runId ? `Open Run ${String(args.runId).slice(0, 8)}` : 'Open Run'),
@@ -75,10 +105,10 @@ export const runDetailsPlugin: JupyterFrontEndPlugin<void> = {
           app.shell.activateById(open.id);
           return open;
         }
-        const model = new RunDetailsModel({ runId, service, locateNotebook });
+        const model = new RunDetailsModel({ runId, service, locateNotebook, changed });
         model.canInsert = canInsert();
         const widget: RunDetailsWidget = new MainAreaWidget({
-          content: new RunDetailsPanel(model, actions)
+          content: new RunDetailsPanel(model, actions, sanitizer)
         });
         // The panel's own header holds its actions; an empty toolbar would be a blank strip.
         widget.toolbar.hide();

@@ -9,8 +9,10 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { refreshIcon } from '@jupyterlab/ui-components';
 
 import { runsIcon } from './icons';
+import { addRunCommands } from './runs/commands';
 import { RunsPanelModel } from './runs/model';
 import { RunsTableModel } from './runs/table-model';
+import { RunTreeModel } from './runs/tree-model';
 import { RunsPanel } from './runs/view';
 import { CommandIDs, ILabtrackService, IRunSelection } from './tokens';
 
@@ -40,15 +42,8 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<IRunSelection> = {
     const { commands } = app;
     const model = new RunsPanelModel({ service });
     const table = new RunsTableModel({ service });
-    const panel = new RunsPanel(model, table, {
-      openRun: runId => {
-        if (commands.hasCommand(CommandIDs.openRun)) {
-          void commands.execute(CommandIDs.openRun, { runId });
-        }
-      },
-      compare: runIds => void commands.execute(CommandIDs.compareRuns, { runIds: [...runIds] }),
-      canCompare: () => commands.hasCommand(CommandIDs.compareRuns)
-    });
+    const tree = new RunTreeModel(service, table);
+    const panel = new RunsPanel(model, tree, addRunCommands(app, tree, service));
     app.shell.add(panel, 'left', { rank: 600 });
     restorer?.add(panel, panel.id);
 

@@ -9,7 +9,9 @@ import {
   IArtifactListing,
   IAuditTrail,
   ICompareMatrix,
+  IEditedRun,
   IExperimentPage,
+  ILifecycleOutcome,
   ILabtrackService,
   IMetricHistoryOptions,
   IModelDetail,
@@ -23,6 +25,8 @@ import {
   IOfflineBacklog,
   IRunColumns,
   IRunDetail,
+  IRunEditRequest,
+  IRunFamilies,
   IRunPage,
   IRunSearch,
   IStatus,
@@ -50,7 +54,10 @@ export class LabtrackService implements ILabtrackService {
 
   async searchRuns(search: IRunSearch): Promise<IRunPage> {
     const params = new URLSearchParams();
-    params.set('experiment_ids', search.experimentIds.join(','));
+    params.set('experiment_ids', experimentParam(search.experimentIds));
+    if (search.lifecycle === 'deleted') {
+      params.set('lifecycle', 'deleted');
+    }
     if (search.filter?.trim()) {
       params.set('filter', search.filter.trim());
     }
@@ -70,8 +77,8 @@ export class LabtrackService implements ILabtrackService {
     return expectShape<IRunPage>(body, 'runs', { runs: 'array' });
   }
 
-  async getRunColumns(experimentIds: string[]): Promise<IRunColumns> {
-    const params = new URLSearchParams({ experiment_ids: experimentIds.join(',') });
+  async getRunColumns(experimentIds: string[] | 'all'): Promise<IRunColumns> {
+    const params = new URLSearchParams({ experiment_ids: experimentParam(experimentIds) });
     const body = await this._json('runs/columns', params);
     return expectShape<IRunColumns>(body, 'run columns', {
       params: 'array',
@@ -81,7 +88,7 @@ export class LabtrackService implements ILabtrackService {
   }
 
   async getRun(runId: string): Promise<IRunDetail> {
-    const body = await this._json(`runs/${encodeURIComponent(runId)}`);
+    const body = await this._json(runRoute(runId));
     return expectShape<IRunDetail>(body, 'run', {
       info: 'object',
       params: 'object',
@@ -145,6 +152,31 @@ export class LabtrackService implements ILabtrackService {
       params: 'array',
       metrics: 'array'
     });
+  }
+
+  async editRun(runId: string, request: IRunEditRequest): Promise<IEditedRun> {
+    return editedRun(await this._send('PATCH', runRoute(runId), request));
+  }
+
+  async setRunTag(runId: string, key: string, value: string): Promise<IEditedRun> {
+    return editedRun(await this._send('PUT', tagRoute(runId, key), { value }));
+  }
+
+  async deleteRunTag(runId: string, key: string): Promise<IEditedRun> {
+    return editedRun(await this._json(tagRoute(runId, key), undefined, { method: 'DELETE' }));
+  }
+
+  async deleteRuns(runIds: readonly string[]): Promise<ILifecycleOutcome> {
+    return lifecycleOutcome(await this._send('POST', 'runs/delete', { run_ids: runIds }));
+  }
+
+  async restoreRuns(runIds: readonly string[]): Promise<ILifecycleOutcome> {
+    return lifecycleOutcome(await this._send('POST', 'runs/restore', { run_ids: runIds }));
+  }
+
+  async getRunFamilies(runIds: readonly string[]): Promise<IRunFamilies> {
+    const body = await this._send('POST', 'runs/families', { run_ids: runIds });
+    return expectShape<IRunFamilies>(body, 'run families', { families: 'array' });
   }
 
   async listModels(query: INamedPageQuery = {}): Promise<IModelPage> {
@@ -260,6 +292,26 @@ export namespace LabtrackService {
   export interface IOptions {
     serverSettings: ServerConnection.ISettings;
   }
+}
+
+function runRoute(runId: string): string {
+  return `runs/${encodeURIComponent(runId)}`;
+}
+
+function tagRoute(runId: string, key: string): string {
+  return `${runRoute(runId)}/tags/${encodeURIComponent(key)}`;
+}
+
+function experimentParam(ids: readonly string[] | 'all'): string {
+  return ids === 'all' ? 'all' : ids.join(',');
+}
+
+function editedRun(body: unknown): IEditedRun {
+  return expectShape<IEditedRun>(body, 'run', { tags: 'object' });
+}
+
+function lifecycleOutcome(body: unknown): ILifecycleOutcome {
+  return expectShape<ILifecycleOutcome>(body, 'runs', { changed: 'array', failed: 'array' });
 }
 
 function modelRoute(name: string): string {

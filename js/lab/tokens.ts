@@ -8,7 +8,9 @@ import type {
   IArtifactListing,
   IAuditTrail,
   ICompareMatrix,
+  IEditedRun,
   IExperimentPage,
+  ILifecycleOutcome,
   IMetricSeries,
   IModelDetail,
   IModelPage,
@@ -18,6 +20,8 @@ import type {
   IRollbackRequest,
   IRunColumns,
   IRunDetail,
+  IRunEditRequest,
+  IRunFamilies,
   IRunPage,
   IStageRequest,
   IStatus,
@@ -30,7 +34,10 @@ export * from './generated/contract';
 
 /** A page of runs to ask for: `GET runs`. Only the listed param/metric/tag keys are read. */
 export interface IRunSearch {
-  experimentIds: string[];
+  /** The experiments to search, or `'all'`: every active experiment. */
+  experimentIds: string[] | 'all';
+  /** `deleted`: the Trash (runs MLflow soft-deleted); default the active runs. */
+  lifecycle?: 'active' | 'deleted';
   /** An MLflow filter string; the server answers 400 with a message when it is malformed. */
   filter?: string;
   /** e.g. `['metrics.loss ASC', 'attributes.start_time DESC']`; default newest first. */
@@ -67,8 +74,8 @@ export interface ILabtrackService {
   getStatus(): Promise<IStatus>;
   listExperiments(query?: INamedPageQuery): Promise<IExperimentPage>;
   searchRuns(search: IRunSearch): Promise<IRunPage>;
-  /** The keys runs of these experiments have (for a column chooser). */
-  getRunColumns(experimentIds: string[]): Promise<IRunColumns>;
+  /** The keys runs of these experiments (or of all) have (for a column chooser). */
+  getRunColumns(experimentIds: string[] | 'all'): Promise<IRunColumns>;
   getRun(runId: string): Promise<IRunDetail>;
   getMetricHistory(
     runId: string,
@@ -84,6 +91,16 @@ export interface ILabtrackService {
   artifactUrl(runId: string, path: string): string;
   /** Params and metrics of 1–1000 runs, one row per run in the order given. */
   compareRuns(runIds: string[]): Promise<ICompareMatrix>;
+  /** Rename a run and/or set its description (MLflow's `mlflow.note.content`). */
+  editRun(runId: string, request: IRunEditRequest): Promise<IEditedRun>;
+  /** Set or remove one of a person's tags (`mlflow.*` and `labtrack.*` are refused). */
+  setRunTag(runId: string, key: string, value: string): Promise<IEditedRun>;
+  deleteRunTag(runId: string, key: string): Promise<IEditedRun>;
+  /** Move 1–1000 runs to the Trash, or back; all or nothing (the error says which failed). */
+  deleteRuns(runIds: readonly string[]): Promise<ILifecycleOutcome>;
+  restoreRuns(runIds: readonly string[]): Promise<ILifecycleOutcome>;
+  /** How many active children each of these runs has, by status (runs without are left out). */
+  getRunFamilies(runIds: readonly string[]): Promise<IRunFamilies>;
   listModels(query?: INamedPageQuery): Promise<IModelPage>;
   getModel(name: string): Promise<IModelDetail>;
   /** The registry's write routes; each answers 409 with a message when approvals are
@@ -122,6 +139,23 @@ export namespace CommandIDs {
   export const openRuns = 'labtrack:open-runs';
   /** Show the Models (registry) sidebar. */
   export const openModels = 'labtrack:open-models';
+  /** Show the Models sidebar at one model and version. Args: `{ name: string,
+   * version?: string }`. */
+  export const revealModelVersion = 'labtrack:reveal-model-version';
+  /** Move runs to the Trash. Args: `{ runIds?: string[] }`, default the right-clicked row
+   * (with the ticked rows when it is ticked), else the ticked rows. */
+  export const deleteRuns = 'labtrack:delete-runs';
+  /** Bring runs back from the Trash. Args as for `deleteRuns`. */
+  export const restoreRuns = 'labtrack:restore-runs';
+  /** Ask for a tag and set it on runs. Args as for `deleteRuns`. */
+  export const tagRuns = 'labtrack:tag-runs';
+  /** Copy run ids to the clipboard, one a line. Args as for `deleteRuns`. */
+  export const copyRunIds = 'labtrack:copy-run-ids';
+  /** Rename a run in place in the Runs table. Args: `{ runId?: string }`. */
+  export const renameRun = 'labtrack:rename-run';
+  /** Runs were changed elsewhere (renamed, tagged, deleted…): panels showing them read them
+   * again. Args: `{ runIds: string[] }`. */
+  export const runsChanged = 'labtrack:runs-changed';
   /** Reload the Runs panel's table and status now. */
   export const refreshRuns = 'labtrack:refresh-runs';
   /** Compare runs in a main-area panel. Args: `{ runIds?: string[] }`, default the runs

@@ -302,20 +302,30 @@ def test_hostile_artifact_and_run_names_render_as_text(
     assert no_dialogs == []
 
 
-def test_html_artifact_is_offered_as_a_download_not_rendered(page, lab_with_app, store, open_lab):
-    # Given the details of a run with page.html among its artifacts
+def test_html_artifact_is_shown_in_a_sandbox_where_its_script_never_runs(
+    page, lab_with_app, store, open_lab, no_dialogs
+):
+    # Given the details of a run with page.html (nothing but an alert() script) among its
+    # artifacts
     open_lab(lab_with_app)
     details = open_run(page, store.sample.parent_id)
 
     # When it is chosen
     details.locator("[role=treeitem][data-path='page.html']").click()
 
-    # Then only a download link is offered
+    # Then it loads in a frame with no sandbox permissions, from the script-free preview
+    # route, and the download is still offered
+    frame = details.get_by_test_id("labtrack-artifact-frame")
+    expect(frame).to_have_attribute("sandbox", "")
+    assert "path=page.html&preview=html" in frame.get_attribute("src")
+    page.frame_locator("[data-testid=labtrack-artifact-frame]").locator("body").wait_for(
+        state="attached"
+    )
     link = details.get_by_test_id("labtrack-artifact-download")
     expect(link).to_have_attribute("download", "page.html")
     assert "artifacts/file?path=page.html" in link.get_attribute("href")
     expect(details.get_by_test_id("labtrack-artifact-text")).to_have_count(0)
-    expect(details.locator("iframe")).to_have_count(0)
+    assert no_dialogs == []
 
 
 def test_json_artifact_is_pretty_printed(page, lab_with_app, store, open_lab):

@@ -106,6 +106,14 @@ def test_arguments_after_the_filter_are_keyword_only(sample):
         labtrack.runs(["api-tests"], "", ViewType.ACTIVE_ONLY, 10)
 
 
+def test_all_experiments_equal_mlflow_searching_every_experiment(sample):
+    every = [e.experiment_id for e in mlflow.search_experiments()]
+    ours = labtrack.runs("all", order_by="attributes.start_time ASC")
+    theirs = reference(experiment_ids=every, order_by=["attributes.start_time ASC"])
+    assert set(ours["experiment_id"]) == {sample.experiment_id, sample.other_experiment_id}
+    assert_same_frame(ours, theirs)
+
+
 def test_children_of_gives_exactly_the_child_runs(sample):
     frame = labtrack.runs(children_of=sample.parent_id)
     assert sorted(frame["run_id"]) == sorted(sample.child_ids)

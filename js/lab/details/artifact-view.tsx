@@ -4,6 +4,7 @@ import { caretDownIcon, caretRightIcon, fileIcon, folderIcon } from '@jupyterlab
 
 import { ArtifactTreeModel, IArtifactPreview, IArtifactRow } from './artifacts';
 import { formatBytes, TEXT_PREVIEW_BYTES } from './preview';
+import { DelimitedTable, HtmlFrame } from './table-preview';
 
 /** Move focus, expand, collapse or open the way a file tree does (WAI-ARIA tree pattern). */
 function onTreeKey(
@@ -137,7 +138,8 @@ export function ArtifactTree({ model }: { model: ArtifactTreeModel }): React.Rea
   );
 }
 
-/** The chosen file: an image, escaped text, or a download link. Never interpreted as HTML. */
+/** The chosen file: an image, escaped text, a table, HTML in a script-free sandbox, or a
+ * download link. Nothing is interpreted as HTML in the page itself. */
 export function ArtifactPreview({
   preview
 }: {
@@ -170,6 +172,10 @@ export function ArtifactPreview({
         data-testid="labtrack-artifact-image"
       />
     );
+  } else if (preview.kind === 'table' && preview.table) {
+    body = <DelimitedTable table={preview.table} />;
+  } else if (preview.kind === 'html' && preview.frameUrl) {
+    body = <HtmlFrame url={preview.frameUrl} name={preview.name} />;
   } else if (preview.kind === 'text' && preview.text) {
     body = (
       <>

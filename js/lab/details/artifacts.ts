@@ -3,7 +3,14 @@ import { IDisposable } from '@lumino/disposable';
 
 import { messageOf } from '../../common/errors';
 import { IArtifactEntry, ILabtrackService } from '../tokens';
-import { ITextPreview, PreviewKind, previewKindOf, readTextPreview } from './preview';
+import { IDelimitedTable } from './csv';
+import {
+  ITextPreview,
+  PreviewKind,
+  previewKindOf,
+  readTablePreview,
+  readTextPreview
+} from './preview';
 
 /** One directory level as far as it is known. */
 export interface IArtifactDir {
@@ -23,6 +30,10 @@ export interface IArtifactPreview {
   /** A blob object URL for images; revoked when the preview changes or the model goes. */
   objectUrl: string | null;
   text: ITextPreview | null;
+  /** CSV/TSV: the header and first rows. */
+  table: IDelimitedTable | null;
+  /** HTML: where the sandboxed frame loads it from (served inline without script). */
+  frameUrl: string | null;
   /** Where the file downloads from (every kind offers the download). */
   downloadUrl: string;
   error: string | null;
@@ -163,17 +174,21 @@ export class ArtifactTreeModel implements IDisposable {
   async select(path: string): Promise<void> {
     const name = path.slice(path.lastIndexOf('/') + 1);
     const kind = previewKindOf(name);
+    const downloadUrl = this._service.artifactUrl(this.runId, path);
+    const framed = kind === 'html';
     this._setPreview({
       path,
       name,
       kind,
-      phase: kind === 'download' ? 'ready' : 'loading',
+      phase: kind === 'download' || framed ? 'ready' : 'loading',
       objectUrl: null,
       text: null,
-      downloadUrl: this._service.artifactUrl(this.runId, path),
+      table: null,
+      frameUrl: framed ? `${downloadUrl}&preview=html` : null,
+      downloadUrl,
       error: null
     });
-    if (kind === 'download') {
+    if (kind === 'download' || framed) {
       return;
     }
     const token = ++this._selection;
@@ -183,7 +198,9 @@ export class ArtifactTreeModel implements IDisposable {
       update =
         kind === 'image'
           ? { phase: 'ready', objectUrl: URL.createObjectURL(blob) }
-          : { phase: 'ready', text: await readTextPreview(blob, name) };
+          : kind === 'table'
+            ? { phase: 'ready', table: await readTablePreview(blob, name) }
+            : { phase: 'ready', text: await readTextPreview(blob, name) };
     } catch (reason) {
       update = { phase: 'failed', error: messageOf(reason) };
     }

@@ -2,7 +2,7 @@ import { VDomModel } from '@jupyterlab/ui-components';
 import { Poll } from '@lumino/polling';
 
 import { messageOf } from '../../common/errors';
-import { ILabtrackService, IMetricSeries, IRunDetail } from '../tokens';
+import { IEditedRun, ILabtrackService, IMetricSeries, IRunDetail } from '../tokens';
 import { SingleFlight } from '../single-flight';
 import { ArtifactTreeModel } from './artifacts';
 
@@ -30,6 +30,8 @@ export interface IRunDetailsState {
   notebook: INotebookLink;
   /** A notebook is open and active, so code can be inserted into it. */
   canInsert: boolean;
+  /** Why the last change (rename, description, tag) was refused; null after one succeeds. */
+  editError: string | null;
 }
 
 /** Finds the contents path of the notebook that produced a run, or says why not. */
@@ -42,6 +44,7 @@ export class RunDetailsModel extends VDomModel {
     this.runId = options.runId;
     this._service = options.service;
     this._locateNotebook = options.locateNotebook;
+    this._changed = options.changed ?? (() => undefined);
     this.artifacts = new ArtifactTreeModel(options.service, options.runId);
     this.artifacts.changed.connect(() => this.stateChanged.emit(void 0));
     this._poll = new Poll({
@@ -80,6 +83,48 @@ export class RunDetailsModel extends VDomModel {
   /** Read the run again; never rejects (failures become state). */
   refresh(): Promise<void> {
     return this._reading.run();
+  }
+
+  // -- changes: each answers with the run as it now is ------------------------------
+
+  /** Rename the run; false (and `editError`) when the server refused. */
+  rename(name: string): Promise<boolean> {
+    return this._edit(() => this._service.editRun(this.runId, { name }));
+  }
+
+  /** Set the description (Markdown, MLflow's `mlflow.note.content`); empty removes it. */
+  describe(description: string): Promise<boolean> {
+    return this._edit(() => this._service.editRun(this.runId, { description }));
+  }
+
+  setTag(key: string, value: string): Promise<boolean> {
+    return this._edit(() => this._service.setRunTag(this.runId, key, value));
+  }
+
+  deleteTag(key: string): Promise<boolean> {
+    return this._edit(() => this._service.deleteRunTag(this.runId, key));
+  }
+
+  dismissEditError(): void {
+    this._update({ editError: null });
+  }
+
+  private async _edit(change: () => Promise<IEditedRun>): Promise<boolean> {
+    try {
+      const edited = await change();
+      const detail = this._state.detail;
+      if (!this.isDisposed && detail) {
+        const info = { ...detail.info, run_name: edited.run_name, status: edited.status };
+        this._update({ detail: { ...detail, info, tags: edited.tags }, editError: null });
+      }
+      this._changed(this.runId);
+      return true;
+    } catch (reason) {
+      if (!this.isDisposed) {
+        this._update({ editError: messageOf(reason) });
+      }
+      return false;
+    }
   }
 
   dispose(): void {
@@ -152,6 +197,7 @@ export class RunDetailsModel extends VDomModel {
 
   private _service: ILabtrackService;
   private _locateNotebook: NotebookLocator;
+  private _changed: (runId: string) => void;
   private _poll: Poll;
   private _reading = new SingleFlight(() => this._fetch());
   private _state: IRunDetailsState = {
@@ -160,7 +206,8 @@ export class RunDetailsModel extends VDomModel {
     error: null,
     sparklines: {},
     notebook: { phase: 'checking', path: null, reason: 'Looking for the notebook…' },
-    canInsert: false
+    canInsert: false,
+    editError: null
   };
 }
 
@@ -169,5 +216,7 @@ export namespace RunDetailsModel {
     runId: string;
     service: ILabtrackService;
     locateNotebook: NotebookLocator;
+    /** Told after each change, so other panels (the Runs table) read the run again. */
+    changed?: (runId: string) => void;
   }
 }

@@ -1,5 +1,7 @@
+import { delimiterOf, IDelimitedTable, parseDelimited } from './csv';
+
 /** How an artifact file is shown, decided from its name alone (never from its bytes). */
-export type PreviewKind = 'image' | 'text' | 'download';
+export type PreviewKind = 'image' | 'text' | 'table' | 'html' | 'download';
 
 /** Text previews stop here: a 2 GB log must not freeze the tab. */
 export const TEXT_PREVIEW_BYTES = 256 * 1024;
@@ -10,8 +12,6 @@ const TEXT_EXTENSIONS = new Set([
   'txt',
   'log',
   'json',
-  'csv',
-  'tsv',
   'yaml',
   'yml',
   'py',
@@ -34,6 +34,12 @@ export function previewKindOf(name: string): PreviewKind {
   const extension = extensionOf(name);
   if (IMAGE_EXTENSIONS.has(extension)) {
     return 'image';
+  }
+  if (extension === 'csv' || extension === 'tsv') {
+    return 'table';
+  }
+  if (extension === 'html' || extension === 'htm') {
+    return 'html'; // in a sandboxed frame the server serves without script
   }
   if (TEXT_EXTENSIONS.has(extension) || TEXT_NAMES.has(name)) {
     return 'text';
@@ -61,6 +67,14 @@ export async function readTextPreview(blob: Blob, name: string): Promise<ITextPr
     }
   }
   return { text, truncated, pretty: false };
+}
+
+/** A table preview reads this much of the file: a thousand rows of a wide table fit. */
+export const TABLE_PREVIEW_BYTES = 4 * 1024 * 1024;
+
+export async function readTablePreview(blob: Blob, name: string): Promise<IDelimitedTable> {
+  const text = await blob.slice(0, TABLE_PREVIEW_BYTES).text();
+  return parseDelimited(text, delimiterOf(name), blob.size <= TABLE_PREVIEW_BYTES);
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];

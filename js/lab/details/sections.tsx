@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { IMetricSeries, IRunDetail, IRunLink } from '../tokens';
-import { modelsOf } from './code';
+import { IRunModelRef, modelsOf } from './code';
 import { Sparkline } from './sparkline';
 
 /** Tags that describe the run's origin, written by MLflow or labtrack rather than the user. */
@@ -31,16 +31,19 @@ export function Section(props: {
 export function KeyValues(props: {
   entries: [string, React.ReactNode][];
   empty: string;
+  className?: string;
+  /** How a key is shown (default: as it is). */
+  label?: (key: string) => React.ReactNode;
 }): React.ReactElement {
   if (!props.entries.length) {
     return <div className="lt-Muted">{props.empty}</div>;
   }
   return (
-    <table className="lt-KeyValues">
+    <table className={`lt-KeyValues ${props.className ?? ''}`}>
       <tbody>
         {props.entries.map(([key, value]) => (
           <tr key={key}>
-            <th scope="row">{key}</th>
+            <th scope="row">{props.label ? props.label(key) : key}</th>
             <td>{value}</td>
           </tr>
         ))}
@@ -73,6 +76,12 @@ export function ParamsSection({ detail }: { detail: IRunDetail }): React.ReactEl
   );
 }
 
+/** A metric name that wraps after its separators (`val_loss/epoch.mean`), not mid-word. */
+export function wrappableName(name: string): React.ReactNode {
+  const parts = name.split(/(?<=[_./:-])/);
+  return parts.length < 2 ? name : parts.flatMap((part, i) => (i ? [<wbr key={i} />, part] : [part]));
+}
+
 export function MetricsSection(props: {
   detail: IRunDetail;
   sparklines: Readonly<Record<string, IMetricSeries>>;
@@ -89,24 +98,7 @@ export function MetricsSection(props: {
   });
   return (
     <Section title="Metrics (latest)" testid="labtrack-run-metrics">
-      <KeyValues entries={rows} empty="No metrics" />
-    </Section>
-  );
-}
-
-export function TagsSection({ detail }: { detail: IRunDetail }): React.ReactElement {
-  const tags = sorted(detail.tags);
-  const user = tags.filter(([key]) => !isSystemTag(key));
-  const system = tags.filter(([key]) => isSystemTag(key));
-  return (
-    <Section title="Tags" testid="labtrack-run-tags">
-      <KeyValues entries={user} empty="No user tags" />
-      {system.length > 0 && (
-        <details className="lt-SystemTags" data-testid="labtrack-run-system-tags">
-          <summary>System tags ({system.length})</summary>
-          <KeyValues entries={system.map(([k, v]) => [k, <code>{v}</code>])} empty="" />
-        </details>
-      )}
+      <KeyValues entries={rows} empty="No metrics" className="lt-MetricNames" label={wrappableName} />
     </Section>
   );
 }
@@ -161,21 +153,6 @@ export function EnvironmentSection(props: {
   );
 }
 
-export function DatasetsSection({ detail }: { detail: IRunDetail }): React.ReactElement {
-  const entries = detail.datasets.map((d): [string, React.ReactNode] => [
-    d.name || d.digest,
-    <span>
-      <code>{d.digest}</code> · {d.source_type}
-      {d.source ? ` · ${d.source}` : ''}
-    </span>
-  ]);
-  return (
-    <Section title="Dataset inputs" testid="labtrack-run-datasets">
-      <KeyValues entries={entries} empty="No dataset inputs" />
-    </Section>
-  );
-}
-
 function RunLinkButton(props: {
   link: IRunLink;
   onOpenRun: (runId: string) => void;
@@ -221,10 +198,25 @@ export function FamilySection(props: {
   );
 }
 
-export function ModelsSection({ detail }: { detail: IRunDetail }): React.ReactElement {
-  const entries = modelsOf(detail).map((m): [string, React.ReactNode] => [
+export function ModelsSection(props: {
+  detail: IRunDetail;
+  onRegister: (model: IRunModelRef) => void;
+}): React.ReactElement {
+  const entries = modelsOf(props.detail).map((m): [string, React.ReactNode] => [
     m.label,
-    <code>{m.uri}</code>
+    <span className="lt-ModelRef">
+      <code>{m.uri}</code>
+      <button
+        type="button"
+        className="jp-Button jp-mod-styled jp-mod-accept lt-ModelRef-register"
+        data-testid="labtrack-register-model"
+        data-model={m.label}
+        title={`Register ${m.label} in the model registry`}
+        onClick={() => props.onRegister(m)}
+      >
+        Register…
+      </button>
+    </span>
   ]);
   return (
     <Section title="Logged models" testid="labtrack-run-models">

@@ -2,23 +2,27 @@ import * as React from 'react';
 
 import { refreshIcon, VDomRenderer } from '@jupyterlab/ui-components';
 
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+
 import { IRunDetail } from '../tokens';
 import { ArtifactPreview, ArtifactTree } from './artifact-view';
-import { modelsOf, RunCodeKind } from './code';
+import { IRunModelRef, modelsOf, RunCodeKind } from './code';
+import { DatasetsSection } from './datasets';
+import { DescriptionSection, NOTE_TAG } from './description';
 import { LineageSection } from './lineage';
 import { INotebookLink, RunDetailsModel } from './model';
 import { formatDuration } from './preview';
+import { RunName } from './run-name';
 import {
-  DatasetsSection,
   EnvironmentSection,
   FamilySection,
   GitSection,
   MetricsSection,
   ModelsSection,
   ParamsSection,
-  Section,
-  TagsSection
+  Section
 } from './sections';
+import { TagsSection } from './tag-editor';
 
 const REQUIREMENTS = 'labtrack/requirements.txt';
 
@@ -27,13 +31,16 @@ export interface IRunDetailsActions {
   openRun(runId: string): void;
   openNotebook(runId: string): void;
   insertCode(runId: string, what: RunCodeKind): void;
+  /** Register one of the run's models (asks where first). */
+  registerModel(runId: string, model: IRunModelRef): void;
 }
 
 /** The main-area body for one run. State lives in the model; this only renders it. */
 export class RunDetailsPanel extends VDomRenderer<RunDetailsModel> {
   constructor(
     model: RunDetailsModel,
-    private readonly _actions: IRunDetailsActions
+    private readonly _actions: IRunDetailsActions,
+    private readonly _sanitizer: IRenderMime.ISanitizer
   ) {
     super(model);
     this.addClass('lt-RunDetails');
@@ -54,6 +61,7 @@ export class RunDetailsPanel extends VDomRenderer<RunDetailsModel> {
       );
     }
     const detail = state.detail;
+    const model = this.model;
     return (
       <div className="lt-RunDetails-body">
         <Header
@@ -62,12 +70,32 @@ export class RunDetailsPanel extends VDomRenderer<RunDetailsModel> {
           notebook={state.notebook}
           canInsert={state.canInsert}
           actions={actions}
-          onRefresh={() => void this.model.refresh()}
+          onRefresh={() => void model.refresh()}
+          onRename={name => model.rename(name)}
         />
+        {state.editError && (
+          <div className="lt-Error lt-EditError" role="alert" data-testid="labtrack-edit-error">
+            {state.editError}
+            <button type="button" className="lt-LinkButton" onClick={() => model.dismissEditError()}>
+              Dismiss
+            </button>
+          </div>
+        )}
         <div className="lt-RunDetails-grid">
+          <DescriptionSection
+            text={detail.tags[NOTE_TAG] ?? ''}
+            sanitizer={this._sanitizer}
+            onSave={text => model.describe(text)}
+          />
           <ParamsSection detail={detail} />
           <MetricsSection detail={detail} sparklines={state.sparklines} />
-          <TagsSection detail={detail} />
+          <TagsSection
+            detail={detail}
+            actions={{
+              setTag: (key, value) => model.setTag(key, value),
+              deleteTag: key => model.deleteTag(key)
+            }}
+          />
           <GitSection detail={detail} />
           <EnvironmentSection
             detail={detail}
@@ -76,9 +104,9 @@ export class RunDetailsPanel extends VDomRenderer<RunDetailsModel> {
             }
             onShowRequirements={() => void artifacts.reveal(REQUIREMENTS)}
           />
-          <DatasetsSection detail={detail} />
           <FamilySection detail={detail} onOpenRun={id => actions.openRun(id)} />
-          <ModelsSection detail={detail} />
+          <ModelsSection detail={detail} onRegister={m => actions.registerModel(model.runId, m)} />
+          <DatasetsSection datasets={detail.datasets} />
           <LineageSection detail={detail} />
           <Section title="Artifacts" testid="labtrack-run-artifacts" wide>
             <div className="lt-Artifacts">
@@ -99,6 +127,7 @@ function Header(props: {
   canInsert: boolean;
   actions: IRunDetailsActions;
   onRefresh: () => void;
+  onRename: (name: string) => Promise<boolean>;
 }): React.ReactElement {
   const { info } = props.detail;
   const running = info.status === 'RUNNING';
@@ -108,9 +137,7 @@ function Header(props: {
   return (
     <header className="lt-RunDetails-header">
       <div className="lt-RunDetails-titleRow">
-        <h1 className="lt-RunDetails-name" data-testid="labtrack-run-name">
-          {info.run_name || info.run_id}
-        </h1>
+        <RunName name={info.run_name} runId={info.run_id} onRename={props.onRename} />
         <span
           className={`lt-RunStatus lt-mod-${info.status.toLowerCase()}`}
           data-testid="labtrack-run-status"
@@ -120,6 +147,11 @@ function Header(props: {
           {running && <span className="lt-LiveDot" aria-hidden="true" />}
           {info.status}
         </span>
+        {info.lifecycle_stage === 'deleted' && (
+          <span className="lt-RunTrashed" data-testid="labtrack-run-trashed" title="Restore it from the Trash in the Runs panel">
+            In the Trash
+          </span>
+        )}
         <button
           type="button"
           className="lt-IconButton jp-Button jp-mod-minimal"

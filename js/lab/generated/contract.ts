@@ -150,6 +150,81 @@ export interface IAuditTrail {
   entries: IAuditEntry[];
 }
 /**
+ * `PATCH runs/{id}` (answer: the `EditedRun`): a new name and/or description. The
+ * description is MLflow's `mlflow.note.content` tag; an empty one removes it.
+ */
+export interface IRunEditRequest {
+  name?: string | null;
+  description?: string | null;
+}
+/**
+ * `PUT runs/{id}/tags/{key}` (answer: the `EditedRun`).
+ */
+export interface ITagRequest {
+  value: string;
+}
+/**
+ * `POST runs/delete` and `POST runs/restore` (1–1000 ids, answer a
+ * `LifecycleOutcome`); `POST runs/families` (0–1000 ids, answer `RunFamilies`).
+ */
+export interface IRunIdsRequest {
+  run_ids: string[];
+}
+/**
+ * A run as it is after a change: its name, lifecycle stage (`active` or `deleted`),
+ * description (`mlflow.note.content`, empty when none) and every tag.
+ */
+export interface IEditedRun {
+  run_id: string;
+  run_name: string;
+  status: string;
+  lifecycle_stage: string;
+  description: string;
+  tags: {
+    [k: string]: string;
+  };
+}
+/**
+ * Why one run could not be moved: `problem` is `not-found` (no such run),
+ * `deleted` (already in the Trash, for a delete) or `active` (not in the Trash, for a
+ * restore).
+ */
+export interface IRunFailure {
+  run_id: string;
+  problem: string;
+  reason: string;
+}
+/**
+ * The answer of `POST runs/delete` and `POST runs/restore`: all or nothing. When
+ * `failed` is empty every run asked is now in `lifecycle_stage` and listed in
+ * `changed`; otherwise nothing changed, `changed` is empty and `failed` says why.
+ */
+export interface ILifecycleOutcome {
+  action: string;
+  lifecycle_stage: string;
+  changed: string[];
+  failed: IRunFailure[];
+  message: string;
+}
+/**
+ * A run's active child runs: how many, and how many have each status.
+ */
+export interface IRunFamily {
+  run_id: string;
+  children: number;
+  statuses: {
+    [k: string]: number;
+  };
+}
+/**
+ * `POST runs/families`: the asked runs that have children (runs without are left
+ * out). `sampled`: counted from the newest children only (REST stores).
+ */
+export interface IRunFamilies {
+  families: IRunFamily[];
+  sampled: boolean;
+}
+/**
  * A run waiting in a spool: not on the server (yet), so it has no details there.
  * `run_id` is the spool's own id (the server gives its copy another one when it is
  * sent); `points` counts the metric points the run logged.

@@ -16,6 +16,8 @@ export interface IModelsPanelState {
   /** The outcome of the last action, or why it was refused (the server's message). */
   notice: string | null;
   error: string | null;
+  /** The version to point at (just registered from run details), if any. */
+  focusedVersion: string | null;
 }
 
 /** Holds the panel's state and acts through the typed service; the view only renders. */
@@ -46,6 +48,12 @@ export class ModelsPanelModel extends VDomModel {
     if (value !== this._state.canInsert) {
       this._set({ canInsert: value });
     }
+  }
+
+  /** Show `name` with `version` pointed at (e.g. the version just registered). */
+  async reveal(name: string, version: string | null): Promise<void> {
+    this._set({ selected: name, focusedVersion: version, notice: null, error: null });
+    await this.refresh();
   }
 
   async select(name: string): Promise<void> {
@@ -140,6 +148,7 @@ export class ModelsPanelModel extends VDomModel {
     canInsert: false,
     busy: false,
     notice: null,
-    error: null
+    error: null,
+    focusedVersion: null
   };
 }

@@ -138,13 +138,26 @@ export function VersionItem(props: {
   busy: boolean;
   onPromote: (version: string) => Promise<void>;
   onApprove: (version: string) => Promise<void>;
+  /** Pointed at (just registered): highlighted and scrolled into view. */
+  focused?: boolean;
 }): React.ReactElement {
   const v = props.version;
+  const item = React.useRef<HTMLLIElement>(null);
+  React.useEffect(() => {
+    if (props.focused) {
+      item.current?.scrollIntoView({ block: 'nearest' });
+    }
+  }, [props.focused]);
   const runId = v.run_id;
   const runName = typeof props.run === 'object' ? props.run.info.run_name : '';
   const approvals = approvalsText(v.approvers, props.approvals);
   return (
-    <li className="lt-ModelsPanel-version" data-testid={`labtrack-models-version-${v.version}`}>
+    <li
+      ref={item}
+      className={`lt-ModelsPanel-version${props.focused ? ' lt-mod-focused' : ''}`}
+      data-testid={`labtrack-models-version-${v.version}`}
+      data-focused={props.focused ? 'true' : undefined}
+    >
       <div className="lt-ModelsPanel-versionHead">
         <strong>v{v.version}</strong>
         <span className={`lt-ModelsPanel-stage lt-ModelsPanel-stage-${v.stage}`}>{v.stage}</span>

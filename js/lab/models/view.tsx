@@ -163,6 +163,7 @@ function ModelsView({
                 version={v}
                 run={v.run_id ? state.runs[v.run_id] : undefined}
                 approvals={detail.approvals}
+                focused={v.version === state.focusedVersion}
                 links={links}
                 busy={state.busy}
                 onPromote={promote}

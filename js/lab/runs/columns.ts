@@ -1,7 +1,8 @@
 // The columns of the Runs table: fixed run attributes plus the params and metrics a person
 // chooses. Each knows its header, its cell text and the MLflow `order_by` that sorts it.
 
-import { IRunRow } from '../tokens';
+import { IExperimentView, IRunRow } from '../tokens';
+import { isScope } from './scope';
 
 export type ColumnKind = 'attribute' | 'param' | 'metric';
 
@@ -15,10 +16,12 @@ export interface IRunColumn {
   /** Width in pixels; the table scrolls sideways when they add up to more than the panel. */
   width: number;
   numeric: boolean;
+  /** The cell's text when the column is not read from the row's own fields. */
+  text?: (row: IRunRow) => string;
 }
 
 export const ATTRIBUTE_COLUMNS: readonly IRunColumn[] = [
-  { id: 'name', label: 'Run', kind: 'attribute', orderField: 'attributes.run_name', width: 112, numeric: false },
+  { id: 'name', label: 'Run', kind: 'attribute', orderField: 'attributes.run_name', width: 148, numeric: false },
   { id: 'status', label: 'Status', kind: 'attribute', orderField: 'attributes.status', width: 84, numeric: false },
   { id: 'start', label: 'Started', kind: 'attribute', orderField: 'attributes.start_time', width: 112, numeric: false },
   // MLflow cannot order by a difference of two columns.
@@ -40,6 +43,27 @@ export function metricColumn(key: string): IRunColumn {
 
 export function tableColumns(params: readonly string[], metrics: readonly string[]): IRunColumn[] {
   return [...ATTRIBUTE_COLUMNS, ...params.map(paramColumn), ...metrics.map(metricColumn)];
+}
+
+/** With every experiment (or the Trash) in one table, each run says where it is. */
+export function scopeColumns(
+  columns: IRunColumn[],
+  state: { experimentId: string | null; experiments: readonly IExperimentView[] }
+): IRunColumn[] {
+  if (!isScope(state.experimentId)) {
+    return columns;
+  }
+  const names = new Map(state.experiments.map(e => [e.experiment_id, e.name]));
+  const experiment: IRunColumn = {
+    id: 'experiment',
+    label: 'Experiment',
+    kind: 'attribute',
+    orderField: null, // MLflow cannot order runs by experiment
+    width: 112,
+    numeric: false,
+    text: row => names.get(row.experiment_id) ?? row.experiment_id
+  };
+  return [columns[0], experiment, ...columns.slice(1)];
 }
 
 export interface ISortOrder {
@@ -104,6 +128,9 @@ export function formatMetric(value: number | null | undefined): string {
 
 /** The text a cell shows; `now` makes a running run's duration grow. */
 export function cellText(row: IRunRow, column: IRunColumn, now: number): string {
+  if (column.text) {
+    return column.text(row);
+  }
   switch (column.kind) {
     case 'param':
       return row.params[column.label] ?? '';

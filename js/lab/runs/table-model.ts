@@ -9,9 +9,11 @@ import {
   IRunRow,
   IRunSelection
 } from '../tokens';
-import { DEFAULT_SORT, ISortOrder, IRunColumn, orderBy, tableColumns } from './columns';
+import { DEFAULT_SORT, ISortOrder, IRunColumn, orderBy, scopeColumns, tableColumns } from './columns';
 import { newestRunExperiment, TrackedCellFollower } from './follow';
-import { activeExperiments, joinPage, PageMode, pickExperiment } from './table-rows';
+import { columnScope, isScope, searchScope } from './scope';
+import { activeExperiments, initialTableState, joinPage, PageMode, pickExperiment } from './table-rows';
+import { PARENT_TAG } from './tree';
 
 /** How often a table showing RUNNING runs asks for fresh statuses. */
 export const LIVE_REFRESH_MS = 2000;
@@ -44,31 +46,12 @@ export interface IRunsTableState {
 /** The Runs table: which runs to ask for, the rows that came back, and the selection. */
 export class RunsTableModel extends StateModel<IRunsTableState> implements IRunSelection {
   constructor(options: RunsTableModel.IOptions) {
-    super({
-      experiments: [],
-      experimentId: null,
-      filter: '',
-      appliedFilter: '',
-      filterError: null,
-      sort: DEFAULT_SORT,
-      notebookOnly: false,
-      notebookPath: null,
-      params: [],
-      metrics: [],
-      available: null,
-      rows: [],
-      nextPageToken: null,
-      phase: 'idle',
-      loadingMore: false,
-      error: null,
-      selected: new Set(),
-      loadedAt: null
-    });
+    super(initialTableState());
     this._service = options.service;
   }
 
   get columns(): IRunColumn[] {
-    return tableColumns(this.state.params, this.state.metrics);
+    return scopeColumns(tableColumns(this.state.params, this.state.metrics), this.state);
   }
 
   // -- IRunSelection ---------------------------------------------------------------
@@ -147,7 +130,7 @@ export class RunsTableModel extends StateModel<IRunsTableState> implements IRunS
       const page = await this._service.listExperiments({ pageSize: 1000 });
       const experiments = activeExperiments(page.experiments);
       const current = this.state.experimentId;
-      const keep = experiments.some(e => e.experiment_id === current);
+      const keep = isScope(current) || experiments.some(e => e.experiment_id === current);
       this.update({ experiments });
       if (!keep) {
         await this.setExperiment(pickExperiment(experiments, this._defaultExperiment));
@@ -305,13 +288,14 @@ export class RunsTableModel extends StateModel<IRunsTableState> implements IRunS
     }
     try {
       const page = await this._service.searchRuns({
-        experimentIds: [experimentId],
+        ...searchScope(experimentId), // one experiment, all of them, or the Trash
         filter: state.appliedFilter,
         orderBy: orderBy(state.sort, this.columns),
         pageSize,
         pageToken,
         params: state.params,
         metrics: state.metrics,
+        tags: [PARENT_TAG], // the run tree nests children under their parent
         notebook: state.notebookOnly ? state.notebookPath : null
       });
       if (generation !== this._generation || this.isDisposed) {
@@ -341,7 +325,7 @@ export class RunsTableModel extends StateModel<IRunsTableState> implements IRunS
 
   private async _loadAvailable(experimentId: string): Promise<void> {
     try {
-      const available = await this._service.getRunColumns([experimentId]);
+      const available = await this._service.getRunColumns(columnScope(experimentId));
       if (this.state.experimentId === experimentId) {
         this.update({ available });
       }

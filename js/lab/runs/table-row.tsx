@@ -5,7 +5,9 @@ import * as React from 'react';
 
 import { IOfflineRun, IRunRow } from '../tokens';
 import { cellText, IRunColumn, ISortOrder } from './columns';
+import { INameCellProps, NameCell } from './name-cell';
 import { UnsyncedMark } from './offline-view';
+import { ITreeRow } from './tree';
 
 /** Every row has this height, so only the rows in view need to exist in the DOM. */
 export const ROW_HEIGHT = 28;
@@ -68,6 +70,10 @@ export interface IRunRowViewProps {
   selected: boolean;
   onToggle: (runId: string) => void;
   onOpen: (runId: string) => void;
+  /** The row's place in the run tree, and what its name cell can do. */
+  tree?: ITreeRow | null;
+  renaming?: boolean;
+  nameActions?: Pick<INameCellProps, 'onExpand' | 'onStartRename' | 'onRename'>;
 }
 
 export const RunRowView = React.memo(function RunRowView(props: IRunRowViewProps): React.ReactElement {
@@ -89,7 +95,10 @@ export const RunRowView = React.memo(function RunRowView(props: IRunRowViewProps
       role="row"
       aria-rowindex={props.ariaIndex}
       aria-selected={props.selected}
+      aria-level={(props.tree?.depth ?? 0) + 1}
+      aria-expanded={props.tree?.children ? props.tree.expanded : undefined}
       data-run-id={row.run_id}
+      data-depth={props.tree?.depth ?? 0}
       data-status={row.status}
       data-unsynced={props.owedTooltip !== null ? 'journal' : undefined}
       style={{ top: props.index * ROW_HEIGHT, height: ROW_HEIGHT }}
@@ -119,15 +128,15 @@ export const RunRowView = React.memo(function RunRowView(props: IRunRowViewProps
           {column.id === 'status' ? (
             <StatusBadge status={row.status} />
           ) : column.id === 'name' ? (
-            <button
-              type="button"
-              tabIndex={-1}
-              className="lt-RunsTable-open"
+            <NameCell
+              row={row}
+              text={cellText(row, column, props.now)}
+              tree={props.tree ?? null}
+              renaming={props.renaming ?? false}
               title={props.owedTooltip !== null ? row.run_id : undefined}
-              onClick={() => props.onOpen(row.run_id)}
-            >
-              {cellText(row, column, props.now)}
-            </button>
+              onOpen={props.onOpen}
+              {...props.nameActions}
+            />
           ) : (
             cellText(row, column, props.now)
           )}

@@ -1,6 +1,8 @@
 // The Runs table's pure decisions, apart from its model (table-model.ts): which experiment
 // to show first, and how a page of runs joins the rows already shown.
 import { IExperimentView, IRunPage, IRunRow } from '../tokens';
+import { DEFAULT_SORT } from './columns';
+import type { IRunsTableState } from './table-model';
 
 /** How a page answers: the first page of a new query, a refresh of the rows shown, or the
  * next page after them. */
@@ -49,4 +51,28 @@ export function joinPage(
     return { rows: [...page.runs, ...beyond], nextPageToken: shown.nextPageToken };
   }
   return { rows: page.runs, nextPageToken: page.next_page_token };
+}
+
+/** What the table shows before anything is loaded. */
+export function initialTableState(): IRunsTableState {
+  return {
+    experiments: [],
+    experimentId: null,
+    filter: '',
+    appliedFilter: '',
+    filterError: null,
+    sort: DEFAULT_SORT,
+    notebookOnly: false,
+    notebookPath: null,
+    params: [],
+    metrics: [],
+    available: null,
+    rows: [],
+    nextPageToken: null,
+    phase: 'idle',
+    loadingMore: false,
+    error: null,
+    selected: new Set(),
+    loadedAt: null
+  };
 }

@@ -2,8 +2,10 @@ import * as React from 'react';
 
 import { IOfflineRun, IRunRow } from '../tokens';
 import { IRunColumn, ISortOrder } from './columns';
+import { INameCellProps } from './name-cell';
 import { IOwed, offlineRunTooltip, owedTooltip } from './offline';
 import { HeaderRow, PinnedRowView, ROW_HEIGHT, rowDomId, RunRowView } from './table-row';
+import { ITreeRow } from './tree';
 
 const OVERSCAN_ROWS = 8;
 /** Ask for the next page when the view comes this close to the last loaded row. */
@@ -12,6 +14,7 @@ const CHECKBOX_WIDTH = 30;
 /** Room the "not synced" mark takes in the name column while any row carries it. */
 const MARK_WIDTH = 84;
 const NO_OWED: ReadonlyMap<string, IOwed> = new Map();
+const TREE_WIDTH = 40;
 
 export interface IRunsTableProps {
   rows: readonly IRunRow[];
@@ -30,6 +33,11 @@ export interface IRunsTableProps {
   owed?: ReadonlyMap<string, IOwed>;
   /** The tracking server, named in the marks' tooltips. */
   server?: string | null;
+  /** Each row's place in the run tree (same order as `rows`). */
+  tree?: readonly ITreeRow[];
+  /** The run being renamed in place. */
+  renaming?: string | null;
+  nameActions?: Pick<INameCellProps, 'onExpand' | 'onStartRename' | 'onRename'>;
 }
 
 /** A virtualised, keyboard-navigable grid of runs. Server strings are rendered as text. */
@@ -43,14 +51,22 @@ export function RunsTable(props: IRunsTableProps): React.ReactElement {
     () => pinned.length > 0 || rows.some(row => owed.has(row.run_id)),
     [pinned.length, rows, owed]
   );
+  // Room for the carets, indents and child counts while the tree has any.
+  const nested = React.useMemo(
+    () => props.tree?.some(t => t.children > 0 || t.depth > 0) ?? false,
+    [props.tree]
+  );
+  const extra = (marked ? MARK_WIDTH : 0) + (nested ? TREE_WIDTH : 0);
   const columns = React.useMemo(
     () =>
-      marked
-        ? props.columns.map(c => (c.id === 'name' ? { ...c, width: c.width + MARK_WIDTH } : c))
+      extra
+        ? props.columns.map(c => (c.id === 'name' ? { ...c, width: c.width + extra } : c))
         : props.columns,
-    [marked, props.columns]
+    [extra, props.columns]
   );
   const bodyRef = React.useRef<HTMLDivElement>(null);
+  // When the context-menu key was last handled here (its own contextmenu event follows).
+  const menuKeyAt = React.useRef(0);
   const [scrollTop, setScrollTop] = React.useState(0);
   const [viewHeight, setViewHeight] = React.useState(400);
   const [focusIndex, setFocusIndex] = React.useState(0);
@@ -92,10 +108,59 @@ export function RunsTable(props: IRunsTableProps): React.ReactElement {
     }
   };
 
+  const contextMenuAt = (index: number): void => {
+    const row = rows[index];
+    const node = row && bodyRef.current?.querySelector<HTMLElement>(`#${CSS.escape(rowDomId(row.run_id))}`);
+    if (node) {
+      // JupyterLab's context menu, for the row, where a right-click on it would open it.
+      const box = node.getBoundingClientRect();
+      const init = { bubbles: true, cancelable: true, clientX: box.left + 24, clientY: box.bottom };
+      node.dispatchEvent(new MouseEvent('contextmenu', init));
+    }
+  };
+
+  const onTreeKey = (key: string, tree: ITreeRow | undefined): boolean => {
+    const expand = props.nameActions?.onExpand;
+    if (!tree || !expand) {
+      return false;
+    }
+    if (key === 'ArrowRight' && tree.children > 0) {
+      tree.expanded ? moveFocus(focused + 1) : expand(tree.row.run_id, true);
+    } else if (key === 'ArrowLeft' && tree.expanded) {
+      expand(tree.row.run_id, false);
+    } else if (key === 'ArrowLeft' && tree.depth > 0) {
+      let parent = focused - 1;
+      while (parent > 0 && props.tree![parent].depth >= tree.depth) {
+        parent -= 1;
+      }
+      moveFocus(parent);
+    } else {
+      return false;
+    }
+    return true;
+  };
+
   const onKeyDown = (event: React.KeyboardEvent): void => {
     const page = Math.max(1, Math.floor(viewHeight / ROW_HEIGHT) - 1);
     const row = rows[focused];
+    if (onTreeKey(event.key, props.tree?.[focused])) {
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
+    if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
+      contextMenuAt(focused);
+      menuKeyAt.current = Date.now();
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
     switch (event.key) {
+      case 'F2':
+        if (row) {
+          props.nameActions?.onStartRename?.(row.run_id);
+        }
+        break;
       case 'ArrowDown':
         moveFocus(focused + 1);
         break;
@@ -134,7 +199,7 @@ export function RunsTable(props: IRunsTableProps): React.ReactElement {
   return (
     <div
       className="lt-RunsTable"
-      role="grid"
+      role="treegrid"
       aria-rowcount={rows.length + pinned.length + 1}
       aria-multiselectable="true"
       data-testid="labtrack-runs-table"
@@ -170,6 +235,20 @@ export function RunsTable(props: IRunsTableProps): React.ReactElement {
             aria-activedescendant={rows[focused] ? rowDomId(rows[focused].run_id) : undefined}
             onScroll={event => setScrollTop(event.currentTarget.scrollTop)}
             onKeyDown={onKeyDown}
+            onContextMenu={event => {
+              const target = (event.target as HTMLElement).closest<HTMLElement>('[data-run-id]');
+              const index = target ? rows.findIndex(r => r.run_id === target.dataset.runId) : -1;
+              if (index >= 0) {
+                setFocusIndex(index); // a right-click on a row: JupyterLab's menu opens for it
+              } else {
+                // The keyboard's menu key on the table itself: open the menu for the focused row
+                event.preventDefault();
+                event.stopPropagation();
+                if (Date.now() - menuKeyAt.current > 500) {
+                  contextMenuAt(focused);
+                }
+              }
+            }}
           >
             <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
               {rows.slice(first, last).map((row, offset) => {
@@ -186,6 +265,9 @@ export function RunsTable(props: IRunsTableProps): React.ReactElement {
                       owed.has(row.run_id) ? owedTooltip(owed.get(row.run_id)!, server) : null
                     }
                     focused={index === focused}
+                    tree={props.tree?.[index] ?? null}
+                    renaming={props.renaming === row.run_id}
+                    nameActions={props.nameActions}
                     selected={props.selected.has(row.run_id)}
                     onToggle={props.onToggle}
                     onOpen={runId => {

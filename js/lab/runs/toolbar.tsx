@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { ALL_EXPERIMENTS, TRASH } from './scope';
 import { IRunsTableState, RunsTableModel } from './table-model';
 
 /** Experiment picker, filter box, "this notebook" toggle and column chooser. */
@@ -21,6 +22,12 @@ export function RunsToolbar({ model }: { model: RunsTableModel }): React.ReactEl
               {e.name}
             </option>
           ))}
+          {state.experiments.length > 0 && (
+            <optgroup label="Across experiments">
+              <option value={ALL_EXPERIMENTS}>All experiments</option>
+              <option value={TRASH}>Trash</option>
+            </optgroup>
+          )}
         </select>
       </label>
       <FilterBox state={state} model={model} />

@@ -10,8 +10,11 @@ import { IRunsPanelState, RunsPanelModel } from './model';
 import { IOwed, owedByRun, pinnedRuns } from './offline';
 import { OfflineBanner } from './offline-view';
 import { IRunsTableState, RunsTableModel } from './table-model';
+import { IRunActions, SelectionBar, TrashNote } from './selection-bar';
+import { TRASH } from './scope';
 import { RunsTable } from './table-view';
 import { RunsToolbar } from './toolbar';
+import { RunTreeModel } from './tree-model';
 
 const SOURCE_LABELS: Record<BackendSource, string> = {
   explicit: 'explicit setting',
@@ -20,18 +23,15 @@ const SOURCE_LABELS: Record<BackendSource, string> = {
 };
 
 /** What the panel asks of the rest of JupyterLab (commands other plugins may provide). */
-export interface IRunsPanelActions {
-  openRun: (runId: string) => void;
-  compare: (runIds: readonly string[]) => void;
-  canCompare: () => boolean;
-}
+export type IRunsPanelActions = IRunActions;
 
 /** The left-sidebar widget: renders the backend status and the runs table, and tells
  * both models when it is shown so that hidden panels do not poll. */
 export class RunsPanel extends VDomRenderer<RunsPanelModel> {
-  constructor(model: RunsPanelModel, table: RunsTableModel, actions: IRunsPanelActions) {
+  constructor(model: RunsPanelModel, tree: RunTreeModel, actions: IRunsPanelActions) {
     super(model);
-    this._table = table;
+    this._tree = tree;
+    this._table = tree.table;
     this._actions = actions;
     this.id = RUNS_PANEL_ID;
     this.addClass('lt-RunsPanel');
@@ -44,7 +44,7 @@ export class RunsPanel extends VDomRenderer<RunsPanelModel> {
     return (
       <RunsPanelView
         state={this.model.state}
-        table={this._table}
+        tree={this._tree}
         actions={this._actions}
         onRefresh={() => {
           void this.model.refresh();
@@ -85,13 +85,14 @@ export class RunsPanel extends VDomRenderer<RunsPanelModel> {
     this._table.active = active;
   }
 
+  private _tree: RunTreeModel;
   private _table: RunsTableModel;
   private _actions: IRunsPanelActions;
 }
 
 interface IRunsPanelViewProps {
   state: Readonly<IRunsPanelState>;
-  table: RunsTableModel;
+  tree: RunTreeModel;
   actions: IRunsPanelActions;
   onRefresh: () => void;
   onSync: () => void;
@@ -113,8 +114,10 @@ function useModelState<T>(model: { stateChanged: ISignal<any, void>; state: T })
 
 /** The whole panel body. Every string from the server is rendered as text by React. */
 export function RunsPanelView(props: IRunsPanelViewProps): React.ReactElement {
-  const { state, table, actions } = props;
+  const { state, tree, actions } = props;
+  const table = tree.table;
   const tableState = useModelState(table);
+  useModelState(tree);
   const reachable = state.phase === 'ready' && state.status?.reachable === true;
   const experimentName =
     tableState.experiments.find(e => e.experiment_id === tableState.experimentId)?.name ?? null;
@@ -156,7 +159,7 @@ export function RunsPanelView(props: IRunsPanelViewProps): React.ReactElement {
         <>
           <RunsToolbar model={table} />
           <RunsBody
-            table={table}
+            tree={tree}
             state={tableState}
             actions={actions}
             pinned={pinned}
@@ -171,15 +174,32 @@ export function RunsPanelView(props: IRunsPanelViewProps): React.ReactElement {
 }
 
 function RunsBody(props: {
-  table: RunsTableModel;
+  tree: RunTreeModel;
   state: Readonly<IRunsTableState>;
   actions: IRunsPanelActions;
   pinned: readonly IOfflineRun[];
   owed: ReadonlyMap<string, IOwed>;
   server: string | null;
 }): React.ReactElement {
-  const { table, state, actions, pinned } = props;
+  const { tree, state, actions, pinned } = props;
+  const table = tree.table;
   const loadMore = React.useCallback(() => void table.loadMore(), [table]);
+  const nameActions = React.useMemo(
+    () => ({
+      onExpand: (runId: string, expand: boolean) =>
+        void (expand ? tree.expand(runId) : tree.collapse(runId)),
+      onStartRename: (runId: string) => tree.startRename(runId),
+      onRename: (runId: string, name: string | null) => {
+        tree.stopRename();
+        const row = table.state.rows.find(r => r.run_id === runId);
+        if (name !== null && name.trim() && name !== row?.run_name) {
+          actions.renameRun(runId, name);
+        }
+      }
+    }),
+    [tree, table, actions]
+  );
+  const shown = tree.rows;
   if (state.phase === 'error') {
     return (
       <div className="lt-RunsBody-error" role="alert" data-testid="labtrack-runs-error">
@@ -187,9 +207,9 @@ function RunsBody(props: {
       </div>
     );
   }
-  const selected = state.selected.size;
   return (
     <>
+      {state.experimentId === TRASH && <TrashNote />}
       <div className="lt-RunsBody">
         {state.phase === 'loading' && state.rows.length === 0 ? (
           <div className="lt-RunsBody-note" data-testid="labtrack-runs-loading">
@@ -205,7 +225,10 @@ function RunsBody(props: {
           </div>
         ) : (
           <RunsTable
-            rows={state.rows}
+            rows={shown.map(t => t.row)}
+            tree={shown}
+            renaming={tree.state.renaming}
+            nameActions={nameActions}
             columns={table.columns}
             sort={state.sort}
             selected={state.selected}
@@ -221,35 +244,7 @@ function RunsBody(props: {
           />
         )}
       </div>
-      <footer className="lt-RunsFooter">
-        <span className="lt-RunsFooter-count" data-testid="labtrack-runs-count">
-          {state.rows.length}
-          {state.nextPageToken ? '+' : ''} run{state.rows.length === 1 ? '' : 's'}
-          {pinned.length > 0 ? ` · ${pinned.length} not synced` : ''}
-        </span>
-        {selected > 0 && (
-          <span className="lt-RunsFooter-selection">
-            <span data-testid="labtrack-selected-count">{selected} selected</span>
-            <button
-              type="button"
-              className="jp-Button jp-mod-styled jp-mod-accept lt-RunsFooter-compare"
-              data-testid="labtrack-compare"
-              disabled={selected < 2 || !actions.canCompare()}
-              title={selected < 2 ? 'Select at least two runs to compare' : 'Compare the selected runs'}
-              onClick={() => actions.compare(table.runIds)}
-            >
-              Compare
-            </button>
-            <button
-              type="button"
-              className="jp-Button jp-mod-styled jp-mod-reject lt-RunsFooter-clear"
-              onClick={() => table.clearSelection()}
-            >
-              Clear
-            </button>
-          </span>
-        )}
-      </footer>
+      <SelectionBar table={table} state={state} actions={actions} unsynced={pinned.length} />
     </>
   );
 }

@@ -8,6 +8,9 @@ from collections.abc import Iterable
 from ..backend.current import current_facade
 from ..backend.frames import DEFAULT_MAX_RESULTS, RunSelection, runs_frame, select_runs
 
+# ``experiments="all"``: every active experiment (a list ``["all"]`` names an experiment).
+ALL_EXPERIMENTS = "all"
+
 
 def current_notebook_path() -> str | None:
     """The notebook this kernel serves, as tracked cells record it; None outside one."""
@@ -37,7 +40,10 @@ def selection_from(
     notebook: bool = False,
     children_of: str | None = None,
 ) -> RunSelection:
-    if isinstance(experiments, (str, int)):
+    every = isinstance(experiments, str) and experiments == ALL_EXPERIMENTS
+    if every:
+        experiments = None
+    elif isinstance(experiments, (str, int)):
         experiments = [str(experiments)]
     if isinstance(order_by, str):
         order_by = [order_by]
@@ -55,6 +61,7 @@ def selection_from(
         max_results=max_results,
         notebook_path=notebook_path,
         children_of=children_of,
+        all_experiments=every,
     )
 
 
@@ -71,12 +78,14 @@ def runs(
     """Runs as a pandas DataFrame with the columns and dtypes of ``mlflow.search_runs``.
 
     ``experiments`` (or ``experiment=NAME``, as ``%%track --experiment`` names one): names
-    or ids (default: the current experiment; the parent's with ``children_of``; every
-    experiment with ``notebook=True``). ``filter_string`` and ``order_by`` are MLflow's
-    search syntax. ``notebook=True`` keeps the runs tracked from this notebook,
-    ``children_of=RUN_ID`` the child runs of a run. Everything after ``filter_string`` is
-    keyword-only: ``mlflow.search_runs``' third positional argument means something else.
-    SQL stores are read with plain SQL (over 10× faster than ``mlflow.search_runs``).
+    or ids, or ``"all"`` for every active experiment (default: the current experiment; the
+    parent's with ``children_of``; every experiment with ``notebook=True``); the
+    ``experiment_id`` column says where each run is. ``filter_string`` and ``order_by``
+    are MLflow's search syntax. ``notebook=True`` keeps the runs tracked from this
+    notebook, ``children_of=RUN_ID`` the child runs of a run. Everything after
+    ``filter_string`` is keyword-only: ``mlflow.search_runs``' third positional argument
+    means something else. SQL stores are read with plain SQL (over 10× faster than
+    ``mlflow.search_runs`` on 10k runs).
     """
     if experiment is not None:
         if experiments is not None:

@@ -33,6 +33,7 @@ class RunSelection:
     max_results: int = DEFAULT_MAX_RESULTS
     notebook_path: str | None = None  # only the runs recorded from this notebook
     children_of: str | None = None  # only the child runs of this run
+    all_experiments: bool = False  # every active experiment (``experiments="all"``)
 
 
 def select_runs(
@@ -44,7 +45,14 @@ def select_runs(
     if selection.max_results < 1:
         raise InvalidQuery(f"max_results must be positive, got {selection.max_results}")
     clauses = [selection.filter_string.strip()] if selection.filter_string.strip() else []
-    experiment_ids = resolve_experiments(facade, selection.experiments)
+    if selection.all_experiments:
+        from .run_scopes import all_experiment_ids
+
+        experiment_ids = all_experiment_ids(facade)
+        if not experiment_ids:
+            raise NotFound("there are no experiments yet")
+    else:
+        experiment_ids = resolve_experiments(facade, selection.experiments)
     if selection.children_of is not None:
         parent = valid_run_id(selection.children_of)
         with domain_errors():

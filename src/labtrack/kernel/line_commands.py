@@ -67,6 +67,13 @@ def runs(magics, words: list[str]):
     return runs_table(magics, words)
 
 
+def gc(magics, words: list[str]) -> None:
+    """``%track gc --older-than AGE [--experiment NAME] [--dry-run] [--yes]``."""
+    from .gc_command import gc as collect
+
+    return collect(magics, words)
+
+
 def sync(magics, words: list[str]) -> None:
     """``%track sync``: send runs kept offline and unsent points to the tracking server now."""
     if words:
@@ -101,6 +108,7 @@ def _registry_command(name: str) -> LineCommand:
 
 COMMANDS: dict[str, LineCommand] = {
     "compare": compare,
+    "gc": gc,
     "runs": runs,
     "status": status,
     "sync": sync,

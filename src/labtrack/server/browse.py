@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import tornado.web
 
 from ..backend.artifacts import valid_artifact_page_size
 from ..backend.errors import InvalidQuery
 from ..backend.queries import valid_page_size
 from ..registry.catalog import list_models, model_detail
+from .artifact_headers import artifact_headers
 from .handlers import LabtrackHandler
 
 STREAM_CHUNK = 256 * 1024
@@ -64,32 +63,21 @@ class ArtifactsHandler(LabtrackHandler):
 
 
 class ArtifactFileHandler(LabtrackHandler):
-    """One artifact, as a download (raster images inline), never sniffed. Opened and read
-    on the artifact threads, and only if it is a regular file."""
+    """One artifact, as a download (raster images inline; HTML inline for a sandboxed
+    preview with ``preview=html``), never sniffed. Opened and read on the artifact
+    threads, and only if it is a regular file."""
 
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
         path = self.raw_argument("path")
+        preview = self.get_query_argument("preview", "")
         found = await self.artifact_call(self.labtrack.facade.artifact_file, run_id, path)
         try:
-            self.set_header("Content-Type", found.content_type)
-            self.set_header("Content-Length", str(found.size))
-            self.set_header("X-Content-Type-Options", "nosniff")
-            # Even if a browser rendered it, an artifact may run no script.
-            self.set_header("Content-Security-Policy", "default-src 'none'; sandbox")
-            disposition = "inline" if found.inline else "attachment"
-            self.set_header("Content-Disposition", f"{disposition}; {_filename(found.name)}")
+            for name, value in artifact_headers(found, preview).items():
+                self.set_header(name, value)
             while chunk := await self.artifact_call(found.read, STREAM_CHUNK):
                 self.write(chunk)
                 await self.flush()
             self.finish()
         finally:
             found.cleanup()
-
-
-def _filename(name: str) -> str:
-    from urllib.parse import quote
-
-    # The plain filename= is for old clients: anything but a safe character becomes "_".
-    ascii_name = re.sub(r"[^A-Za-z0-9._ -]", "_", name)
-    return f"filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

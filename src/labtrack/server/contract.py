@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass, field
 from ..backend import shapes
 from ..backend.location import BackendKind, LocationSource
 from ..backend.queries import MetricSeries, RunPage, RunRow
+from ..backend.run_edits import EditedRun
+from ..backend.run_families import RunFamilies, RunFamily
+from ..backend.run_lifecycle import LifecycleOutcome, RunFailure
 from ..offline.backlog import JournalView, OfflineBacklog, SyncOutcome
 from ..offline.sync import OfflineRun, SyncedRun
 from ..registry.audit import AuditEntry
@@ -123,6 +126,33 @@ class AuditTrail:
     entries: list[AuditEntry]
 
 
+# -- the run write routes: request bodies ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunEditRequest:
+    """``PATCH runs/{id}`` (answer: the ``EditedRun``): a new name and/or description. The
+    description is MLflow's ``mlflow.note.content`` tag; an empty one removes it."""
+
+    name: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class TagRequest:
+    """``PUT runs/{id}/tags/{key}`` (answer: the ``EditedRun``)."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class RunIdsRequest:
+    """``POST runs/delete`` and ``POST runs/restore`` (1–1000 ids, answer a
+    ``LifecycleOutcome``); ``POST runs/families`` (0–1000 ids, answer ``RunFamilies``)."""
+
+    run_ids: list[str]
+
+
 # Every shape of the contract with its TypeScript name (interfaces start with I). A
 # dataclass a listed one holds must be listed too: the schema emitter refuses otherwise.
 CONTRACT: list[tuple[type, str]] = [
@@ -142,6 +172,14 @@ CONTRACT: list[tuple[type, str]] = [
     (ApprovalState, "IApprovalState"),
     (AuditEntry, "IAuditEntry"),
     (AuditTrail, "IAuditTrail"),
+    (RunEditRequest, "IRunEditRequest"),
+    (TagRequest, "ITagRequest"),
+    (RunIdsRequest, "IRunIdsRequest"),
+    (EditedRun, "IEditedRun"),
+    (RunFailure, "IRunFailure"),
+    (LifecycleOutcome, "ILifecycleOutcome"),
+    (RunFamily, "IRunFamily"),
+    (RunFamilies, "IRunFamilies"),
     (OfflineRun, "IOfflineRun"),
     (JournalView, "IJournalView"),
     (OfflineBacklog, "IOfflineBacklog"),
@@ -181,5 +219,14 @@ CONTRACT: list[tuple[type, str]] = [
 # The request bodies the server parses (``registry.parse_body``): a field with a default
 # may be left out, so it is optional in the schema. Every response field is always sent.
 REQUESTS: frozenset[type] = frozenset(
-    {RegisterRequest, AliasRequest, StageRequest, RollbackRequest, ApprovalRequest}
+    {
+        RegisterRequest,
+        AliasRequest,
+        StageRequest,
+        RollbackRequest,
+        ApprovalRequest,
+        RunEditRequest,
+        TagRequest,
+        RunIdsRequest,
+    }
 )

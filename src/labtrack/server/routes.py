@@ -19,11 +19,18 @@ from .registry import (
     StageHandler,
     VersionsHandler,
 )
+from .run_writes import (
+    DeleteRunsHandler,
+    EditableRunHandler,
+    RestoreRunHandler,
+    RestoreRunsHandler,
+    RunFamiliesHandler,
+    RunTagHandler,
+)
 from .runs import (
     CompareHandler,
     MetricHistoryHandler,
     RunColumnsHandler,
-    RunHandler,
     RunsHandler,
 )
 
@@ -37,7 +44,12 @@ ROUTES = [
     ("experiments", ExperimentsHandler),
     ("runs", RunsHandler),
     ("runs/columns", RunColumnsHandler),
-    (rf"runs/{_RUN}", RunHandler),
+    ("runs/families", RunFamiliesHandler),
+    ("runs/delete", DeleteRunsHandler),
+    ("runs/restore", RestoreRunsHandler),
+    (rf"runs/{_RUN}", EditableRunHandler),
+    (rf"runs/{_RUN}/restore", RestoreRunHandler),
+    (rf"runs/{_RUN}/tags/(?P<key>.+)", RunTagHandler),
     (rf"runs/{_RUN}/metrics/(?P<key>.+)", MetricHistoryHandler),
     (rf"runs/{_RUN}/artifacts", ArtifactsHandler),
     (rf"runs/{_RUN}/artifacts/file", ArtifactFileHandler),

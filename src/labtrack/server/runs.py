@@ -20,6 +20,7 @@ from ..backend.queries import (
     valid_page_size,
 )
 from ..backend.query_limits import valid_experiment_id_range, valid_filter, valid_order_by
+from ..backend.run_scopes import scoped_columns, search_scoped_runs, valid_lifecycle
 from .bodies import read_json
 from .handlers import LabtrackHandler
 
@@ -27,12 +28,20 @@ from .handlers import LabtrackHandler
 class RunsHandler(LabtrackHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
-        query = self._query()
-        page = await self.call(self.labtrack.facade.search_runs, query)
-        self.write_json(page)
+        # experiment_ids=all: every active experiment; lifecycle=deleted: the Trash.
+        every = all_experiments_asked(self)
+        try:
+            lifecycle = valid_lifecycle(self.get_query_argument("lifecycle", None))
+        except InvalidQuery as error:
+            raise tornado.web.HTTPError(400, str(error)) from None
+        query = self._query(every)
+        facade = self.labtrack.facade
+        self.write_json(await self.call(search_scoped_runs, facade, query, every, lifecycle))
 
-    def _query(self) -> RunQuery:
-        experiment_ids = valid_experiment_ids_or_400(self.list_argument("experiment_ids"))
+    def _query(self, every: bool = False) -> RunQuery:
+        experiment_ids = (
+            () if every else valid_experiment_ids_or_400(self.list_argument("experiment_ids"))
+        )
         filter_string = self.get_query_argument("filter", "").strip()
         notebook = self._notebook_path(self.get_query_argument("notebook", "").strip())
         if notebook:
@@ -64,6 +73,10 @@ class RunsHandler(LabtrackHandler):
         return os.path.normpath(os.path.join(root, path))
 
 
+def all_experiments_asked(handler: LabtrackHandler) -> bool:
+    return handler.list_argument("experiment_ids") == ["all"]
+
+
 def valid_experiment_ids_or_400(ids: list[str]) -> tuple[str, ...]:
     if not ids:
         raise tornado.web.HTTPError(400, "experiment_ids is required")
@@ -76,8 +89,12 @@ def valid_experiment_ids_or_400(ids: list[str]) -> tuple[str, ...]:
 class RunColumnsHandler(LabtrackHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
-        experiment_ids = valid_experiment_ids_or_400(self.list_argument("experiment_ids"))
-        self.write_json(await self.call(self.labtrack.facade.run_columns, experiment_ids))
+        every = all_experiments_asked(self)
+        experiment_ids = (
+            () if every else valid_experiment_ids_or_400(self.list_argument("experiment_ids"))
+        )
+        facade = self.labtrack.facade
+        self.write_json(await self.call(scoped_columns, facade, experiment_ids, every))
 
 
 class RunHandler(LabtrackHandler):

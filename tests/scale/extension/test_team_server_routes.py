@@ -350,6 +350,46 @@ async def test_a_run_kept_offline_is_listed_and_synced_into_postgresql(api, team
     assert copies == [(1,)]
 
 
+async def test_run_writes_the_trash_and_the_run_tree_over_rest(api, fetch, team_server):
+    # Given an experiment of the team server with a parent run, two children and an HTML file
+    client = MlflowClient(tracking_uri=team_server.url)
+    experiment = client.create_experiment(f"{PREFIX}writes")
+    parent = client.create_run(experiment, run_name="sweep").info.run_id
+    kids = [client.create_run(experiment, tags={"mlflow.parentRunId": parent}) for _ in range(2)]
+    kids = [kid.info.run_id for kid in kids]
+    client.log_text(parent, "<p>fitted</p>", "estimator.html")
+    # Rename, describe, tag: each is what MLflow then holds
+    await api("runs", parent, method="PATCH", body={"name": "grid", "description": "**why**"})
+    await api("runs", parent, "tags", "owner", method="PUT", body={"value": "ana"})
+    await api("runs", parent, "tags", "owner", method="DELETE")
+    run = client.get_run(parent)
+    assert run.info.run_name == "grid" and run.data.tags["mlflow.note.content"] == "**why**"
+    assert "owner" not in run.data.tags
+    # The tree's counts, "All experiments", the sandboxed HTML preview
+    families = await api("runs", "families", method="POST", body={"run_ids": [parent]})
+    assert families["families"] == [{"run_id": parent, "children": 2, "statuses": {"RUNNING": 2}}]
+    every = await api(
+        "runs", params={"experiment_ids": "all", "filter": "attributes.run_name = 'grid'"}
+    )
+    assert parent in {r["run_id"] for r in every["runs"]}
+    await api("runs", "columns", params={"experiment_ids": "all"})
+    html = await fetch(
+        "runs", parent, "artifacts", "file", params={"path": "estimator.html", "preview": "html"}
+    )
+    assert html.headers["Content-Disposition"].startswith("inline")
+    # The Trash: one at a time, then in bulk, all or nothing (run by run over REST)
+    await api("runs", kids[0], method="DELETE")
+    await api("runs", kids[0], "restore", method="POST", body={})
+    refused = {"run_ids": [*kids, "f" * 32]}
+    await api("runs", "delete", method="POST", body=refused, expect=404)
+    assert {client.get_run(k).info.lifecycle_stage for k in kids} == {"active"}
+    await api("runs", "delete", method="POST", body={"run_ids": kids})
+    trash = await api("runs", params={"experiment_ids": experiment, "lifecycle": "deleted"})
+    assert sorted(r["run_id"] for r in trash["runs"]) == sorted(kids)
+    await api("runs", "restore", method="POST", body={"run_ids": kids})
+    assert {client.get_run(k).info.lifecycle_stage for k in kids} == {"active"}
+
+
 def test_every_route_and_method_was_requested_against_the_team_server():
     # Every route table entry has a test above (listed here so a new route shows up).
     assert {pattern.rsplit(API_PREFIX + "/", 1)[1] for pattern, _ in ROUTE_METHODS} == {
@@ -357,7 +397,12 @@ def test_every_route_and_method_was_requested_against_the_team_server():
         "experiments",
         "runs",
         "runs/columns",
+        "runs/families",
+        "runs/delete",
+        "runs/restore",
         "runs/(?P<run_id>[^/]+)",
+        "runs/(?P<run_id>[^/]+)/restore",
+        "runs/(?P<run_id>[^/]+)/tags/(?P<key>.+)",
         "runs/(?P<run_id>[^/]+)/metrics/(?P<key>.+)",
         "runs/(?P<run_id>[^/]+)/artifacts",
         "runs/(?P<run_id>[^/]+)/artifacts/file",
