@@ -68,6 +68,21 @@ def plotted(page: Page, metric: str) -> dict:
     )
 
 
+def points_drawn_beyond(page: Page, metric: str, count: int) -> int:
+    """Wait until the metric's chart holds more than ``count`` points; how many it holds."""
+    return page.wait_for_function(
+        """([metric, count]) => {
+            const panel = document.querySelector(
+                `[data-testid=labtrack-chart][data-metric="${metric}"]`);
+            const gd = panel && panel.querySelector('.lt-w-chart-plot');
+            const drawn = gd && gd.data ? gd.data.reduce((n, t) => n + t.x.length, 0) : 0;
+            return drawn > count ? drawn : false;
+        }""",
+        arg=[metric, count],
+        timeout=30_000,
+    ).json_value()
+
+
 def test_live_plot_grows_while_the_cell_runs_and_ends_matching_the_store(
     page, lab, open_lab, idle_kernel, artifacts_dir, contrast, switch_theme
 ):
@@ -87,10 +102,9 @@ def test_live_plot_grows_while_the_cell_runs_and_ends_matching_the_store(
 
     # Then the plot grows while the badge still says RUNNING
     expect(badge).to_have_text("RUNNING")
-    first = sum(plotted(page, "loss")["counts"])
-    page.wait_for_timeout(1_500)
+    first = points_drawn_beyond(page, "loss", 0)
+    second = points_drawn_beyond(page, "loss", first)
     expect(badge).to_have_text("RUNNING")
-    second = sum(plotted(page, "loss")["counts"])
     assert 0 < first < second < STEPS, (first, second)
     expect(live.get_by_test_id("labtrack-progress-text")).to_contain_text(f"/ {STEPS} steps")
     live.scroll_into_view_if_needed()
