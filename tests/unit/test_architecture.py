@@ -105,4 +105,3 @@ def test_no_typescript_module_is_longer_than_the_style_guide_allows():
         and (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
-

@@ -29,6 +29,7 @@ from .outcome import RunStatus, deferred_interrupts, outcome_of
 from .run_end import CellEnd, finish_runs
 from .server_link import ServerLink
 from .summary import CellSummary, summarize
+from .system_metrics import DEFAULT_INTERVAL_S, CellSystemMetrics
 
 
 class TrackingError(Exception):
@@ -51,6 +52,9 @@ class RunRequest:
     # --dataset): a
     # cell whose code opens no run still gets one.
     wants_own_run: bool = False
+    # Seconds between samples of the machine (system/… metrics of the cell's top-level
+    # runs, tracking/system_metrics.py); None: no system metrics.
+    system_metrics_interval: float | None = DEFAULT_INTERVAL_S
 
 
 class TrackedCell:
@@ -66,6 +70,7 @@ class TrackedCell:
         self._started_at = 0.0
         self.start_time_ms = 0
         self._capture: MetricCapture | None = None
+        self._system: CellSystemMetrics | None = None
         self._hooks: FluentHooks | None = None
         self._active_experiment: ActiveExperiment | None = None
         self._context = RunContext()
@@ -149,6 +154,9 @@ class TrackedCell:
             on_online=self._tell_online,
         )
         self.runs.on_created(self._adopt)
+        if self.request.system_metrics_interval:
+            interval, uri = self.request.system_metrics_interval, mlflow.get_tracking_uri()
+            self._system = CellSystemMetrics(interval, self._open_top_level, uri).start()
         self._hooks = FluentHooks(self._start_own_run, self._ended_by_code).install()
         if self.request.autolog:
             # --autolog autologs into the cell's own run (as before the runs of the code
@@ -157,6 +165,7 @@ class TrackedCell:
             mlflow.autolog(silent=True)
 
     def _undo_start(self) -> None:
+        self._stop_system_metrics()
         if self._hooks is not None:
             self._hooks.uninstall()
             self._hooks = None
@@ -185,6 +194,15 @@ class TrackedCell:
 
     def _top_level_tags(self) -> dict[str, str]:
         return {**self._identity.tags(), **dict(self.request.tags), **self._server.tags()}
+
+    def _open_top_level(self) -> list[str]:
+        return [run.run_id for run in self.runs.top_level() if run.status == "RUNNING"]
+
+    def _stop_system_metrics(self) -> None:
+        """The last sample goes to the runs still open, so this comes before they end."""
+        if self._system is not None:
+            system, self._system = self._system, None
+            system.finish()
 
     def _tell_offline(self, message: str) -> None:
         if self.on_offline is not None:
@@ -253,6 +271,7 @@ class TrackedCell:
         warnings: list[str] = []
         kept_offline = None
         with deferred_interrupts() as interrupts:
+            self._stop_system_metrics()
             opened_none = self._hooks is not None and not self.runs.all()
             if opened_none and (self.request.wants_own_run or error is not None):
                 self._start_own_run_after_the_fact(mlflow, warnings)
