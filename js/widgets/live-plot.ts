@@ -15,8 +15,10 @@ import { ProgressBar } from './progress';
 import { renderRunCard, type IRunCardTraits } from './run-card';
 import { ensureStyles } from './styles';
 import { SweepPanel } from './sweep-panel';
+import { SystemRow } from './system-row';
 import { best, drawnSeries, isValueTile, latest, pointBudget } from './trace-values';
 import { showValueTile } from './value-tile';
+import { xAxisToggle } from './x-toggle';
 
 export interface IRunEntry {
   name: string;
@@ -74,22 +76,8 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   el.replaceChildren(root);
   const unmountCard = renderRunCard({ model, el: header } as unknown as RenderProps<IRunCardTraits>);
 
-  // x-axis toggle: step | time
-  const toggle = node(doc, 'div', 'lt-w-toggle', 'labtrack-x-toggle');
-  toggle.setAttribute('role', 'group');
-  toggle.setAttribute('aria-label', 'x axis');
-  const buttons = (['step', 'time'] as XAxisMode[]).map(mode => {
-    const button = node(doc, 'button', 'lt-w-toggle-button', `labtrack-x-${mode}`) as HTMLButtonElement;
-    button.type = 'button';
-    button.textContent = mode === 'step' ? 'step' : 'wall time';
-    button.addEventListener('click', () => {
-      model.set('x_axis', mode);
-      model.save_changes();
-    });
-    return button;
-  });
-  toggle.append(...buttons);
-  toolbar.append(toggle);
+  const toggle = xAxisToggle(doc, model);
+  toolbar.append(toggle.el);
 
   const charts = new Map<string, IChart>();
   let theme: IPlotTheme = readPlotTheme(root);
@@ -139,6 +127,9 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   };
 
   /** The tracked run first, then child runs in the order they appeared. */
+  const system = new SystemRow(doc, model, store, runLabel); // MLflow's system/… metrics
+  root.append(system.el);
+
   const tracesOf = (key: string): ITrace[] => {
     const rootId = model.get('run_id');
     return store.tracesOf(key).sort((a, b) => Number(b.run === rootId) - Number(a.run === rootId));
@@ -297,13 +288,6 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     }
   });
 
-  const showToggle = (): void => {
-    const mode = model.get('x_axis') === 'time' ? 'time' : 'step';
-    buttons.forEach((button, index) => {
-      button.setAttribute('aria-pressed', String((index === 0 ? 'step' : 'time') === mode));
-    });
-  };
-
   const showProgress = (): void => progress.show(model);
 
   const onStatus = (): void => {
@@ -336,7 +320,7 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   });
 
   const onXAxis = (): void => {
-    showToggle();
+    toggle.show();
     scheduleDraw(undefined, true);
   };
   const onRuns = (): void => scheduleDraw();
@@ -357,12 +341,13 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   model.on('change:steps_total', showProgress);
   model.on('change:steps_done', showProgress);
 
-  showToggle();
+  toggle.show();
   onStatus();
   sweep.setData(model.get('sweep'));
   void loadPlotly().then(plotly => {
     if (!unmounted) {
       Plotly = plotly;
+      system.setPlotly(plotly);
       onSweep();
       // Re-rendered view: the store already holds the curves.
       scheduleDraw(undefined, true);
@@ -376,6 +361,7 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     model.off('change:runs', onRuns);
     model.off('change:sweep', onSweep);
     sweep.dispose(Plotly);
+    system.dispose();
     model.off('change:status', onStatus);
     model.off('change:steps_total', showProgress);
     model.off('change:steps_done', showProgress);
