@@ -104,6 +104,16 @@ class ApprovalRequest:
 
 
 @dataclass(frozen=True)
+class CompareAtStepRequest:
+    """``POST compare/at-step`` (answer: ``CompareAtStep``): ``keys`` empty: every metric of
+    the runs."""
+
+    run_ids: list[str]
+    step: int
+    keys: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class ApprovalState:
     """The answer to an approval: who approved the version so far, out of how many needed
     for the ``protected`` aliases and stages."""
@@ -139,6 +149,7 @@ CONTRACT: list[tuple[type, str]] = [
     (StageRequest, "IStageRequest"),
     (RollbackRequest, "IRollbackRequest"),
     (ApprovalRequest, "IApprovalRequest"),
+    (CompareAtStepRequest, "ICompareAtStepRequest"),
     (ApprovalState, "IApprovalState"),
     (AuditEntry, "IAuditEntry"),
     (AuditTrail, "IAuditTrail"),
@@ -165,6 +176,12 @@ CONTRACT: list[tuple[type, str]] = [
             "CompareParamColumn",
             "CompareMetricColumn",
             "CompareMatrix",
+            "CompareStepColumn",
+            "CompareAtStep",
+            "MediaKey",
+            "MediaIndex",
+            "MediaItem",
+            "MediaPage",
             "VersionStage",
             "ModelSummary",
             "ModelPage",
@@ -181,5 +198,12 @@ CONTRACT: list[tuple[type, str]] = [
 # The request bodies the server parses (``registry.parse_body``): a field with a default
 # may be left out, so it is optional in the schema. Every response field is always sent.
 REQUESTS: frozenset[type] = frozenset(
-    {RegisterRequest, AliasRequest, StageRequest, RollbackRequest, ApprovalRequest}
+    {
+        RegisterRequest,
+        AliasRequest,
+        StageRequest,
+        RollbackRequest,
+        ApprovalRequest,
+        CompareAtStepRequest,
+    }
 )
