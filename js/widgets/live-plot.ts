@@ -11,6 +11,7 @@ import { formatValues, shortRunId } from './format';
 import { storeOf, type ITrace, type LiveStore } from './live-store';
 import { loadPlotly } from './plotly-loader';
 import { node } from './dom';
+import { NewestImages } from './newest-images';
 import { ProgressBar } from './progress';
 import { renderRunCard, type IRunCardTraits } from './run-card';
 import { ensureStyles } from './styles';
@@ -33,6 +34,8 @@ export interface ILivePlotTraits extends IRunCardTraits {
   steps_done: number | null;
   x_axis: XAxisMode;
   mode: 'track' | 'watch';
+  /** The newest image per log_image key (js/widgets/newest-images.ts). */
+  images: Record<string, unknown>;
   /** Finished trials (child runs), in the shape of js/plots/compare-data's ICompareData. */
   sweep: Partial<ICompareData>;
 }
@@ -127,8 +130,9 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   };
 
   /** The tracked run first, then child runs in the order they appeared. */
+  const images = new NewestImages(doc, model); // the newest image per log_image key
   const system = new SystemRow(doc, model, store, runLabel); // MLflow's system/… metrics
-  root.append(system.el);
+  root.append(images.el, system.el);
 
   const tracesOf = (key: string): ITrace[] => {
     const rootId = model.get('run_id');
@@ -362,6 +366,7 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     model.off('change:sweep', onSweep);
     sweep.dispose(Plotly);
     system.dispose();
+    images.dispose();
     model.off('change:status', onStatus);
     model.off('change:steps_total', showProgress);
     model.off('change:steps_done', showProgress);

@@ -194,3 +194,14 @@ def test_system_metrics_are_a_collapsed_section_of_their_own_not_metric_charts()
     assert len(SVG_URI.findall(system)) == 3  # CPU, memory, GPU utilisation
     assert "open" not in system.split(">", 1)[0]  # collapsed, as the widget's row
     assert_script_free(form.html)
+
+
+def test_the_newest_images_are_kept_as_data_images_with_their_key_and_step():
+    channel = LiveChannel()
+    channel.add(ROOT, "loss", curve(10))
+    webp = b"RIFF\x10\x00\x00\x00WEBPVP8 " + bytes(8)
+    images = {EVIL: {"run": ROOT, "step": 7, "timestamp": 1, "mime": "text/html", "data": webp}}
+    form = live_plot_form(plot(channel, images=images))
+    assert 'src="data:image/webp;base64,' in form.html  # never another type than an image's
+    assert "step 7" in form.html and "&lt;img src=x" in form.html
+    assert_script_free(form.html)

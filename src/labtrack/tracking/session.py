@@ -90,6 +90,12 @@ class TrackedCell:
         stored batch), while the cell runs."""
         return self._capture.sink if self._capture is not None else None
 
+    def on_upload(self, listener) -> None:
+        """Tell ``listener(run_id, local_path, artifact_path)`` of each artifact the cell's
+        runs upload (``log_image`` included), while the cell runs."""
+        if self._capture is not None:
+            self._capture.upload_listeners.append(listener)
+
     def primary_run(self) -> CellRun | None:
         """The run that stands for the cell: its own run if it has one, else the first
         run its code opened."""

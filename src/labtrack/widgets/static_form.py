@@ -35,6 +35,7 @@ from .static_html import (
     table,
     value_text,
 )
+from .static_media import newest_images_html
 from .static_system import is_system_metric, system_section
 from .svg_chart import HEIGHT, WIDTH, Series, data_uri, line_chart
 
@@ -216,6 +217,7 @@ def live_plot_form(plot) -> StaticForm:
             body.append(note(f"and {len(rows) - MAX_METRIC_ROWS} more metrics"))
     elif not tiles:
         body.append(note("No metrics logged."))
+    body.append(newest_images_html(getattr(plot, "images", None) or {}))
     body.append(system_section(histories, root, label, plot.x_axis, start_ms))
     text = "\n".join([run_summary_text(plot), *text_rows[:10]])
     return StaticForm("live_plot", frame("live_plot", "".join(body)), text)
