@@ -6,6 +6,7 @@ import { IRunDetail } from '../tokens';
 import { ArtifactPreview, ArtifactTree } from './artifact-view';
 import { modelsOf, RunCodeKind } from './code';
 import { LineageSection } from './lineage';
+import { MediaSection } from './media';
 import { INotebookLink, RunDetailsModel } from './model';
 import { formatDuration } from './preview';
 import {
@@ -19,6 +20,7 @@ import {
   Section,
   TagsSection
 } from './sections';
+import { SystemSection, withoutSystemMetrics } from './system';
 
 const REQUIREMENTS = 'labtrack/requirements.txt';
 
@@ -66,7 +68,7 @@ export class RunDetailsPanel extends VDomRenderer<RunDetailsModel> {
         />
         <div className="lt-RunDetails-grid">
           <ParamsSection detail={detail} />
-          <MetricsSection detail={detail} sparklines={state.sparklines} />
+          <MetricsSection detail={withoutSystemMetrics(detail)} sparklines={state.sparklines} />
           <TagsSection detail={detail} />
           <GitSection detail={detail} />
           <EnvironmentSection
@@ -80,6 +82,8 @@ export class RunDetailsPanel extends VDomRenderer<RunDetailsModel> {
           <FamilySection detail={detail} onOpenRun={id => actions.openRun(id)} />
           <ModelsSection detail={detail} />
           <LineageSection detail={detail} />
+          <SystemSection detail={detail} service={this.model.service} />
+          <MediaSection model={this.model.media} />
           <Section title="Artifacts" testid="labtrack-run-artifacts" wide>
             <div className="lt-Artifacts">
               <ArtifactTree model={artifacts} />
