@@ -4,3 +4,4 @@ import './compare.css';
 import './models.css';
 import './offline.css';
 import './static-output.css';
+import './media.css';

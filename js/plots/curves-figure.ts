@@ -155,6 +155,8 @@ export function curvesFigure(
     yaxis: {
       ...axis,
       type: options.logY ? 'log' : 'linear',
+      // On a log axis, ticks at 1, 2 and 5 of each decade (plotly labels every digit).
+      ...(options.logY ? { dtick: 'D2' } : {}),
       exponentformat: 'SI',
       title: { text: plotText(options.metric), font: { size: small, color: theme.muted } }
     },

@@ -81,9 +81,14 @@ export function MediaGridSection({ model }: { model: MediaGridModel }): React.Re
               )}
             </div>
             <figcaption>
-              <span className="lt-Compare-mediaRun">{cell.label}</span>
-              {cell.item && cell.item.step !== step && (
-                <span className="lt-Muted"> · nearest: step {cell.item.step}</span>
+              <span className="lt-Compare-mediaRun" title={cell.label}>
+                {cell.label}
+              </span>
+              {cell.item && (
+                <span className="lt-Muted">
+                  step {cell.item.step}
+                  {cell.item.step !== step ? ' (nearest)' : ''}
+                </span>
               )}
             </figcaption>
           </figure>

@@ -74,7 +74,9 @@ function MediaKeyView(props: {
   const stepped = group.kind === 'stepped';
   const step = stepped ? group.steps[position] : null;
   const timestamp = stepped ? group.timestamps[position] : null;
-  const src = model.url(item?.thumbnail_path ?? item?.path);
+  // The image as logged (the browser scales it to the frame); MLflow's 256 px copy is for
+  // the thumbnails: small images look blurred in it.
+  const src = model.url(item?.path ?? item?.thumbnail_path);
   const move = (event: React.KeyboardEvent): void => {
     if (event.target instanceof HTMLInputElement) {
       return; // the slider moves itself
