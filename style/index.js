@@ -6,3 +6,4 @@ import './offline.css';
 import './static-output.css';
 import './run-manage.css';
 import './run-details-edit.css';
+import './media.css';

@@ -8,11 +8,16 @@ import {
   IApprovalState,
   IArtifactListing,
   IAuditTrail,
+  ICompareAtStep,
+  ICompareAtStepRequest,
   ICompareMatrix,
   IEditedRun,
   IExperimentPage,
   ILifecycleOutcome,
   ILabtrackService,
+  IMediaIndex,
+  IMediaPage,
+  IMediaPageQuery,
   IMetricHistoryOptions,
   IModelDetail,
   IModelPage,
@@ -140,6 +145,26 @@ export class LabtrackService implements ILabtrackService {
 
   artifactUrl(runId: string, path: string): string {
     return this._url(artifactRoute(runId), fileParams(path));
+  }
+
+  async getMediaIndex(runId: string): Promise<IMediaIndex> {
+    const body = await this._json(`runs/${encodeURIComponent(runId)}/media`);
+    return expectShape<IMediaIndex>(body, 'media index', { keys: 'array' });
+  }
+
+  async getMediaPage(runId: string, query: IMediaPageQuery): Promise<IMediaPage> {
+    const params = new URLSearchParams({ key: query.key, kind: query.kind ?? 'stepped' });
+    setOptional(params, 'offset', query.offset);
+    setOptional(params, 'limit', query.limit);
+    setOptional(params, 'step', query.step);
+    const body = await this._json(`runs/${encodeURIComponent(runId)}/media/items`, params);
+    return expectShape<IMediaPage>(body, 'media page', { items: 'array' });
+  }
+
+  async valuesAtStep(runIds: string[], step: number, keys: string[] = []): Promise<ICompareAtStep> {
+    const request: ICompareAtStepRequest = { run_ids: runIds, step, keys };
+    const body = await this._send('POST', 'compare/at-step', request);
+    return expectShape<ICompareAtStep>(body, 'values at step', { metrics: 'array', steps: 'array' });
   }
 
   async compareRuns(runIds: string[]): Promise<ICompareMatrix> {

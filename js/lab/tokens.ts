@@ -7,10 +7,13 @@ import type {
   IApprovalState,
   IArtifactListing,
   IAuditTrail,
+  ICompareAtStep,
   ICompareMatrix,
   IEditedRun,
   IExperimentPage,
   ILifecycleOutcome,
+  IMediaIndex,
+  IMediaPage,
   IMetricSeries,
   IModelDetail,
   IModelPage,
@@ -67,6 +70,18 @@ export interface IMetricHistoryOptions {
   afterStep?: number | null;
 }
 
+/** A page of a run's images to ask for: `GET runs/{id}/media/items`. */
+export interface IMediaPageQuery {
+  key: string;
+  /** `stepped` (a `log_image` key, the default) or `files` (image artifacts). */
+  kind?: string;
+  offset?: number;
+  /** 1–200 (default 24). */
+  limit?: number;
+  /** Start at the image whose step is nearest this one (instead of `offset`). */
+  step?: number | null;
+}
+
 /** The one typed client of the labtrack server extension. Every method rejects with a
  * `LabtrackResponseError` carrying the server's message when the server answers an error. */
 export interface ILabtrackService {
@@ -89,6 +104,12 @@ export interface ILabtrackService {
   fetchArtifact(runId: string, path: string): Promise<Blob>;
   /** The URL of one artifact file (served as an attachment, except raster images). */
   artifactUrl(runId: string, path: string): string;
+  /** A run's image groups (log_image keys with their steps; image artifacts). */
+  getMediaIndex(runId: string): Promise<IMediaIndex>;
+  /** A page of one group's images (paths for `artifactUrl`/`fetchArtifact`). */
+  getMediaPage(runId: string, query: IMediaPageQuery): Promise<IMediaPage>;
+  /** Each metric's value at the logged step nearest `step`, per run (`keys` empty: all). */
+  valuesAtStep(runIds: string[], step: number, keys?: string[]): Promise<ICompareAtStep>;
   /** Params and metrics of 1–1000 runs, one row per run in the order given. */
   compareRuns(runIds: string[]): Promise<ICompareMatrix>;
   /** Rename a run and/or set its description (MLflow's `mlflow.note.content`). */

@@ -86,6 +86,23 @@ export interface ICompareTraits {
   selected: string[];
   /** The plotly figures last drawn, sent to the kernel for the static export. */
   figures: Record<string, IPlainFigure>;
+  // Grouped curves, values at a step and images: src/labtrack/widgets/compare_extras.py.
+  tag_keys: string[];
+  tag_categories: string[][];
+  tag_codes: DataView | ArrayBuffer | null;
+  curve_times: DataView | ArrayBuffer | null;
+  curve_group_by: string | null;
+  curve_band: string;
+  curve_smoothing: number;
+  curve_x_axis: string;
+  curve_log_y: boolean;
+  at_step: number | null;
+  at_step_values: Record<string, unknown>;
+  media_keys: string[];
+  media_key: string | null;
+  media_steps: number[];
+  media_step: number | null;
+  media_cells: Record<string, unknown>[];
 }
 
 export interface IPlainFigure {

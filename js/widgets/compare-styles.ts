@@ -47,6 +47,20 @@ const CSS = `
 .lt-w-cmp-table thead th { background: var(--lt-w-bg-alt); position: sticky; top: 0; }
 .lt-w-cmp-table tbody th { font-weight: 600; }
 .lt-w-cmp-table .lt-w-cmp-missing { color: var(--lt-w-fg-muted); }
+.lt-w-cmp-curve-controls { align-items: center; display: flex; flex-wrap: wrap; gap: 6px 14px; }
+.lt-w-cmp-curve-controls label[hidden], .lt-w-cmp-media[hidden] { display: none; }
+.lt-w-cmp-number { color: var(--lt-w-fg-muted); font-variant-numeric: tabular-nums; min-width: 2.5em; }
+.lt-w-cmp-step { width: 6em; }
+.lt-w-cmp-media-grid { display: grid; gap: 8px; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); padding-top: 4px; }
+.lt-w-cmp-media-cell { margin: 0; min-width: 0; }
+.lt-w-cmp-media-cell figcaption { display: flex; flex-direction: column; }
+.lt-w-cmp-media-run { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.lt-w-cmp-media-frame {
+  align-items: center; aspect-ratio: 1; background: var(--lt-w-bg-alt); border: 1px solid var(--lt-w-border);
+  border-radius: 3px; color: var(--lt-w-fg-muted); display: flex; justify-content: center;
+}
+.lt-w-cmp-media-frame img { height: 100%; image-rendering: pixelated; object-fit: contain; width: 100%; }
+.lt-w-cmp-table tr[data-metric-at-step] th { font-style: italic; }
 .lt-w-cmp-table .lt-w-cmp-selected {
   background: color-mix(in srgb, var(--lt-w-accent) 16%, transparent);
 }

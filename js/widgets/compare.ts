@@ -9,24 +9,23 @@ import type { IPlotly } from 'plotly.js-basic-dist-min';
 
 import { messageOf } from '../common/errors';
 import { runLabels, type ICompareData } from '../plots/compare-data';
-import { overlayFigure } from '../plots/overlay';
 import { parallelMinWidth, parcoordsFigure } from '../plots/parallel';
 import { ParallelCanvas } from '../plots/parallel-canvas';
 import { BRUSH_KEYS, parallelModel, type IParallelModel } from '../plots/parallel-model';
 import { readPlotTheme, type IPlotTheme } from '../plots/theme';
 import {
   compareData,
-  curveSeries,
   decodeParams,
   decodeRuns,
-  float32s,
   float64s,
   plainFigure,
   type ICompareTraits,
   type IPlainFigure
 } from './compare-data';
+import { CURVE_EVENTS, CurveControls, curveHistories, decodeTags } from './compare-curves';
+import { MEDIA_EVENTS, MediaGrid } from './compare-media';
 import { ensureCompareStyles } from './compare-styles';
-import { renderParamsTable } from './compare-table';
+import { atStepInput, atStepRows, renderParamsTable, type IAtStepValues } from './compare-table';
 import { node } from './dom';
 import { loadPlotly } from './plotly-loader';
 import { ensureStyles } from './styles';
@@ -34,7 +33,6 @@ import { ensureStyles } from './styles';
 const DATA_EVENTS =
   'change:run_table change:param_keys change:param_categories change:param_codes change:metric_keys change:metric_values';
 const PARALLEL_HEIGHT = 380;
-const OVERLAY_HEIGHT = 280;
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['sendDataToCloud'] };
 /** Brushing with the keyboard repeats keys: send the selection once it settles. */
 const SELECTION_DELAY_MS = 120;
@@ -78,6 +76,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   const curve = node(doc, 'select', 'lt-w-cmp-select', 'labtrack-compare-curve') as HTMLSelectElement;
   curvesTitle.append(curve);
   curvesHeader.append(curvesTitle);
+  const controls = new CurveControls(doc, model); // group by, band, smoothing, x axis, log y
   const overlay = node(doc, 'div', 'lt-w-cmp-overlay', 'labtrack-compare-overlay');
   const missing = node(doc, 'p', 'lt-w-cmp-note', 'labtrack-compare-curve-missing');
 
@@ -88,16 +87,20 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   const only = node(doc, 'input', '', 'labtrack-compare-only-differences') as HTMLInputElement;
   only.type = 'checkbox';
   onlyLabel.append(only, ' Only differences');
-  paramsHeader.append(paramsTitle, onlyLabel);
+  const atStep = atStepInput(doc, model); // "Metrics at step S"
+  paramsHeader.append(paramsTitle, onlyLabel, atStep);
   const paramsHost = node(doc, 'div', 'lt-w-cmp-params');
+  const media = new MediaGrid(doc, model);
 
-  root.append(header, parallelScroll, hint, curvesHeader, overlay, missing, paramsHeader, paramsHost);
+  root.append(header, parallelScroll, hint, curvesHeader, controls.el, overlay, missing, media.el);
+  root.append(paramsHeader, paramsHost);
   el.replaceChildren(root);
 
   let Plotly: IPlotly | null = null;
   let theme: IPlotTheme = readPlotTheme(root);
   let data: ICompareData = { runs: [], params: [], metrics: [] };
   let labels: string[] = [];
+  let tags: ICompareData['params'] = [];
   let unmounted = false;
   let shape: IParallelModel | null = null;
   let dataRevision = 0;
@@ -155,6 +158,8 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
     const keys = data.metrics.map(m => m.key);
     fillSelect(colour, keys, model.get('color_metric'), 'one colour');
     fillSelect(curve, keys, model.get('curve_metric'));
+    tags = decodeTags(model, runs.length);
+    controls.show([...data.params.map(p => `params.${p.key}`), ...tags.map(t => `tags.${t.key}`)]);
     curve.disabled = keys.length === 0;
     title.textContent = `${data.runs.length} run${data.runs.length === 1 ? '' : 's'}`;
     root.dataset.runs = String(data.runs.length);
@@ -173,7 +178,8 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
       runLabels: labels,
       runIds: data.runs.map(r => r.run_id),
       onlyDifferences: only.checked,
-      selected: new Set(model.get('selected') ?? [])
+      selected: new Set(model.get('selected') ?? []),
+      extraRows: atStepRows(model.get('at_step_values') as IAtStepValues, data.runs.map(r => r.run_id))
     });
   };
 
@@ -214,7 +220,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
       return;
     }
     const key = model.get('curve_metric');
-    const series = curveSeries(model.get('curve_runs') ?? [], float32s(model.get('curve_values')), labelOf);
+    const series = curveHistories(model, labelOf);
     overlay.dataset.lines = String(series.length);
     const lacking = (model.get('curve_missing') ?? []).map(labelOf);
     missing.textContent = lacking.length ? `No ${key} logged by: ${lacking.join(', ')}` : '';
@@ -225,7 +231,8 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
       return;
     }
     overlay.hidden = false;
-    const figure = overlayFigure(series, { metric: key, theme, height: OVERLAY_HEIGHT });
+    const figure = controls.figure(data, tags, series, key, theme);
+    overlay.dataset.groups = String(model.get('curve_group_by') ? figure.data.filter(t => t.meta === 'mean').length : 0);
     await Plotly.react(overlay, figure.data, figure.layout, CONFIG);
     publish('overlay', figure);
   };
@@ -283,7 +290,14 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   model.on('change:color_metric', onColour);
   model.on('change:curve_runs change:curve_values change:curve_missing change:curve_metric', onCurves);
   model.on('change:selected', onSelected);
-  model.on('change:only_differences', drawParams);
+  model.on('change:only_differences change:at_step_values', drawParams);
+  const onCurveChoices = (): void => {
+    controls.show([...data.params.map(p => `params.${p.key}`), ...tags.map(t => `tags.${t.key}`)]);
+    void drawOverlay().catch(report);
+  };
+  const onMedia = (): void => media.show(labelOf);
+  model.on(CURVE_EVENTS, onCurveChoices);
+  model.on(MEDIA_EVENTS, onMedia);
 
   const themeObserver = new MutationObserver(() => {
     const next = readPlotTheme(root);
@@ -305,6 +319,7 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
   showSelection();
   drawParams();
   drawParallel();
+  onMedia();
   resizeObserver.observe(parallel);
   // plotly (for the curves only) is evaluated once the frame showing the lines is out:
   // evaluating it holds the main thread for a while (seconds on a busy machine).
@@ -334,7 +349,10 @@ export function renderCompare({ model, el }: RenderProps<ICompareTraits>): () =>
     model.off('change:color_metric', onColour);
     model.off('change:curve_runs change:curve_values change:curve_missing change:curve_metric', onCurves);
     model.off('change:selected', onSelected);
-    model.off('change:only_differences', drawParams);
+    model.off('change:only_differences change:at_step_values', drawParams);
+    model.off(CURVE_EVENTS, onCurveChoices);
+    model.off(MEDIA_EVENTS, onMedia);
+    media.dispose();
     themeObserver.disconnect();
     Plotly?.purge(overlay);
     root.remove();

@@ -11,12 +11,15 @@ import { formatValues, shortRunId } from './format';
 import { storeOf, type ITrace, type LiveStore } from './live-store';
 import { loadPlotly } from './plotly-loader';
 import { node } from './dom';
+import { NewestImages } from './newest-images';
 import { ProgressBar } from './progress';
 import { renderRunCard, type IRunCardTraits } from './run-card';
 import { ensureStyles } from './styles';
 import { SweepPanel } from './sweep-panel';
+import { SystemRow } from './system-row';
 import { best, drawnSeries, isValueTile, latest, pointBudget } from './trace-values';
 import { showValueTile } from './value-tile';
+import { xAxisToggle } from './x-toggle';
 
 export interface IRunEntry {
   name: string;
@@ -31,6 +34,8 @@ export interface ILivePlotTraits extends IRunCardTraits {
   steps_done: number | null;
   x_axis: XAxisMode;
   mode: 'track' | 'watch';
+  /** The newest image per log_image key (js/widgets/newest-images.ts). */
+  images: Record<string, unknown>;
   /** Finished trials (child runs), in the shape of js/plots/compare-data's ICompareData. */
   sweep: Partial<ICompareData>;
 }
@@ -74,22 +79,8 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   el.replaceChildren(root);
   const unmountCard = renderRunCard({ model, el: header } as unknown as RenderProps<IRunCardTraits>);
 
-  // x-axis toggle: step | time
-  const toggle = node(doc, 'div', 'lt-w-toggle', 'labtrack-x-toggle');
-  toggle.setAttribute('role', 'group');
-  toggle.setAttribute('aria-label', 'x axis');
-  const buttons = (['step', 'time'] as XAxisMode[]).map(mode => {
-    const button = node(doc, 'button', 'lt-w-toggle-button', `labtrack-x-${mode}`) as HTMLButtonElement;
-    button.type = 'button';
-    button.textContent = mode === 'step' ? 'step' : 'wall time';
-    button.addEventListener('click', () => {
-      model.set('x_axis', mode);
-      model.save_changes();
-    });
-    return button;
-  });
-  toggle.append(...buttons);
-  toolbar.append(toggle);
+  const toggle = xAxisToggle(doc, model);
+  toolbar.append(toggle.el);
 
   const charts = new Map<string, IChart>();
   let theme: IPlotTheme = readPlotTheme(root);
@@ -139,6 +130,10 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   };
 
   /** The tracked run first, then child runs in the order they appeared. */
+  const images = new NewestImages(doc, model); // the newest image per log_image key
+  const system = new SystemRow(doc, model, store, runLabel); // MLflow's system/… metrics
+  root.append(images.el, system.el);
+
   const tracesOf = (key: string): ITrace[] => {
     const rootId = model.get('run_id');
     return store.tracesOf(key).sort((a, b) => Number(b.run === rootId) - Number(a.run === rootId));
@@ -297,13 +292,6 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     }
   });
 
-  const showToggle = (): void => {
-    const mode = model.get('x_axis') === 'time' ? 'time' : 'step';
-    buttons.forEach((button, index) => {
-      button.setAttribute('aria-pressed', String((index === 0 ? 'step' : 'time') === mode));
-    });
-  };
-
   const showProgress = (): void => progress.show(model);
 
   const onStatus = (): void => {
@@ -336,7 +324,7 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   });
 
   const onXAxis = (): void => {
-    showToggle();
+    toggle.show();
     scheduleDraw(undefined, true);
   };
   const onRuns = (): void => scheduleDraw();
@@ -353,12 +341,13 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
   model.on('change:steps_total', showProgress);
   model.on('change:steps_done', showProgress);
 
-  showToggle();
+  toggle.show();
   onStatus();
   onSweep();
   void loadPlotly().then(plotly => {
     if (!unmounted) {
       Plotly = plotly;
+      system.setPlotly(plotly);
       // Re-rendered view: the store already holds the curves.
       scheduleDraw(undefined, true);
     }
@@ -371,6 +360,8 @@ export function renderLivePlot({ model, el }: RenderProps<ILivePlotTraits>): () 
     model.off('change:runs', onRuns);
     model.off('change:sweep', onSweep);
     sweep.dispose();
+    system.dispose();
+    images.dispose();
     model.off('change:status', onStatus);
     model.off('change:steps_total', showProgress);
     model.off('change:steps_done', showProgress);

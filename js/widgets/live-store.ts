@@ -4,6 +4,8 @@
 // page reload) asks the kernel for a resync, answered with the whole reduced history.
 import type { AnyModel } from '@anywidget/types';
 
+import { isSystemMetric } from '../plots/system-metrics';
+
 export interface ITrace {
   run: string;
   key: string;
@@ -73,7 +75,7 @@ export class LiveStore {
    *  so the plot keeps growing until the resync replaces it). */
   apply(message: IPointsMessage, buffers: DataView[]): ApplyOutcome {
     if (message.type === 'reset') {
-      const before = new Set(this.metricKeys());
+      const before = new Set(this.keys());
       this.traces.clear();
       const changed = this.append(message, buffers);
       before.forEach(key => changed.add(key));
@@ -148,15 +150,23 @@ export class LiveStore {
     }
   }
 
-  /** Metric keys in the order they first appeared. */
+  /** The runs' own metric keys in the order they first appeared (MLflow's `system/…`
+   *  metrics are the System row's: `systemKeys`). */
   metricKeys(): string[] {
-    const keys: string[] = [];
+    return this.keys().filter(key => !isSystemMetric(key));
+  }
+
+  /** The `system/…` keys (CPU, memory, GPU…) in the order they first appeared. */
+  systemKeys(): string[] {
+    return this.keys().filter(isSystemMetric);
+  }
+
+  private keys(): string[] {
+    const keys = new Set<string>();
     for (const trace of this.traces.values()) {
-      if (!keys.includes(trace.key)) {
-        keys.push(trace.key);
-      }
+      keys.add(trace.key);
     }
-    return keys;
+    return [...keys];
   }
 
   tracesOf(key: string): ITrace[] {

@@ -119,6 +119,27 @@ class LabtrackConfig(Configurable):
         ),
     )
 
+    system_metrics = Bool(
+        True,
+        config=True,
+        help=(
+            "Record system metrics on every tracked cell: CPU %, system and process memory, "
+            "disk and network traffic, and per visible NVIDIA GPU its utilisation, memory and "
+            "power (GPUs need `pip install labtrack[gpu]`). They are MLflow's own system "
+            "metrics (system/… keys, shown in MLflow's UI) of the cell's top-level runs. "
+            "%%track --no-system-metrics turns them off for one cell."
+        ),
+    )
+
+    system_metrics_interval = Float(
+        5.0,
+        config=True,
+        help=(
+            "Seconds between two samples of the system metrics (at least 0.5); "
+            "%%track --system-metrics-interval S sets it for one cell."
+        ),
+    )
+
     offline_fallback = Bool(
         True,
         config=True,

@@ -284,14 +284,18 @@ def lab_with_app(tmp_path_factory, artifacts_dir) -> Iterator[LabServer]:
 def extra_lab(tmp_path_factory, artifacts_dir):
     """`extra_lab(name)` starts one more `jupyter lab` with a store of its own, for tests
     that fill the store and must not see other tests' runs; `extra_env` adds to its
-    environment (e.g. MLFLOW_TRACKING_URI). All stop at the session's end."""
+    environment (e.g. MLFLOW_TRACKING_URI), `extra_args` to its command line (e.g.
+    `--LabApp.expose_app_in_browser=True`). All stop at the session's end."""
     started: list[subprocess.Popen] = []
 
-    def start(name: str, extra_env: dict[str, str] | None = None) -> LabServer:
+    def start(
+        name: str, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None
+    ) -> LabServer:
         proc, server = _start_lab(
             tmp_path_factory.mktemp(f"browser-{name}"),
             artifacts_dir / f"jupyter-lab-{name}.log",
             extra_env,
+            extra_args=extra_args,
         )
         started.append(proc)
         return server

@@ -163,3 +163,30 @@ def test_labtrack_watch_returns_the_plot_of_a_finished_run_whole(shell, client):
         time.sleep(0.05)
     assert widget.status == "FINISHED"
     assert widget.channel.point_count(run_id, "acc") == 3
+
+
+def test_the_live_plot_holds_the_newest_image_of_each_key_and_its_system_figures(run_cell, magics):
+    # Given a tracked cell that logs stepped images of two keys (mlflow.log_image saves on
+    # MLflow's own thread, the client's log_image at the call), sampled every half second
+    cell = run_cell(
+        "%%track --name live-images --system-metrics-interval 0.5\n"
+        "import time, mlflow, numpy as np\n"
+        "for step in range(4):\n"
+        "    mlflow.log_image(np.full((6, 6, 3), 60 * step, np.uint8), key='pred', step=step)\n"
+        "    time.sleep(0.3)\n"
+        "run_id = mlflow.active_run().info.run_id  # and one through the client (synchronous)\n"
+        "mask = np.zeros((4, 4), np.uint8)\n"
+        "mlflow.MlflowClient().log_image(run_id, mask, key='val/mask', step=1)\n"
+    )
+    assert cell.result.success, cell.out + cell.err
+    widget = magics.last_live_plot
+    # Then the widget holds each key's newest image, MLflow's small WebP copy
+    assert {key: image["step"] for key, image in widget.images.items()} == {
+        "pred": 3,
+        "val/mask": 1,
+    }
+    assert (
+        widget.images["pred"]["data"][:4] == b"RIFF" and widget.images["pred"]["run"] == cell.run_id
+    )
+    # And the system metrics reached its channel, for the System row
+    assert widget.channel.point_count(cell.run_id, "system/cpu_utilization_percentage") >= 2

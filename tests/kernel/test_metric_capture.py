@@ -188,6 +188,8 @@ def test_stored_points_and_latest_values_match_plain_mlflow(run_cell, client, sh
     assert cell.result.success, cell.out + cell.err
     expected = client.get_run(plain.info.run_id).data.metrics
     stored = client.get_run(cell.run_id).data.metrics
+    # The machine's figures (a cell over a second long gets a sample) are not the point here.
+    stored = {k: v for k, v in stored.items() if not k.startswith("system/")}
     assert {k: _comparable(v) for k, v in stored.items()} == {
         k: _comparable(v) for k, v in expected.items()
     }

@@ -32,6 +32,8 @@ class SampleStore:
     parent_id: str = ""
     child_ids: list[str] = field(default_factory=list)
     long_run_id: str = ""
+    # Stepped images (mlflow.log_image key/step) of the long run: key → steps.
+    image_steps: dict = field(default_factory=dict)
     model_name: str = "churn-classifier"
     notebook: str = "/work/notebooks/train.ipynb"
 
@@ -109,6 +111,7 @@ def populate(tracking_uri: str, artifact_root: Path | None = None, prefix: str =
     ]
     for start in range(0, len(points), 1000):
         client.log_batch(store.long_run_id, metrics=points[start : start + 1000])
+    _log_stepped_images(client, store)
     client.set_terminated(store.long_run_id)
 
     client.create_registered_model(store.model_name, tags={"team": "vision"})
@@ -127,3 +130,20 @@ def _log_artifacts(client: MlflowClient, run_id: str) -> None:
         (root / "page.html").write_text("<script>alert('x')</script>")
         (root / HOSTILE_NAME).write_text("a hostile file name\n")
         client.log_artifacts(run_id, folder)
+
+
+def _log_stepped_images(client: MlflowClient, store: SampleStore) -> None:
+    """MLflow 3's stepped images on the long run: three steps of ``val/samples`` (the ``/``
+    is written as ``~``), one of ``mask``, and one written as MLflow 3.0 named them
+    (``%`` between the fields), which the server must serve as named."""
+    import numpy as np
+
+    for step in (0, 5, 12):
+        pixels = np.full((8, 8, 3), step * 20, dtype=np.uint8)
+        client.log_image(store.long_run_id, pixels, key="val/samples", step=step)
+    client.log_image(store.long_run_id, np.zeros((4, 4), dtype=np.uint8), key="mask", step=3)
+    with tempfile.TemporaryDirectory() as folder:
+        old = Path(folder) / "legacy%step%12%timestamp%1700000000123%g1e2f.png"
+        old.write_bytes(PNG)
+        client.log_artifact(store.long_run_id, str(old), "images")
+    store.image_steps = {"legacy": [12], "mask": [3], "val/samples": [0, 5, 12]}

@@ -4,9 +4,9 @@ Two runs of the same notebook, one plain and one under ``%%track``, must leave t
 experiments, runs (names, nesting, statuses, params, tags of their own, metric histories,
 artifacts), logged models and registered versions. Ids, timestamps and what labtrack adds
 (``labtrack.*`` tags, MLflow's source tags, which labtrack sets to the notebook, and the
-``labtrack/`` artifacts) are left out; so are metrics that measure time, whose values
-differ from one execution to the next, and names MLflow generates at random
-(``clever-owl-123``), which become ``<generated>``.
+``labtrack/`` artifacts, the ``system/…`` metrics of tracked cells) are left out; so are
+metrics that measure time, whose values differ from one execution to the next, and names
+MLflow generates at random (``clever-owl-123``), which become ``<generated>``.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def store_contents(client) -> dict:
         metrics = {
             key: _history(client, run.info.run_id, key)
             for key in sorted(run.data.metrics)
-            if not _TIMING_METRIC.search(key)
+            if not _TIMING_METRIC.search(key) and not key.startswith("system/")
         }
         runs.append(
             {

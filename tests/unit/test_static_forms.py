@@ -177,3 +177,31 @@ def test_the_runs_table_and_the_registry_escape_what_the_store_says():
     for form in (table, registry):
         assert "<img src=x" not in form.html
         assert_script_free(form.html)
+
+
+def test_system_metrics_are_a_collapsed_section_of_their_own_not_metric_charts():
+    channel = LiveChannel()
+    channel.add(ROOT, "loss", curve(50))
+    samples = [(float(s), 1.7e12 + 5000 * s, 40.0 + s) for s in range(6)]
+    channel.add(ROOT, "system/cpu_utilization_percentage", samples)
+    channel.add(ROOT, "system/system_memory_usage_megabytes", [(0.0, 1.7e12, 5234.0)] * 2)
+    channel.add(ROOT, "system/gpu_0_utilization_percentage", [(0.0, 1.7e12, 87.0)] * 2)
+    form = live_plot_form(plot(channel))
+    before, system = form.html.split("<details class='lt-static-system'", 1)
+    assert "system/" not in before  # neither a chart nor a row of the final values
+    assert len(SVG_URI.findall(before)) == 1
+    assert "CPU 45% · memory 5.2 GB · GPU 0 87%" in system
+    assert len(SVG_URI.findall(system)) == 3  # CPU, memory, GPU utilisation
+    assert "open" not in system.split(">", 1)[0]  # collapsed, as the widget's row
+    assert_script_free(form.html)
+
+
+def test_the_newest_images_are_kept_as_data_images_with_their_key_and_step():
+    channel = LiveChannel()
+    channel.add(ROOT, "loss", curve(10))
+    webp = b"RIFF\x10\x00\x00\x00WEBPVP8 " + bytes(8)
+    images = {EVIL: {"run": ROOT, "step": 7, "timestamp": 1, "mime": "text/html", "data": webp}}
+    form = live_plot_form(plot(channel, images=images))
+    assert 'src="data:image/webp;base64,' in form.html  # never another type than an image's
+    assert "step 7" in form.html and "&lt;img src=x" in form.html
+    assert_script_free(form.html)

@@ -1,18 +1,44 @@
 import { VDomModel } from '@jupyterlab/ui-components';
 
 import { messageOf } from '../../common/errors';
-import type { IOverlaySeries } from '../../plots/overlay';
 import { runLabels } from '../../plots/compare-data';
+import type { CurveXAxis } from '../../plots/curve-stats';
+import type { BandKind, INamedHistory } from '../../plots/curves-figure';
 import { objectiveMetric } from '../../plots/objective';
-import { ICompareMatrix, ILabtrackService } from '../tokens';
+import { ICompareAtStep, ICompareMatrix, ILabtrackService } from '../tokens';
+import { MediaGridModel } from './media-grid-model';
 
 /** Reduced histories are enough for a curve: the panel is at most a few thousand px wide. */
 export const OVERLAY_MAX_POINTS = 1000;
 
+/** One run's reduced history of the overlay metric; `runIndex` is its column in the matrix. */
+export interface IOverlayRun extends INamedHistory {
+  runIndex: number;
+}
+
+/** How the curves are drawn (js/plots/curves-figure.ts). */
+export interface ICurveChoices {
+  /** `params.<key>` or `tags.<key>`: one mean line and band per value; null: a line per run. */
+  groupBy: string | null;
+  band: BandKind;
+  /** 0 … 0.99, TensorBoard's smoothing weight. */
+  smoothing: number;
+  xAxis: CurveXAxis;
+  logY: boolean;
+}
+
+/** Each metric's value at a chosen step (nearest logged), for the params table. */
+export interface IAtStepState {
+  step: number | null;
+  phase: 'idle' | 'loading' | 'ready' | 'failed';
+  result: ICompareAtStep | null;
+  error: string | null;
+}
+
 /** The overlaid curves of one metric. */
 export interface IOverlayState {
   phase: 'idle' | 'loading' | 'ready' | 'failed';
-  series: IOverlaySeries[];
+  series: IOverlayRun[];
   /** Names of the runs that have no value of the metric (not fetched, not drawn). */
   without: string[];
   error: string | null;
@@ -29,6 +55,8 @@ export interface ICompareState {
   /** The metric whose curves are overlaid (default the first metric). */
   overlayMetric: string | null;
   overlay: IOverlayState;
+  curves: ICurveChoices;
+  atStep: IAtStepState;
   /** Hide the params every run has the same value of. */
   onlyDifferences: boolean;
   /** Bumped when JupyterLab's theme changes, so the plots read their colours again. */
@@ -36,6 +64,13 @@ export interface ICompareState {
 }
 
 const IDLE_OVERLAY: IOverlayState = { phase: 'idle', series: [], without: [], error: null };
+export const DEFAULT_CURVES: ICurveChoices = {
+  groupBy: null,
+  band: 'minmax',
+  smoothing: 0,
+  xAxis: 'step',
+  logY: false
+};
 
 /** Fetches the comparison of some runs through the labtrack service and holds the choices. */
 export class CompareModel extends VDomModel {
@@ -50,6 +85,11 @@ export class CompareModel extends VDomModel {
 
   get state(): Readonly<ICompareState> {
     return this._state;
+  }
+
+  /** The image grid of the compared runs, once their matrix is read. */
+  get media(): MediaGridModel | null {
+    return this._media;
   }
 
   /** Fetch the params and metrics of the runs, then the curves of the first metric. Never
@@ -68,6 +108,14 @@ export class CompareModel extends VDomModel {
     const preferred = objectiveMetric(matrix) ?? keys[0] ?? null;
     const keep = (key: string | null): string | null =>
       key !== null && keys.includes(key) ? key : preferred;
+    if (this._media === null) {
+      const labels = runLabels(matrix.runs);
+      this._media = new MediaGridModel(
+        this._service,
+        matrix.runs.map((run, i) => ({ runId: run.run_id, label: labels[i] }))
+      );
+      void this._media.load();
+    }
     this._update({
       phase: 'ready',
       matrix,
@@ -86,6 +134,32 @@ export class CompareModel extends VDomModel {
     if (key !== this._state.overlayMetric) {
       this._update({ overlayMetric: key });
       void this._loadOverlay();
+    }
+  }
+
+  /** Change how the curves are drawn (no new request: they are drawn from what was read). */
+  setCurves(change: Partial<ICurveChoices>): void {
+    this._update({ curves: { ...this._state.curves, ...change } });
+  }
+
+  /** Show each metric's value at the step nearest `step` in the params table (null: hide). */
+  async setAtStep(step: number | null): Promise<void> {
+    const matrix = this._state.matrix;
+    const request = ++this._atStepRequest;
+    if (step === null || !matrix) {
+      this._update({ atStep: { step: null, phase: 'idle', result: null, error: null } });
+      return;
+    }
+    this._update({ atStep: { ...this._state.atStep, step, phase: 'loading', error: null } });
+    let atStep: IAtStepState;
+    try {
+      const result = await this._service.valuesAtStep([...this.runIds], step);
+      atStep = { step, phase: 'ready', result, error: null };
+    } catch (reason) {
+      atStep = { step, phase: 'failed', result: null, error: messageOf(reason) };
+    }
+    if (request === this._atStepRequest) {
+      this._update({ atStep });
     }
   }
 
@@ -123,10 +197,11 @@ export class CompareModel extends VDomModel {
             : null
         )
       );
-      const series: IOverlaySeries[] = [];
+      const series: IOverlayRun[] = [];
       histories.forEach((history, i) => {
         if (history) {
-          series.push({ name: labels[i], steps: history.steps, values: history.values });
+          const values = history.values.map(v => (v === null ? NaN : v));
+          series.push({ name: labels[i], runIndex: i, steps: history.steps, timestamps: history.timestamps, values });
         }
       });
       overlay = { phase: 'ready', series, without, error: null };
@@ -138,6 +213,11 @@ export class CompareModel extends VDomModel {
     }
   }
 
+  dispose(): void {
+    this._media?.dispose();
+    super.dispose();
+  }
+
   private _update(change: Partial<ICompareState>): void {
     if (this.isDisposed) {
       return;
@@ -147,7 +227,9 @@ export class CompareModel extends VDomModel {
   }
 
   private _service: ILabtrackService;
+  private _media: MediaGridModel | null = null;
   private _overlayRequest = 0;
+  private _atStepRequest = 0;
   private _state: ICompareState = {
     phase: 'loading',
     matrix: null,
@@ -155,6 +237,8 @@ export class CompareModel extends VDomModel {
     colorMetric: null,
     overlayMetric: null,
     overlay: IDLE_OVERLAY,
+    curves: DEFAULT_CURVES,
+    atStep: { step: null, phase: 'idle', result: null, error: null },
     onlyDifferences: true,
     themeRevision: 0
   };

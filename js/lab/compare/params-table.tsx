@@ -10,6 +10,18 @@ interface IParamsTableProps {
   runIds: readonly string[];
   onlyDifferences: boolean;
   onOnlyDifferencesChange: (value: boolean) => void;
+  /** More controls in the header (the step of "Metrics at step"). */
+  controls?: React.ReactNode;
+  /** Rows after the params, always shown (each metric's value at a chosen step). */
+  extraRows?: readonly IExtraRow[];
+}
+
+export interface IExtraRow {
+  key: string;
+  label: string;
+  values: readonly (string | null)[];
+  /** Hover text per cell (e.g. the step the value was logged at). */
+  titles?: readonly (string | null)[];
 }
 
 /** Params × runs. Every value is server text, rendered by React as text, never as HTML. */
@@ -31,11 +43,12 @@ export function ParamsTable(props: IParamsTableProps): React.ReactElement {
           />
           Only differences
         </label>
+        {props.controls}
       </header>
       <p className="lt-Compare-note" data-testid="labtrack-compare-params-summary">
         {paramsSummary(params.length, shown.length)}
       </p>
-      {shown.length > 0 && (
+      {(shown.length > 0 || (props.extraRows?.length ?? 0) > 0) && (
         <div className="lt-Compare-tableScroll">
           <table className="lt-Compare-table" data-testid="labtrack-compare-params">
             <thead>
@@ -61,6 +74,20 @@ export function ParamsTable(props: IParamsTableProps): React.ReactElement {
                       <td key={runIds[i]}>{value}</td>
                     )
                   )}
+                </tr>
+              ))}
+              {props.extraRows?.map(row => (
+                <tr key={`extra:${row.key}`} data-metric-at-step={row.key} className="lt-Compare-atStepRow">
+                  <th scope="row">{row.label}</th>
+                  {row.values.map((value, i) => (
+                    <td
+                      key={runIds[i]}
+                      className={value === null ? 'lt-Compare-missing' : undefined}
+                      title={row.titles?.[i] ?? undefined}
+                    >
+                      {value ?? '—'}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>

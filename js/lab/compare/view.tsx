@@ -5,17 +5,18 @@ import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import { runLabels } from '../../plots/compare-data';
-import { overlayFigure } from '../../plots/overlay';
 import { parallelMinWidth } from '../../plots/parallel';
 import { BRUSH_KEYS } from '../../plots/parallel-model';
 import { ICompareMatrix } from '../tokens';
-import { CompareModel, ICompareState, IOverlayState } from './model';
+import { AtStepControl, atStepRows } from './at-step';
+import { CurvesSection } from './curves';
+import { MediaGridSection } from './media-grid';
+import { CompareModel, ICompareState, ICurveChoices } from './model';
 import { ParallelFigure } from './parallel';
 import { ParamsTable } from './params-table';
-import { PlotlyFigure, resizePlots } from './plot';
+import { resizePlots } from './plot';
 
 const PARALLEL_HEIGHT = 380;
-const OVERLAY_HEIGHT = 340;
 
 /** The Compare panel's content (wrapped in a MainAreaWidget by the plugin). */
 export class CompareView extends VDomRenderer<CompareModel> {
@@ -30,6 +31,9 @@ export class CompareView extends VDomRenderer<CompareModel> {
     return (
       <CompareBody
         state={model.state}
+        media={model.media ? <MediaGridSection model={model.media} /> : null}
+        onCurves={change => model.setCurves(change)}
+        onAtStep={step => void model.setAtStep(step)}
         runCount={model.runIds.length}
         onRetry={() => void model.load()}
         onColorMetric={key => (model.colorMetric = key)}
@@ -53,6 +57,9 @@ export class CompareView extends VDomRenderer<CompareModel> {
 
 interface ICompareBodyProps {
   state: Readonly<ICompareState>;
+  media?: React.ReactNode;
+  onCurves?: (change: Partial<ICurveChoices>) => void;
+  onAtStep?: (step: number | null) => void;
   runCount: number;
   onRetry: () => void;
   onColorMetric: (key: string) => void;
@@ -97,19 +104,38 @@ export function CompareBody(props: ICompareBodyProps): React.ReactElement {
         themeRevision={state.themeRevision}
         onColorMetric={props.onColorMetric}
       />
-      <OverlaySection
+      <CurvesSection
         matrix={matrix}
         metric={state.overlayMetric}
         overlay={state.overlay}
+        choices={state.curves}
         themeRevision={state.themeRevision}
-        onMetric={props.onOverlayMetric}
+        onChoices={change => props.onCurves?.(change)}
+        metricSelect={
+          matrix.metrics.length > 0 && (
+            <MetricSelect
+              label="Metric"
+              testid="labtrack-compare-overlay-metric"
+              keys={matrix.metrics.map(m => m.key)}
+              value={state.overlayMetric}
+              onChange={props.onOverlayMetric}
+            />
+          )
+        }
       />
+      {props.media}
       <ParamsTable
         params={matrix.params}
         runLabels={labels}
         runIds={matrix.runs.map(r => r.run_id)}
         onlyDifferences={state.onlyDifferences}
         onOnlyDifferencesChange={props.onOnlyDifferences}
+        controls={
+          matrix.metrics.length > 0 && (
+            <AtStepControl atStep={state.atStep} onStep={step => props.onAtStep?.(step)} />
+          )
+        }
+        extraRows={atStepRows(state.atStep)}
       />
     </div>
   );
@@ -190,60 +216,6 @@ function ParallelSection(props: IParallelSectionProps): React.ReactElement {
             axis to clear it; with the keyboard, Tab to an axis: {BRUSH_KEYS}
           </p>
         </>
-      )}
-    </section>
-  );
-}
-
-interface IOverlaySectionProps {
-  matrix: ICompareMatrix;
-  metric: string | null;
-  overlay: IOverlayState;
-  themeRevision: number;
-  onMetric: (key: string) => void;
-}
-
-function OverlaySection(props: IOverlaySectionProps): React.ReactElement {
-  const { matrix, metric, overlay } = props;
-  return (
-    <section className="lt-Compare-section" aria-label="Metric curves">
-      <header className="lt-Compare-sectionHeader">
-        <h3 className="lt-Compare-sectionTitle">
-          Metric curves
-        </h3>
-        {matrix.metrics.length > 0 && (
-          <MetricSelect
-            label="Metric"
-            testid="labtrack-compare-overlay-metric"
-            keys={matrix.metrics.map(m => m.key)}
-            value={metric}
-            onChange={props.onMetric}
-          />
-        )}
-      </header>
-      {metric === null && <p className="lt-Compare-note">These runs logged no metrics.</p>}
-      {overlay.phase === 'loading' && (
-        <p className="lt-Compare-status" role="status">
-          Loading the history of {metric}…
-        </p>
-      )}
-      {overlay.phase === 'failed' && (
-        <p className="lt-Compare-error" role="alert" data-testid="labtrack-compare-overlay-error">
-          Could not load the history of {metric}: {overlay.error}
-        </p>
-      )}
-      {overlay.phase === 'ready' && metric !== null && overlay.series.length > 0 && (
-        <PlotlyFigure
-          className="lt-Compare-overlay"
-          label={`${metric} by step, one line per run`}
-          deps={[overlay.series, metric, props.themeRevision]}
-          build={theme => overlayFigure(overlay.series, { metric, theme, height: OVERLAY_HEIGHT })}
-        />
-      )}
-      {overlay.without.length > 0 && (
-        <p className="lt-Compare-note" data-testid="labtrack-compare-overlay-without">
-          Not logged by: {overlay.without.join(', ')}
-        </p>
       )}
     </section>
   );

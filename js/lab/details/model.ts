@@ -4,7 +4,9 @@ import { Poll } from '@lumino/polling';
 import { messageOf } from '../../common/errors';
 import { IEditedRun, ILabtrackService, IMetricSeries, IRunDetail } from '../tokens';
 import { SingleFlight } from '../single-flight';
+import { isSystemMetric } from '../../plots/system-metrics';
 import { ArtifactTreeModel } from './artifacts';
+import { MediaModel } from './media-model';
 
 /** Sparklines ask for this many points: enough for a shape, cheap for long histories. */
 export const SPARKLINE_POINTS = 64;
@@ -47,6 +49,7 @@ export class RunDetailsModel extends VDomModel {
     this._changed = options.changed ?? (() => undefined);
     this.artifacts = new ArtifactTreeModel(options.service, options.runId);
     this.artifacts.changed.connect(() => this.stateChanged.emit(void 0));
+    this.media = new MediaModel(options.service, options.runId);
     this._poll = new Poll({
       name: `labtrack:run-details#${options.runId}`,
       factory: () => this.refresh(),
@@ -59,6 +62,12 @@ export class RunDetailsModel extends VDomModel {
 
   readonly runId: string;
   readonly artifacts: ArtifactTreeModel;
+  /** The run's images (the Media section keeps itself up to date from it). */
+  readonly media: MediaModel;
+
+  get service(): ILabtrackService {
+    return this._service;
+  }
 
   get state(): Readonly<IRunDetailsState> {
     return this._state;
@@ -76,6 +85,7 @@ export class RunDetailsModel extends VDomModel {
   async start(): Promise<void> {
     await this.refresh();
     void this.artifacts.load('');
+    void this.media.load();
     void this._checkNotebook();
     void this._poll.start();
   }
@@ -133,6 +143,7 @@ export class RunDetailsModel extends VDomModel {
     }
     this._poll.dispose();
     this.artifacts.dispose();
+    this.media.dispose();
     super.dispose();
   }
 
@@ -145,6 +156,9 @@ export class RunDetailsModel extends VDomModel {
       }
       this._update({ phase: 'ready', detail, error: null });
       await this._fetchSparklines(detail);
+      if (wasRunning) {
+        void this.media.load(); // images logged since; the last ones when it just ended
+      }
       if (wasRunning && !this.isRunning) {
         // The run just ended: it may have logged its last artifacts.
         void this.artifacts.load('', true);
@@ -159,7 +173,10 @@ export class RunDetailsModel extends VDomModel {
   }
 
   private async _fetchSparklines(detail: IRunDetail): Promise<void> {
-    const keys = Object.keys(detail.metrics).sort().slice(0, MAX_SPARKLINES);
+    const keys = Object.keys(detail.metrics)
+      .filter(key => !isSystemMetric(key)) // drawn in the System section
+      .sort()
+      .slice(0, MAX_SPARKLINES);
     const answers = await Promise.all(
       keys.map(key =>
         this._service

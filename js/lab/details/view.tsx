@@ -10,6 +10,7 @@ import { IRunModelRef, modelsOf, RunCodeKind } from './code';
 import { DatasetsSection } from './datasets';
 import { DescriptionSection, NOTE_TAG } from './description';
 import { LineageSection } from './lineage';
+import { MediaSection } from './media';
 import { INotebookLink, RunDetailsModel } from './model';
 import { formatDuration } from './preview';
 import { RunName } from './run-name';
@@ -23,6 +24,7 @@ import {
   Section
 } from './sections';
 import { TagsSection } from './tag-editor';
+import { SystemSection, withoutSystemMetrics } from './system';
 
 const REQUIREMENTS = 'labtrack/requirements.txt';
 
@@ -88,7 +90,7 @@ export class RunDetailsPanel extends VDomRenderer<RunDetailsModel> {
             onSave={text => model.describe(text)}
           />
           <ParamsSection detail={detail} />
-          <MetricsSection detail={detail} sparklines={state.sparklines} />
+          <MetricsSection detail={withoutSystemMetrics(detail)} sparklines={state.sparklines} />
           <TagsSection
             detail={detail}
             actions={{
@@ -108,6 +110,8 @@ export class RunDetailsPanel extends VDomRenderer<RunDetailsModel> {
           <ModelsSection detail={detail} onRegister={m => actions.registerModel(model.runId, m)} />
           <DatasetsSection datasets={detail.datasets} />
           <LineageSection detail={detail} />
+          <SystemSection detail={detail} service={this.model.service} />
+          <MediaSection model={this.model.media} />
           <Section title="Artifacts" testid="labtrack-run-artifacts" wide>
             <div className="lt-Artifacts">
               <ArtifactTree model={artifacts} />

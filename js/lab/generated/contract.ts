@@ -112,6 +112,15 @@ export interface IApprovalRequest {
   reason?: string;
 }
 /**
+ * `POST compare/at-step` (answer: `CompareAtStep`): `keys` empty: every metric of
+ * the runs.
+ */
+export interface ICompareAtStepRequest {
+  run_ids: string[];
+  step: number;
+  keys?: string[];
+}
+/**
  * The answer to an approval: who approved the version so far, out of how many needed
  * for the `protected` aliases and stages.
  */
@@ -406,6 +415,63 @@ export interface ICompareMatrix {
   runs: ICompareRun[];
   params: ICompareParamColumn[];
   metrics: ICompareMetricColumn[];
+  tags: ICompareParamColumn[];
+}
+export interface ICompareStepColumn {
+  key: string;
+  values: (number | null)[];
+}
+/**
+ * Each metric's value at the logged step nearest `step`, one per run (in the order
+ * asked): what the runs showed at that point of training.
+ */
+export interface ICompareAtStep {
+  step: number;
+  metrics: ICompareMetricColumn[];
+  steps: ICompareStepColumn[];
+}
+/**
+ * One group of a run's images: a `log_image` key (`kind` "stepped": `steps` and
+ * `timestamps` of its images in order) or the run's image artifacts (`kind` "files":
+ * no steps).
+ */
+export interface IMediaKey {
+  key: string;
+  kind: string;
+  count: number;
+  steps: number[];
+  timestamps: number[];
+}
+/**
+ * `GET runs/{id}/media`: the run's image groups, read from names only.
+ * `truncated`: the walk for image artifacts stopped before the end of a large tree.
+ */
+export interface IMediaIndex {
+  run_id: string;
+  keys: IMediaKey[];
+  truncated: boolean;
+}
+/**
+ * One image: `path` (as logged) and `thumbnail_path` (MLflow's compressed copy of
+ * at most 256 px, when there is one) for the artifact file route.
+ */
+export interface IMediaItem {
+  index: number;
+  step: number | null;
+  timestamp: number | null;
+  path: string;
+  thumbnail_path: string | null;
+}
+/**
+ * `GET runs/{id}/media/items`: the images `offset` … `offset + limit` of a group.
+ */
+export interface IMediaPage {
+  run_id: string;
+  kind: string;
+  key: string;
+  offset: number;
+  total: number;
+  items: IMediaItem[];
 }
 export interface IVersionStage {
   version: string;

@@ -32,9 +32,13 @@ def clean_artifact_path(raw: str | None) -> str:
         decoded = once
     for candidate in (raw, decoded):
         _refuse_unsafe(candidate)
-    normalised = posixpath.normpath(decoded)
-    if normalised.startswith("/") or normalised == ".." or normalised.startswith("../"):
-        raise InvalidQuery(f"artifact path {raw!r} leaves the run's artifacts")
+        if posixpath.normpath(candidate).startswith(("/", "../")) or candidate == "..":
+            raise InvalidQuery(f"artifact path {raw!r} leaves the run's artifacts")
+    # The path names the file as given (the route's query argument is decoded once
+    # already): MLflow's own names hold '%' (``images/k%step%12%timestamp%17…``), which a
+    # second decoding would turn into other characters. The decoded forms are only
+    # checked, so an encoded '..' is refused all the same.
+    normalised = posixpath.normpath(raw)
     return "" if normalised == "." else normalised
 
 

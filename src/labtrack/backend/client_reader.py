@@ -67,11 +67,13 @@ class ClientReader:
     def column_keys(self, run_ids: list[str]) -> dict[str, list[str]]:
         params: set[str] = set()
         metrics: set[str] = set()
+        tags: set[str] = set()
         for run_id in run_ids:
             run = self._client.get_run(run_id)
             params.update(run.data.params)
             metrics.update(run.data.metrics)
-        return {"params": sorted(params), "metrics": sorted(metrics)}
+            tags.update(run.data.tags)
+        return {"params": sorted(params), "metrics": sorted(metrics), "tags": sorted(tags)}
 
     def run_columns(self, experiment_ids: tuple[str, ...]) -> RunColumns:
         """The keys of the newest runs: a REST store has no cheap way to list them all."""
@@ -86,6 +88,11 @@ class ClientReader:
             metrics.update(run.data.metrics)
             tags.update(run.data.tags)
         return RunColumns(sorted(params), sorted(metrics), sorted(tags))
+
+    def values_near_step(self, run_ids: list[str], keys: list[str], step: int):
+        from .at_step import client_values_near_step
+
+        return client_values_near_step(self._client, run_ids, keys, step)
 
     def metric_history(
         self, run_id: str, key: str, max_points: int, after_step: int | None

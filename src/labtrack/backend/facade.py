@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from .. import tags as T
 from .artifact_paths import clean_artifact_path
 from .artifacts import DEFAULT_ARTIFACT_PAGE, ArtifactFile, list_artifacts, open_artifact
+from .at_step import SYSTEM_TAG_PREFIXES, at_step_columns
 from .client_reader import ClientReader
 from .errors import (
     AccessDenied,
@@ -27,6 +28,7 @@ from .errors import (
 )
 from .health import probe
 from .location import BackendKind, BackendLocation
+from .media import RunMedia, read_run_media
 from .queries import (
     MetricSeries,
     RunPage,
@@ -39,6 +41,7 @@ from .queries import (
 )
 from .shapes import (
     ArtifactListing,
+    CompareAtStep,
     CompareMatrix,
     CompareMetricColumn,
     CompareParamColumn,
@@ -47,6 +50,8 @@ from .shapes import (
     ExperimentPage,
     ExperimentView,
     LoggedModelView,
+    MediaIndex,
+    MediaPage,
     RegisteredVersionLink,
     RunColumns,
     RunDetail,
@@ -271,8 +276,12 @@ class TrackingFacade:
         for run_id in run_ids:
             valid_run_id(run_id)
         keys = self._read("column_keys", run_ids)
+        tags = [key for key in keys.get("tags", []) if not key.startswith(SYSTEM_TAG_PREFIXES)]
         query = RunQuery(
-            experiment_ids=(), params=tuple(keys["params"]), metrics=tuple(keys["metrics"])
+            experiment_ids=(),
+            params=tuple(keys["params"]),
+            metrics=tuple(keys["metrics"]),
+            tags=tuple(tags),
         )
         rows = self.runs_by_id(run_ids, query)
         missing = sorted(set(run_ids) - {row.run_id for row in rows})
@@ -287,7 +296,31 @@ class TrackingFacade:
                 CompareMetricColumn(key, [r.metrics.get(key) for r in rows])
                 for key in keys["metrics"]
             ],
+            tags=[CompareParamColumn(key, [r.tags.get(key) for r in rows]) for key in tags],
         )
+
+    def values_at_step(self, run_ids: list[str], step: int, keys: list[str]) -> CompareAtStep:
+        """Each metric's value at the logged step nearest ``step``, per run (``keys``: the
+        metrics; all of theirs when empty)."""
+        for run_id in run_ids:
+            valid_run_id(run_id)
+        if not keys:
+            keys = self._read("column_keys", run_ids)["metrics"]
+        found = self._read("values_near_step", run_ids, keys, step)
+        return at_step_columns(run_ids, keys, step, found)
+
+    def media_index(self, run_id: str) -> MediaIndex:
+        return self._run_media(run_id).index(run_id)
+
+    def media_page(
+        self, run_id: str, kind: str, key: str, offset: int, limit: int, step: int | None
+    ) -> MediaPage:
+        return self._run_media(run_id).page(run_id, kind, key, offset, limit, step)
+
+    def _run_media(self, run_id: str) -> RunMedia:
+        uri = self._artifact_uri(run_id)
+        with domain_errors():
+            return read_run_media(uri, self.location.tracking_uri)
 
 
 def _dataset(entry) -> DatasetView:

@@ -145,6 +145,73 @@ class CompareMatrix:
     runs: list[CompareRun]
     params: list[CompareParamColumn]
     metrics: list[CompareMetricColumn]
+    # The runs' own tags (not MLflow's or labtrack's ``mlflow.*``/``labtrack.*``): with
+    # the params, what runs can be grouped by.
+    tags: list[CompareParamColumn] = field(default_factory=list)
+
+
+@dataclass
+class CompareStepColumn:
+    key: str
+    # The step each run's value was logged at (the nearest to the one asked); None: no value.
+    values: list[int | None]
+
+
+@dataclass
+class CompareAtStep:
+    """Each metric's value at the logged step nearest ``step``, one per run (in the order
+    asked): what the runs showed at that point of training."""
+
+    step: int
+    metrics: list[CompareMetricColumn]
+    steps: list[CompareStepColumn]
+
+
+@dataclass
+class MediaKey:
+    """One group of a run's images: a ``log_image`` key (``kind`` "stepped": ``steps`` and
+    ``timestamps`` of its images in order) or the run's image artifacts (``kind`` "files":
+    no steps)."""
+
+    key: str
+    kind: str
+    count: int
+    steps: list[int]
+    timestamps: list[int]
+
+
+@dataclass
+class MediaIndex:
+    """``GET runs/{id}/media``: the run's image groups, read from names only.
+    ``truncated``: the walk for image artifacts stopped before the end of a large tree."""
+
+    run_id: str
+    keys: list[MediaKey]
+    truncated: bool
+
+
+@dataclass
+class MediaItem:
+    """One image: ``path`` (as logged) and ``thumbnail_path`` (MLflow's compressed copy of
+    at most 256 px, when there is one) for the artifact file route."""
+
+    index: int
+    step: int | None
+    timestamp: int | None
+    path: str
+    thumbnail_path: str | None
+
+
+@dataclass
+class MediaPage:
+    """``GET runs/{id}/media/items``: the images ``offset`` … ``offset + limit`` of a group."""
+
+    run_id: str
+    kind: str
+    key: str
+    offset: int
+    total: int
+    items: list[MediaItem]
 
 
 @dataclass

@@ -155,13 +155,14 @@ class SqlReader:
         return rows
 
     def column_keys(self, run_ids: list[str]) -> dict[str, list[str]]:
-        """Every param and metric key the given runs have, sorted."""
-        from mlflow.store.tracking.dbmodels.models import SqlLatestMetric, SqlParam
+        """Every param, metric and tag key the given runs have, sorted."""
+        from mlflow.store.tracking.dbmodels.models import SqlLatestMetric, SqlParam, SqlTag
         from sqlalchemy import select
 
-        keys: dict[str, set[str]] = {"params": set(), "metrics": set()}
+        keys: dict[str, set[str]] = {"params": set(), "metrics": set(), "tags": set()}
+        entities = ((SqlParam, "params"), (SqlLatestMetric, "metrics"), (SqlTag, "tags"))
         with self._store.ManagedSessionMaker() as session:
-            for entity, target in ((SqlParam, "params"), (SqlLatestMetric, "metrics")):
+            for entity, target in entities:
                 for chunk in in_id_chunks(run_ids):
                     statement = select(entity.key).where(entity.run_uuid.in_(chunk)).distinct()
                     keys[target].update(session.execute(statement).scalars())
@@ -203,6 +204,11 @@ class SqlReader:
         if not points and after_step is None:
             raise NotFound(f"run {run_id} has no metric {key!r}")
         return reduce_points(key, points, max_points)
+
+    def values_near_step(self, run_ids: list[str], keys: list[str], step: int):
+        from .at_step import sql_values_near_step
+
+        return sql_values_near_step(self._store, run_ids, keys, step)
 
     def _run_exists(self, session, run_id: str) -> bool:
         from mlflow.store.tracking.dbmodels.models import SqlRun

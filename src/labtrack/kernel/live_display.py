@@ -23,6 +23,7 @@ def show_live_plot(cell: TrackedCell, steps: int | None, experiment_name: str = 
 
         from ..live.feed import LiveFeed
         from ..live.history import RunState, open_reader
+        from ..live.newest_images import NewestImages
         from ..widgets.live_plot import LivePlot
 
         widget = LivePlot(
@@ -54,7 +55,11 @@ def show_live_plot(cell: TrackedCell, steps: int | None, experiment_name: str = 
             mlflow.get_tracking_uri(), roots, sink=cell.metric_sink, run_states=run_states
         )
         cell.runs.on_created(lambda run: _take_header(widget, cell, run))
-        feed = LiveFeed(widget, reader, follow_tqdm_since=time.time() - 1, primary=primary)
+        images = NewestImages()
+        cell.on_upload(images.uploaded)
+        feed = LiveFeed(
+            widget, reader, follow_tqdm_since=time.time() - 1, primary=primary, images=images
+        )
         return feed.start()
     except Exception as error:
         print(f"labtrack: warning: cannot show the live plot: {error}", file=sys.stderr)

@@ -18,6 +18,7 @@ from ..runtime.liveness import Heartbeat, ProcessIdentity, reap_dead_runs
 from ..tracking.context import CellOrigin, capture_context, notebook_path_from
 from ..tracking.job import job_parameters, job_tags
 from ..tracking.session import OwnRunRefused, RunRequest, TrackedCell, TrackingError
+from ..tracking.system_metrics import MIN_INTERVAL_S
 from .cell_runner import compile_body, run_compiled
 from .history import input_history
 from .lineage_cell import check_dataset_paths, describe_cell_datasets, notebook_snapshot
@@ -112,6 +113,19 @@ class TrackMagics(Magics):
         action="store_false",
         help="do not show the live plot (run card, a chart per metric, progress) under the cell",
     )
+    @argument(
+        "--no-system-metrics",
+        dest="system_metrics",
+        action="store_false",
+        default=None,
+        help="do not record system metrics (CPU, memory, disk, network, GPU) for this cell",
+    )
+    @argument(
+        "--system-metrics-interval",
+        type=float,
+        metavar="S",
+        help="seconds between two samples of the system metrics (default 5)",
+    )
     @cell_magic
     def track(self, line: str, cell: str):
         """Run the cell inside an MLflow run that ends FINISHED, FAILED or KILLED.
@@ -132,6 +146,7 @@ class TrackMagics(Magics):
             autolog=args.autolog,
             flush_interval=self.settings.flush_interval,
             offline_fallback=self.settings.offline_fallback,
+            system_metrics_interval=_system_metrics_interval(args, self.settings),
             wants_own_run=bool(
                 args.experiment or args.name or args.tag or args.params or args.dataset
             ),
@@ -254,6 +269,22 @@ def _non_empty(value: str | None, option: str) -> str | None:
     if not value:
         raise UsageError(f"{option} needs a non-empty value")
     return value
+
+
+def _system_metrics_interval(args, settings) -> float | None:
+    """Seconds between system samples for this cell; None: none recorded."""
+    interval = args.system_metrics_interval
+    if interval is not None and not interval >= MIN_INTERVAL_S:
+        raise UsageError(f"--system-metrics-interval needs at least {MIN_INTERVAL_S} seconds")
+    if args.system_metrics is False:
+        if interval is not None:
+            raise UsageError("--no-system-metrics and --system-metrics-interval contradict")
+        return None
+    if not settings.system_metrics and interval is None:
+        return None
+    return (
+        interval if interval is not None else max(MIN_INTERVAL_S, settings.system_metrics_interval)
+    )
 
 
 def _read_params(user_ns: dict, names: list[str]) -> dict[str, object]:

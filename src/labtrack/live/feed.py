@@ -39,6 +39,7 @@ class LiveFeed:
         follow_tqdm_since: float | None = None,
         stop_when_ended: bool = False,
         primary: Callable[[], str | None] | None = None,
+        images=None,
     ) -> None:
         self.widget = widget
         self.reader = reader
@@ -52,6 +53,8 @@ class LiveFeed:
         self._runs: dict[str, RunState] = {}
         self._explicit_steps = widget.steps_total
         self._sweep = SweepPanel(reader.roots, current_facade)
+        # The newest image per log_image key (live/newest_images.py), or None.
+        self._images = images
         # The run whose steps the progress bar counts (and, when watching, whose end
         # stops the feed): the watched run, or the run that stands for a tracked cell.
         self._primary = primary or (lambda: next(iter(reader.roots()), None))
@@ -122,11 +125,17 @@ class LiveFeed:
                 self.widget.channel.add(run_id, key, points)
             self._show_runs(delta.runs)
             self._show_progress()
+            self._show_images()
             try:
                 self.widget.publish_update()
             except Exception as error:  # a closed comm must not stop the training loop
                 self._note(f"{type(error).__name__}: {error}")
             return delta
+
+    def _show_images(self) -> None:
+        newest = self._images.take(force=self._stop.is_set()) if self._images else None
+        if newest is not None:
+            self.widget.images = newest
 
     def _note(self, error: str) -> None:
         if len(self.errors) < 20:

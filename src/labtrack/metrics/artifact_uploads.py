@@ -28,6 +28,11 @@ class ArtifactUploads:
             original = TrackingServiceClient.__dict__[name]
             cls._saved[name] = original
             setattr(TrackingServiceClient, name, _routed_upload(original, contents, capture_for))
+        # mlflow.log_image saves its images on MLflow's own thread (synchronous=False by
+        # default): such an upload goes on as MLflow does it, and the capture is told.
+        original = TrackingServiceClient.__dict__["_log_artifact_async"]
+        cls._saved["_log_artifact_async"] = original
+        TrackingServiceClient._log_artifact_async = _told_async(original, capture_for)
 
     @classmethod
     def restore(cls) -> None:
@@ -52,5 +57,17 @@ def _routed_upload(original, contents: bool, capture_for):
             upload=lambda: original(client, run_id, local_path, artifact_path),
         )
         return None
+
+    return upload
+
+
+def _told_async(original, capture_for):
+    @functools.wraps(original)
+    def upload(client, run_id, filename, artifact_path=None, artifact=None):
+        result = original(client, run_id, filename, artifact_path, artifact)
+        capture = capture_for(run_id)
+        if capture is not None and capture.handles(run_id):
+            capture.uploaded(run_id, filename, artifact_path, artifact)
+        return result
 
     return upload

@@ -96,6 +96,10 @@ class MetricCapture:
         self.capturing = False
         self._originals: dict[str, object] = {}
         self._logged_params: dict[tuple[str, str], str] = {}
+        # Told (run_id, name, artifact_path, source) of each artifact upload of a buffered
+        # run, on the uploading thread: ``source`` is the local file (still there) or, for
+        # MLflow's asynchronous uploads (``mlflow.log_image``), the object being saved.
+        self.upload_listeners: list = []
 
     # -- installing ----------------------------------------------------------------
 
@@ -202,6 +206,14 @@ class MetricCapture:
             "contents": contents,
         }
         self._send_or_keep([operation], upload, files=os.fspath(local_path))
+        self.uploaded(run_id, os.path.basename(local_path), artifact_path, os.fspath(local_path))
+
+    def uploaded(self, run_id: str, name: str, artifact_path, source) -> None:
+        for listener in list(self.upload_listeners):
+            try:
+                listener(run_id, name, artifact_path, source)
+            except Exception:  # a display problem must not fail the user's upload
+                continue
 
     def _send_or_keep(self, operations: list[dict], send, files: str | None = None) -> None:
         """Params, tags and artifacts of a buffered run: sent to MLflow while the backend

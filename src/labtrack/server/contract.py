@@ -107,6 +107,16 @@ class ApprovalRequest:
 
 
 @dataclass(frozen=True)
+class CompareAtStepRequest:
+    """``POST compare/at-step`` (answer: ``CompareAtStep``): ``keys`` empty: every metric of
+    the runs."""
+
+    run_ids: list[str]
+    step: int
+    keys: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class ApprovalState:
     """The answer to an approval: who approved the version so far, out of how many needed
     for the ``protected`` aliases and stages."""
@@ -169,6 +179,7 @@ CONTRACT: list[tuple[type, str]] = [
     (StageRequest, "IStageRequest"),
     (RollbackRequest, "IRollbackRequest"),
     (ApprovalRequest, "IApprovalRequest"),
+    (CompareAtStepRequest, "ICompareAtStepRequest"),
     (ApprovalState, "IApprovalState"),
     (AuditEntry, "IAuditEntry"),
     (AuditTrail, "IAuditTrail"),
@@ -203,6 +214,12 @@ CONTRACT: list[tuple[type, str]] = [
             "CompareParamColumn",
             "CompareMetricColumn",
             "CompareMatrix",
+            "CompareStepColumn",
+            "CompareAtStep",
+            "MediaKey",
+            "MediaIndex",
+            "MediaItem",
+            "MediaPage",
             "VersionStage",
             "ModelSummary",
             "ModelPage",
@@ -228,5 +245,6 @@ REQUESTS: frozenset[type] = frozenset(
         RunEditRequest,
         TagRequest,
         RunIdsRequest,
+        CompareAtStepRequest,
     }
 )

@@ -10,6 +10,7 @@ from .browse import (
     ModelsHandler,
 )
 from .handlers import StatusHandler
+from .media import CompareAtStepHandler, MediaHandler, MediaItemsHandler
 from .offline import OfflineHandler, OfflineSyncHandler
 from .registry import (
     AliasHandler,
@@ -53,7 +54,10 @@ ROUTES = [
     (rf"runs/{_RUN}/metrics/(?P<key>.+)", MetricHistoryHandler),
     (rf"runs/{_RUN}/artifacts", ArtifactsHandler),
     (rf"runs/{_RUN}/artifacts/file", ArtifactFileHandler),
+    (rf"runs/{_RUN}/media", MediaHandler),
+    (rf"runs/{_RUN}/media/items", MediaItemsHandler),
     ("compare", CompareHandler),
+    ("compare/at-step", CompareAtStepHandler),
     ("models", ModelsHandler),
     (_MODEL, ModelHandler),
     (rf"{_MODEL}/versions", VersionsHandler),

@@ -14,11 +14,10 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from .. import tags as T
 from ..metrics.capture import MetricCapture, start_capture
-from ..metrics.sink import DEFAULT_FLUSH_INTERVAL, Announcement, MetricSink
+from ..metrics.sink import Announcement, MetricSink
 from ..runtime.liveness import Heartbeat, ProcessIdentity, now_ms
 from .active_experiment import ActiveExperiment
 from .cell_runs import CellRun, CellRuns
@@ -26,36 +25,13 @@ from .context import RunContext
 from .fluent_hooks import EndedRun, FluentHooks
 from .journaled_end import forget_active_runs
 from .outcome import RunStatus, deferred_interrupts, outcome_of
+from .request import OwnRunRefused, RunRequest, TrackingError
 from .run_end import CellEnd, finish_runs
 from .server_link import ServerLink
 from .summary import CellSummary, summarize
+from .system_metrics import CellSystemMetrics
 
-
-class TrackingError(Exception):
-    """labtrack could not do what was asked; the message is meant for the user."""
-
-
-class OwnRunRefused(TrackingError):
-    """The backend refused the cell's own run when its code first logged (no
-    credentials, no permission on the experiment, no server): nothing was recorded."""
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    experiment: str | None = None
-    run_name: str | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
-    nested: bool = False
-    autolog: bool = False
-    # Seconds between writes of buffered metric points to the backend.
-    flush_interval: float = DEFAULT_FLUSH_INTERVAL
-    # A tracking server that cannot be reached as the cell starts: run in its local
-    # spool (False: fail, as MLflow would).
-    offline_fallback: bool = True
-    # The options describe the cell's own run (--experiment, --name, --tag, --params,
-    # --dataset): a
-    # cell whose code opens no run still gets one.
-    wants_own_run: bool = False
+__all__ = ["OwnRunRefused", "RunRequest", "TrackedCell", "TrackingError"]
 
 
 class TrackedCell:
@@ -71,6 +47,7 @@ class TrackedCell:
         self._started_at = 0.0
         self.start_time_ms = 0
         self._capture: MetricCapture | None = None
+        self._system: CellSystemMetrics | None = None
         self._hooks: FluentHooks | None = None
         self._active_experiment: ActiveExperiment | None = None
         self._context = RunContext()
@@ -89,6 +66,12 @@ class TrackedCell:
         """The buffer the cell's metric points go through (``add_listener`` sees each
         stored batch), while the cell runs."""
         return self._capture.sink if self._capture is not None else None
+
+    def on_upload(self, listener) -> None:
+        """Tell ``listener(run_id, local_path, artifact_path)`` of each artifact the cell's
+        runs upload (``log_image`` included), while the cell runs."""
+        if self._capture is not None:
+            self._capture.upload_listeners.append(listener)
 
     def primary_run(self) -> CellRun | None:
         """The run that stands for the cell: its own run if it has one, else the first
@@ -149,6 +132,9 @@ class TrackedCell:
             on_online=self._tell_online,
         )
         self.runs.on_created(self._adopt)
+        if self.request.system_metrics_interval:
+            interval, uri = self.request.system_metrics_interval, mlflow.get_tracking_uri()
+            self._system = CellSystemMetrics(interval, self._open_top_level, uri).start()
         self._hooks = FluentHooks(self._start_own_run, self._ended_by_code).install()
         if self.request.autolog:
             # --autolog autologs into the cell's own run (as before the runs of the code
@@ -157,6 +143,7 @@ class TrackedCell:
             mlflow.autolog(silent=True)
 
     def _undo_start(self) -> None:
+        self._stop_system_metrics()
         if self._hooks is not None:
             self._hooks.uninstall()
             self._hooks = None
@@ -185,6 +172,15 @@ class TrackedCell:
 
     def _top_level_tags(self) -> dict[str, str]:
         return {**self._identity.tags(), **dict(self.request.tags), **self._server.tags()}
+
+    def _open_top_level(self) -> list[str]:
+        return [run.run_id for run in self.runs.top_level() if run.status == "RUNNING"]
+
+    def _stop_system_metrics(self) -> None:
+        """The last sample goes to the runs still open, so this comes before they end."""
+        if self._system is not None:
+            system, self._system = self._system, None
+            system.finish()
 
     def _tell_offline(self, message: str) -> None:
         if self.on_offline is not None:
@@ -261,6 +257,7 @@ class TrackedCell:
         warnings: list[str] = []
         kept_offline = None
         with deferred_interrupts() as interrupts:
+            self._stop_system_metrics()
             opened_none = self._hooks is not None and not self.runs.all()
             refused = isinstance(error, OwnRunRefused)  # asking again is refused again
             if opened_none and not refused and (self.request.wants_own_run or error is not None):

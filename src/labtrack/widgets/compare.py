@@ -8,6 +8,7 @@ from __future__ import annotations
 import traitlets
 
 from .base import LabtrackWidget
+from .compare_extras import CompareExtras
 from .compare_payload import MatrixPayload, pack_curves, unpack_metrics
 from .static_form import add_static_form
 
@@ -15,7 +16,7 @@ from .static_form import add_static_form
 MAX_CURVE_RUNS = 50
 
 
-class CompareWidget(LabtrackWidget):
+class CompareWidget(CompareExtras, LabtrackWidget):
     _labtrack_view = traitlets.Unicode("compare").tag(sync=True)
 
     # The compared runs and their columns (see compare_payload.py for the packing).
@@ -50,6 +51,12 @@ class CompareWidget(LabtrackWidget):
         chosen = default_metric(payload)
         super().__init__(**payload.wire(), color_metric=chosen, **kwargs)
         self.curve_metric = chosen  # loads its curves
+        try:
+            self.load_media()
+        except Exception as error:  # the images are extra: the comparison shows without them
+            import sys
+
+            print(f"labtrack: warning: no images in the comparison: {error}", file=sys.stderr)
 
     @property
     def runs(self) -> list[dict]:
@@ -80,18 +87,21 @@ class CompareWidget(LabtrackWidget):
         rows = frame[frame["run_id"].isin(position)]
         return rows.iloc[rows["run_id"].map(position).argsort()]
 
-    @traitlets.observe("curve_metric", "selected")
+    @traitlets.observe("curve_metric", "selected", "curve_group_by")
     def _load_curves(self, _change) -> None:
         key = self.curve_metric
         if key is None or key not in self.metric_keys:
             self.set_trait("curve_runs", [])
             self.set_trait("curve_values", b"")
+            self.set_trait("curve_times", b"")
             self.set_trait("curve_missing", [])
             return
-        run_ids = (self.selected or self.run_ids)[:MAX_CURVE_RUNS]
+        # Grouped curves are means of the groups' runs: more runs are read then.
+        run_ids = (self.selected or self.run_ids)[: self.curve_run_limit(MAX_CURVE_RUNS)]
         curves = pack_curves(self._facade, run_ids, key)
         with self.hold_sync():
             self.curve_values = curves.values
+            self.curve_times = curves.times
             self.curve_runs = curves.runs
             self.curve_missing = curves.missing
 

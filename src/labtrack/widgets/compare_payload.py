@@ -12,7 +12,7 @@ each history reduced to at most ``CURVE_POINTS`` with ``backend/reduction.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,24 +23,34 @@ CURVE_POINTS = 1000
 CURVE_DTYPE = "<f4"
 
 
+def categorical(columns: list[dict], run_count: int) -> tuple[list[list[str]], bytes]:
+    """Per column its distinct values, and one int32 buffer of codes (columns × runs, -1
+    where a run lacks the value)."""
+    codes = np.full((len(columns), run_count), -1, dtype="<i4")
+    categories = []
+    for i, column in enumerate(columns):
+        distinct = list(dict.fromkeys(v for v in column["values"] if v is not None))
+        code = {value: j for j, value in enumerate(distinct)}
+        codes[i] = [-1 if v is None else code[v] for v in column["values"]]
+        categories.append(distinct)
+    return categories, codes.tobytes()
+
+
 @dataclass
 class MatrixPayload:
     runs: list[dict]  # [{"run_id", "run_name", "status"}]
     params: list[dict]  # [{"key", "values": [str | None per run]}]
     metric_keys: list[str]
     metric_values: bytes  # float64 LE, metric-major
+    # The runs' own tags, as params (what the curves can be grouped by).
+    tags: list[dict] = field(default_factory=list)
 
     def wire(self) -> dict:
         """The traits the browser gets (see the module's docstring)."""
         statuses = sorted({run["status"] for run in self.runs})
         status_code = {status: i for i, status in enumerate(statuses)}
-        codes = np.full((len(self.params), len(self.runs)), -1, dtype="<i4")
-        categories = []
-        for i, param in enumerate(self.params):
-            distinct = list(dict.fromkeys(v for v in param["values"] if v is not None))
-            code = {value: j for j, value in enumerate(distinct)}
-            codes[i] = [-1 if v is None else code[v] for v in param["values"]]
-            categories.append(distinct)
+        categories, codes = categorical(self.params, len(self.runs))
+        tag_categories, tag_codes = categorical(self.tags, len(self.runs))
         return {
             "run_table": {
                 "ids": [run["run_id"] for run in self.runs],
@@ -50,7 +60,10 @@ class MatrixPayload:
             },
             "param_keys": [param["key"] for param in self.params],
             "param_categories": categories,
-            "param_codes": codes.tobytes(),
+            "param_codes": codes,
+            "tag_keys": [tag["key"] for tag in self.tags],
+            "tag_categories": tag_categories,
+            "tag_codes": tag_codes,
             "metric_keys": self.metric_keys,
             "metric_values": self.metric_values,
         }
@@ -59,9 +72,11 @@ class MatrixPayload:
 @dataclass
 class CurvePayload:
     key: str
-    runs: list[dict]  # [{"run_id", "n"}] in the order of the buffer
+    runs: list[dict]  # [{"run_id", "n", "t0"}] in the order of the buffer
     values: bytes  # per run: steps[n] then values[n], float32 LE
     missing: list[str]  # run ids without this metric
+    # Per run: seconds since its first point (float32 LE, n each); t0 is that point's ms.
+    times: bytes = b""
 
 
 def pack_matrix(matrix: CompareMatrix) -> MatrixPayload:
@@ -74,6 +89,7 @@ def pack_matrix(matrix: CompareMatrix) -> MatrixPayload:
             {"run_id": r.run_id, "run_name": r.run_name, "status": r.status} for r in matrix.runs
         ],
         params=[{"key": c.key, "values": list(c.values)} for c in matrix.params],
+        tags=[{"key": c.key, "values": list(c.values)} for c in matrix.tags],
         metric_keys=[c.key for c in matrix.metrics],
         metric_values=values.tobytes(),
     )
@@ -88,7 +104,7 @@ def unpack_metrics(payload: MatrixPayload) -> dict[str, np.ndarray]:
 
 def pack_curves(facade, run_ids: list[str], key: str) -> CurvePayload:
     """Each run's history of ``key``, reduced; runs that never logged it are listed."""
-    runs, chunks, missing = [], [], []
+    runs, chunks, times, missing = [], [], [], []
     for run_id in run_ids:
         try:
             series = facade.metric_history(run_id, key, CURVE_POINTS, None)
@@ -97,9 +113,14 @@ def pack_curves(facade, run_ids: list[str], key: str) -> CurvePayload:
             continue
         steps = np.asarray(series.steps, dtype=CURVE_DTYPE)
         values = np.asarray([np.nan if v is None else v for v in series.values], dtype=CURVE_DTYPE)
-        runs.append({"run_id": run_id, "n": len(steps)})
+        stamps = np.asarray(series.timestamps, dtype=np.int64)
+        t0 = int(stamps[0]) if len(stamps) else 0
+        runs.append({"run_id": run_id, "n": len(steps), "t0": t0})
         chunks.extend((steps.tobytes(), values.tobytes()))
-    return CurvePayload(key=key, runs=runs, values=b"".join(chunks), missing=missing)
+        times.append(((stamps - t0) / 1000).astype(CURVE_DTYPE).tobytes())
+    return CurvePayload(
+        key=key, runs=runs, values=b"".join(chunks), missing=missing, times=b"".join(times)
+    )
 
 
 def unpack_curves(payload: CurvePayload) -> dict[str, tuple[np.ndarray, np.ndarray]]:

@@ -33,6 +33,9 @@ class LivePlot(RunCard):
     # Finished child runs (trials of a sweep) as {"runs", "params", "metrics"} columns,
     # drawn as parallel coordinates with the best trial so far; {} without children.
     sweep = traitlets.Dict().tag(sync=True)
+    # The newest image of each log_image key: key → {"run", "step", "timestamp", "mime",
+    # "data" (bytes: MLflow's ≤ 256 px copy)}.
+    images = traitlets.Dict().tag(sync=True)
     # "track": under a tracked cell; "watch": following a run written elsewhere.
     mode = traitlets.Unicode("track").tag(sync=True)
 

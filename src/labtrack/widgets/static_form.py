@@ -35,6 +35,8 @@ from .static_html import (
     table,
     value_text,
 )
+from .static_media import newest_images_html
+from .static_system import is_system_metric, system_section
 from .svg_chart import HEIGHT, WIDTH, Series, data_uri, line_chart
 
 MIME = "application/vnd.labtrack.static+json"
@@ -148,7 +150,8 @@ def live_plot_form(plot) -> StaticForm:
     root = plot.run_id
     by_key: dict[str, list[tuple[str, np.ndarray]]] = {}
     for (run_id, key), columns in histories.items():
-        by_key.setdefault(key, []).append((run_id, columns))
+        if not is_system_metric(key):  # the System row's (static_system.py)
+            by_key.setdefault(key, []).append((run_id, columns))
     for traces in by_key.values():
         traces.sort(key=lambda trace: trace[0] != root)  # the tracked run first
     # A metric logged once (a final score) is a value, not a curve: it goes in the table.
@@ -214,6 +217,8 @@ def live_plot_form(plot) -> StaticForm:
             body.append(note(f"and {len(rows) - MAX_METRIC_ROWS} more metrics"))
     elif not tiles:
         body.append(note("No metrics logged."))
+    body.append(newest_images_html(getattr(plot, "images", None) or {}))
+    body.append(system_section(histories, root, label, plot.x_axis, start_ms))
     text = "\n".join([run_summary_text(plot), *text_rows[:10]])
     return StaticForm("live_plot", frame("live_plot", "".join(body)), text)
 

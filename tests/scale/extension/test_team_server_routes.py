@@ -247,6 +247,32 @@ async def test_a_missing_artifact_is_404(sample, api):
     await api("runs", sample.parent_id, "artifacts", "file", params={"path": "no.txt"}, expect=404)
 
 
+async def test_stepped_images_in_s3_are_indexed_paged_and_served_through_the_proxy(
+    sample, api, fetch
+):
+    index = await api("runs", sample.long_run_id, "media")
+    stepped = {k["key"]: k["steps"] for k in index["keys"] if k["kind"] == "stepped"}
+    assert stepped == sample.image_steps
+    page = await api(
+        "runs", sample.long_run_id, "media", "items", params={"key": "val/samples", "step": "6"}
+    )
+    item = page["items"][0]
+    assert item["step"] == 5 and item["thumbnail_path"].endswith("+compressed.webp")
+    image = await fetch(
+        "runs", sample.long_run_id, "artifacts", "file", params={"path": item["path"]}
+    )
+    assert (
+        image.body.startswith(b"\x89PNG") and image.headers["X-Content-Type-Options"] == "nosniff"
+    )
+
+
+async def test_values_at_a_step_come_from_the_team_server(sample, api):
+    body = {"run_ids": [sample.long_run_id], "step": 1234, "keys": ["loss"]}
+    answer = await api("compare", "at-step", method="POST", body=body)
+    assert answer["steps"] == [{"key": "loss", "values": [1234]}]
+    assert answer["metrics"][0]["values"] == pytest.approx([1 / 1235 + 5.0])
+
+
 async def test_compare_returns_the_matrix(sample, api):
     run_ids = sample.run_ids[:3]
     matrix = await api("compare", method="POST", body={"run_ids": run_ids})
@@ -406,7 +432,10 @@ def test_every_route_and_method_was_requested_against_the_team_server():
         "runs/(?P<run_id>[^/]+)/metrics/(?P<key>.+)",
         "runs/(?P<run_id>[^/]+)/artifacts",
         "runs/(?P<run_id>[^/]+)/artifacts/file",
+        "runs/(?P<run_id>[^/]+)/media",
+        "runs/(?P<run_id>[^/]+)/media/items",
         "compare",
+        "compare/at-step",
         "models",
         "models/(?P<name>[^/]+)",
         "models/(?P<name>[^/]+)/versions",
