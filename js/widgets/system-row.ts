@@ -4,7 +4,7 @@
 // charts are drawn only while the row is open, at most once a second (samples come every
 // few seconds), with the same builder as the metric charts.
 import type { AnyModel } from '@anywidget/types';
-import type { IPlotly } from 'plotly.js-dist-min';
+import type { IPlotly } from 'plotly.js-basic-dist-min';
 
 import { liveLinesFigure, type ILineSeries, type XAxisMode } from '../plots/live-lines';
 import { systemCharts, systemHeadline } from '../plots/system-metrics';

@@ -27,6 +27,13 @@ function run(id: string, parent?: string): IRunRow {
 
 const tick = (): Promise<void> => new Promise(resolve => setImmediate(resolve));
 
+/** Let pending work run until `condition` holds (or 100 turns of the event loop pass). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 100 && !condition(); turn++) {
+    await tick();
+  }
+}
+
 /** Answers every search at once: the table's with `rows`, a parent's with its `children`. */
 class FakeService {
   searches: IRunSearch[] = [];
@@ -113,8 +120,7 @@ test('a new query forgets the children fetched for the old one and fetches them 
   await tree.expand('sweep');
   service.children = [run('t9', 'sweep')];
   await table.applyFilter('params.lr = "0.1"');
-  await tick();
-  await tick();
+  await until(() => tree.rows.some(r => r.row.run_id === 't9'));
   assert.deepEqual(
     tree.rows.map(r => r.row.run_id),
     ['sweep', 't9', 'solo']

@@ -97,6 +97,8 @@ export class RunTreeModel extends StateModel<IRunTreeState> {
     ].join('\u0000');
     if (query !== this._query) {
       this._query = query;
+      // The new query's first load counts as new even within the old load's millisecond.
+      this._loadedAt = null;
       this.update({ children: new Map(), error: null });
     }
     if (state.loadedAt !== this._loadedAt && state.phase === 'ready') {
