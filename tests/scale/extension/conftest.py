@@ -18,6 +18,15 @@ CREDENTIAL_VARIABLES = (
 )
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """A test marked ``after_module`` checks what its module's other tests did, so it is
+    moved behind them whatever order they were collected or shuffled in."""
+    for item in [i for i in items if i.get_closest_marker("after_module")]:
+        items.remove(item)
+        same_module = [n for n, other in enumerate(items) if other.module is item.module]
+        items.insert(same_module[-1] + 1 if same_module else len(items), item)
+
+
 @pytest.fixture
 def extension_tracking_uri() -> str:
     raise NotImplementedError("each module names the tracking server it serves")

@@ -3,7 +3,8 @@ on PostgreSQL with artifacts proxied to S3 (``LabtrackConfig.tracking_uri`` = it
 
 Each route and method is exercised here at least once; the last test checks that the
 requests made cover the whole route table, so a route added later without a test against
-the team server fails it. Run the module whole.
+the team server fails it. That check runs after the module's other tests whatever their
+order (``after_module``); run the module whole.
 """
 
 from __future__ import annotations
@@ -416,7 +417,8 @@ async def test_run_writes_the_trash_and_the_run_tree_over_rest(api, fetch, team_
     assert {client.get_run(k).info.lifecycle_stage for k in kids} == {"active"}
 
 
-def test_every_route_and_method_was_requested_against_the_team_server():
+@pytest.mark.after_module
+def test_every_route_and_method_was_requested_against_the_team_server(request):
     # Every route table entry has a test above (listed here so a new route shows up).
     assert {pattern.rsplit(API_PREFIX + "/", 1)[1] for pattern, _ in ROUTE_METHODS} == {
         "status",
@@ -448,4 +450,9 @@ def test_every_route_and_method_was_requested_against_the_team_server():
         "offline/sync",
     }
     missing = sorted(ROUTE_METHODS - REQUESTS_MADE)
-    assert not missing, f"routes never requested against the team server: {missing}"
+    module_tests = {i.name for i in request.session.items if i.module is request.module}
+    defined = {name for name in globals() if name.startswith("test_")}
+    not_run = sorted(defined - module_tests)
+    assert not missing, f"routes never requested against the team server: {missing}" + (
+        f" (this session left out {not_run}: run the module whole)" if not_run else ""
+    )
