@@ -41,8 +41,6 @@ def watch(magics, words: list[str]) -> None:
         steps = int(words[2])
     elif len(words) != 1:
         raise UsageError(usage)
-    from IPython.display import display
-
     from ..api.watch import watch as watch_run
 
     try:
@@ -50,7 +48,7 @@ def watch(magics, words: list[str]) -> None:
     except Exception as error:  # an unknown run id: MLflow's message, no traceback
         raise UsageError(f"labtrack: cannot watch {words[0]}: {error}") from None
     magics.last_watch = widget
-    display(widget)
+    widget.show()  # with a display id: the run's end replaces it by its final form
 
 
 def compare(magics, words: list[str]):

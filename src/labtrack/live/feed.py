@@ -110,6 +110,12 @@ class LiveFeed:
         self.widget.channel.compact()
         self.widget.end_time_ms = root.end_time_ms
         self.widget.status = root.status
+        try:
+            # A displayed watch is replaced by its static form, as a tracked cell's plot
+            # is at the cell's end, so the saved notebook shows the run as it ended.
+            self.widget.show_final()
+        except Exception as error:  # the plot itself already shows the end
+            self._note(f"{type(error).__name__}: {error}")
 
     # -- one poll ----------------------------------------------------------------
 
