@@ -1,16 +1,10 @@
 import * as React from 'react';
 
+import { useSignal } from '../use-signal';
 import { MAX_GRID_RUNS, type MediaGridModel } from './media-grid-model';
 
 function useModel(model: MediaGridModel): void {
-  const [, setTick] = React.useState(0);
-  React.useEffect(() => {
-    const changed = (): void => setTick(tick => tick + 1);
-    model.changed.connect(changed);
-    return () => {
-      model.changed.disconnect(changed);
-    };
-  }, [model]);
+  useSignal(model.changed);
 }
 
 /** One `log_image` key across the compared runs at a chosen step: each run's image at the

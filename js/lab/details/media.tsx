@@ -1,19 +1,13 @@
 import * as React from 'react';
 
 import type { IMediaItem } from '../tokens';
+import { useSignal } from '../use-signal';
 import type { IMediaView, MediaModel } from './media-model';
 import { Section } from './sections';
 
 /** Re-render when the model says so. */
 function useModel(model: MediaModel): void {
-  const [, setTick] = React.useState(0);
-  React.useEffect(() => {
-    const changed = (): void => setTick(tick => tick + 1);
-    model.changed.connect(changed);
-    return () => {
-      model.changed.disconnect(changed);
-    };
-  }, [model]);
+  useSignal(model.changed);
 }
 
 function when(timestamp: number | null): string {

@@ -5,6 +5,7 @@ import { Message } from '@lumino/messaging';
 import { ISignal } from '@lumino/signaling';
 
 import { runsIcon } from '../icons';
+import { useSignal } from '../use-signal';
 import { BackendSource, IOfflineRun, IStatus, RUNS_PANEL_ID } from '../tokens';
 import { IRunsPanelState, RunsPanelModel } from './model';
 import { IOwed, owedByRun, pinnedRuns } from './offline';
@@ -101,14 +102,7 @@ interface IRunsPanelViewProps {
 
 /** Re-render when a model outside the renderer's own changes. */
 function useModelState<T>(model: { stateChanged: ISignal<any, void>; state: T }): T {
-  const [, setTick] = React.useState(0);
-  React.useEffect(() => {
-    const changed = (): void => setTick(tick => tick + 1);
-    model.stateChanged.connect(changed);
-    return () => {
-      model.stateChanged.disconnect(changed);
-    };
-  }, [model]);
+  useSignal(model.stateChanged);
   return model.state;
 }
 
