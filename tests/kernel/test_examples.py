@@ -185,7 +185,10 @@ def test_the_saved_tracked_cell_holds_a_static_form_of_its_plot_and_final_status
     assert "churn-gbm" in html and run.info.run_id in html and "FINISHED" in html
     for key in ("train_loss", "valid_loss"):
         assert f"alt='{key} chart'" in html
-    assert html.count('src="data:image/svg+xml,') == 2  # the final scores are values
+    metrics, _, system = html.partition("<details class='lt-static-system'")
+    assert metrics.count('src="data:image/svg+xml,') == 2  # the final scores are values
+    # And the machine's figures in a collapsed System section, as in the live plot
+    assert "<b>System</b>" in system and 'src="data:image/svg+xml,' in system
     assert ">roc_auc</td>" in html
     assert "<script" not in html.lower()
     assert output["data"]["text/plain"].startswith(f"labtrack run churn-gbm ({run.info.run_id})")
