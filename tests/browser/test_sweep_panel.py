@@ -21,13 +21,13 @@ for trial in range(8):
 """
 
 
-# Colours the live plot drew with the theme of the time: the sweep's axis labels (painted
-# with its lines) and the paper of the valid_loss chart.
+# Colours the live plot drew with the theme of the time (null where not drawn): the sweep's
+# axis labels (painted with its lines) and the paper of the valid_loss chart.
 DRAWN_COLOURS = """() => [
     document.querySelector('[data-testid=labtrack-sweep-parallel] .lt-pc-label')
-        .getAttribute('fill'),
+        ?.getAttribute('fill') ?? null,
     document.querySelector('[data-metric=valid_loss] .lt-w-chart-plot')
-        ._fullLayout.paper_bgcolor,
+        ?._fullLayout?.paper_bgcolor ?? null,
 ]"""
 
 
@@ -78,6 +78,7 @@ def test_trials_appear_in_the_sweep_panel_while_the_cell_runs(
     live.scroll_into_view_if_needed()
     # The shot shows the sweep and the chart once redrawn in the dark theme, not before
     page.wait_for_function(
-        f"light => ({DRAWN_COLOURS})().every((colour, i) => colour !== light[i])", arg=light
+        f"light => ({DRAWN_COLOURS})().every((colour, i) => colour && colour !== light[i])",
+        arg=light,
     )
     live.screenshot(path=artifacts_dir / "sweep-finished-dark.png")
