@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 from test_compare_widget import LOAD, LOG_RUNS
 from test_live_plot import run_cell, write_notebook
+from widget_traffic import SentStates
 
 NOTEBOOK = "static.ipynb"
 COMPARE = "w = %track compare --experiment Default --max 5\nw"
@@ -14,6 +15,16 @@ EXPORT = "w.to_html('{name}'); print('EXPORTED', sorted(w.figures))"
 
 def cell_output(page: Page, index: int):
     return page.locator(".jp-Notebook .jp-CodeCell").nth(index).locator(".jp-OutputArea")
+
+
+def both_figures(state: dict) -> bool:
+    """A state the compare view sent holds both figures it draws."""
+    return set(state.get("figures", {})) == {"overlay", "parallel"}
+
+
+def paper_colours(state: dict) -> dict[str, str]:
+    """The paper colour of each figure in a state the compare view sent."""
+    return {name: figure["layout"]["paper_bgcolor"] for name, figure in state["figures"].items()}
 
 
 def static_parcoords(page: Page) -> dict:
@@ -33,6 +44,7 @@ def test_to_html_writes_a_file_that_shows_the_widgets_parcoords_without_a_kernel
 ):
     # Given five runs compared in a notebook, drawn by the widget
     lab = extra_lab("static")
+    sent = SentStates(page)
     page.set_viewport_size({"width": 1280, "height": 1300})
     write_notebook(
         lab.root_dir / NOTEBOOK,
@@ -55,13 +67,20 @@ def test_to_html_writes_a_file_that_shows_the_widgets_parcoords_without_a_kernel
     expect(widget.get_by_test_id("labtrack-compare-overlay")).to_have_attribute(
         "data-lines", "5", timeout=60_000
     )
-    page.wait_for_timeout(500)  # the view sends what it drew 50 ms after drawing
+    # The kernel exports what the view sent (50 ms after drawing): both figures, once sent
+    light = paper_colours(sent.wait_for(both_figures, "with both figures"))
 
     # When the kernel writes the HTML, in the light theme and then in the dark one
     run_cell(page, 3)
     expect(cell_output(page, 3)).to_contain_text("EXPORTED ['overlay', 'parallel']", timeout=30_000)
     switch_theme("JupyterLab Dark")
-    page.wait_for_timeout(1_000)
+    sent.wait_for(
+        lambda state: (
+            both_figures(state)
+            and all(paper_colours(state)[name] != paper for name, paper in light.items())
+        ),
+        "with both figures redrawn on another paper",
+    )
     run_cell(page, 4)
     expect(cell_output(page, 4)).to_contain_text("EXPORTED", timeout=30_000)
 

@@ -31,6 +31,10 @@ PRINT_SELECTED = (
 
 
 PARALLEL = "[data-testid=labtrack-compare-parallel]"
+OVERLAY_PAPER = (
+    "() => document.querySelector('[data-testid=labtrack-compare-overlay]')"
+    "._fullLayout.paper_bgcolor"
+)
 
 
 def parallel(page: Page) -> dict:
@@ -168,6 +172,7 @@ def test_compare_last_five_shows_five_lines_and_brushing_selects_runs_in_the_ker
     assert recoloured["axes"][-1] == "f1" and recoloured["lines"] == 5, recoloured
 
     # And in the dark theme the widget is drawn with the theme's colours
+    light_overlay = page.evaluate(OVERLAY_PAPER)
     switch_theme("JupyterLab Dark")
     widget.scroll_into_view_if_needed()
     light_label = shown["labelFill"]
@@ -176,7 +181,8 @@ def test_compare_last_five_shows_five_lines_and_brushing_selects_runs_in_the_ker
         " !== light",
         arg=[PARALLEL, light_label],
     )
-    page.wait_for_timeout(500)
+    # The curves are redrawn by plotly on their own (after the lines): both go in the shot
+    page.wait_for_function(f"light => ({OVERLAY_PAPER})() !== light", arg=light_overlay)
     dark = parallel(page)
     assert dark["labelFill"] != light_label, (dark["labelFill"], light_label)
     assert dark["lines"] == 5

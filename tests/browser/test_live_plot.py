@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -66,6 +67,26 @@ def plotted(page: Page, metric: str) -> dict:
         }""",
         metric,
     )
+
+
+# The metric's chart has the widget's background and text colours (compared as computed
+# colours, so "#111" and "rgb(17, 17, 17)" are the same).
+PLOT_FOLLOWS_THEME = """metric => {
+    const computed = colour => {
+        const probe = document.createElement('span');
+        probe.style.color = colour;
+        document.body.append(probe);
+        const value = getComputedStyle(probe).color;
+        probe.remove();
+        return value;
+    };
+    const gd = document.querySelector(
+        `[data-testid=labtrack-chart][data-metric="${metric}"] .lt-w-chart-plot`);
+    const style = getComputedStyle(document.querySelector('.lt-w-live'));
+    return !!gd && !!gd._fullLayout
+        && computed(gd._fullLayout.paper_bgcolor) === computed(style.backgroundColor)
+        && computed(gd._fullLayout.font.color) === computed(style.color);
+}"""
 
 
 def points_drawn_beyond(page: Page, metric: str, count: int) -> int:
@@ -132,8 +153,11 @@ def test_live_plot_grows_while_the_cell_runs_and_ends_matching_the_store(
     live.screenshot(path=artifacts_dir / "live-plot-finished.png")
 
     # When the notebook is saved and the page reloaded
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=NOTEBOOK)
+    expect(tab).to_have_class(re.compile(r"\bjp-mod-dirty\b"))
     page.keyboard.press("Control+s")
-    page.wait_for_timeout(1_000)
+    # The reload reads the file: the tab is clean once the server has written it
+    expect(tab).not_to_have_class(re.compile(r"\bjp-mod-dirty\b"), timeout=30_000)
     open_lab(lab, f"lab/tree/{NOTEBOOK}")
     idle_kernel()
 
@@ -150,7 +174,8 @@ def test_live_plot_grows_while_the_cell_runs_and_ends_matching_the_store(
 
     # And in the dark theme, text and plot colours follow JupyterLab's
     switch_theme("JupyterLab Dark")
-    page.wait_for_timeout(500)
+    # The charts take the new colours on their next draw, not when the theme is swapped
+    page.wait_for_function(PLOT_FOLLOWS_THEME, arg="loss")
     assert contrast("[data-testid=labtrack-chart-name]", ".lt-w-live") >= 4.5
     assert contrast("[data-testid=labtrack-chart-best]", ".lt-w-live") >= 3.0
     theme = page.evaluate(
@@ -264,7 +289,13 @@ def test_track_watch_follows_a_script_run_until_it_finishes(
         chart = live.locator("[data-testid=labtrack-chart][data-metric=loss]")
         expect(chart).to_be_visible(timeout=30_000)
         first = int(chart.get_attribute("data-points"))
-        page.wait_for_timeout(1_000)
+        # The script logs for about five seconds: points arrive well before it ends
+        page.wait_for_function(
+            """first => Number(document.querySelector(
+                '[data-testid=labtrack-chart][data-metric=loss]').dataset.points) > first""",
+            arg=first,
+            timeout=30_000,
+        )
         expect(live.get_by_test_id("labtrack-run-status")).to_have_text("RUNNING")
         assert int(chart.get_attribute("data-points")) > first
         live.screenshot(path=artifacts_dir / "live-plot-watch-running.png")

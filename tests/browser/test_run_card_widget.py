@@ -71,6 +71,8 @@ def test_run_card_shows_run_and_follows_trait_changes(
 ):
     # Given a notebook that shows a RUNNING run card started 65 s ago
     _write_notebook(lab.root_dir / NOTEBOOK)
+    # Before the page loads, so the card's timer runs on a clock the test can move on
+    page.clock.install()
     open_lab(lab, f"lab/tree/{NOTEBOOK}")
     idle_kernel()
     _run_cell(page, 0)
@@ -99,7 +101,8 @@ def test_run_card_shows_run_and_follows_trait_changes(
     expect(badge).to_have_text("FINISHED", timeout=30_000)
     expect(card).to_have_attribute("data-status", "FINISHED")
     expect(elapsed).to_have_text("12 min 34 s")
-    page.wait_for_timeout(1_500)
+    # A clock still ticking would have shown another time on a tick in this 1.5 s
+    page.clock.run_for(1_500)
     expect(elapsed).to_have_text("12 min 34 s")
 
     # And it stays readable in the dark theme

@@ -453,6 +453,16 @@ def test_details_read_well_in_dark_theme(
     page.screenshot(path=artifacts_dir / "run-details-dark.png")
 
 
+# Record the phase of each turn of the open details panel's poll (its model's `_poll`, a
+# lumino Poll), from now on, in window.ltPollTurns.
+RECORD_POLL_TURNS = """runId => {
+    const panel = [...window.jupyterapp.shell.widgets('main')]
+        .find(widget => widget.content?.model?.runId === runId);
+    window.ltPollTurns = [];
+    panel.content.model._poll.ticked.connect((_, state) => window.ltPollTurns.push(state.phase));
+}"""
+
+
 def test_running_run_refreshes_itself_until_it_ends(
     page, lab_with_app, store, open_lab, artifacts_dir
 ):
@@ -476,7 +486,16 @@ def test_running_run_refreshes_itself_until_it_ends(
     expect(details.get_by_test_id("labtrack-run-metrics")).to_contain_text("late_metric")
     reads: list[str] = []
     page.on("request", lambda r: reads.append(r.url) if f"runs/{run_id}" in r.url else None)
-    page.wait_for_timeout(7_000)
+    # That no read comes cannot be awaited, the poll's next turns (every 3 s) can: two that
+    # stood by show it stopped asking (a turn that reads ends 'resolved' or 'rejected';
+    # after four of those the wait ends too, and the assertion says so)
+    page.evaluate(RECORD_POLL_TURNS, run_id)
+    turns = page.wait_for_function(
+        "() => window.ltPollTurns.filter(phase => phase === 'standby').length >= 2"
+        " || window.ltPollTurns.length >= 4 ? window.ltPollTurns : false",
+        timeout=20_000,
+    ).json_value()
+    assert turns.count("standby") >= 2, turns
     assert reads == []
 
 

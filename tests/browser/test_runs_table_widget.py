@@ -56,6 +56,8 @@ def test_selecting_rows_in_the_table_gives_their_dataframe_in_the_kernel(
     expect(cell_output(page, 3)).to_contain_text("SELECTED ['trial-2', 'trial-4']", timeout=30_000)
 
     # And the table reads in the dark theme
+    light = table.evaluate("el => getComputedStyle(el).backgroundColor")
     switch_theme("JupyterLab Dark")
-    page.wait_for_timeout(800)
+    # The shot is of the table in the dark theme's colours, not of the swap
+    expect(table).not_to_have_css("background-color", light)
     table.screenshot(path=artifacts_dir / "runs-widget-dark.png")

@@ -21,6 +21,16 @@ for trial in range(8):
 """
 
 
+# Colours the live plot drew with the theme of the time (null where not drawn): the sweep's
+# axis labels (painted with its lines) and the paper of the valid_loss chart.
+DRAWN_COLOURS = """() => [
+    document.querySelector('[data-testid=labtrack-sweep-parallel] .lt-pc-label')
+        ?.getAttribute('fill') ?? null,
+    document.querySelector('[data-metric=valid_loss] .lt-w-chart-plot')
+        ?._fullLayout?.paper_bgcolor ?? null,
+]"""
+
+
 def trial_lines(page) -> int:
     """Polylines the canvas parallel coordinates stroked in their last paint."""
     return page.evaluate(
@@ -63,7 +73,12 @@ def test_trials_appear_in_the_sweep_panel_while_the_cell_runs(
     )
     assert trial_lines(page) == 8
     expect(panel.get_by_test_id("labtrack-sweep-summary")).to_contain_text("(trial-7)")
+    light = page.evaluate(DRAWN_COLOURS)
     switch_theme("JupyterLab Dark")
     live.scroll_into_view_if_needed()
-    page.wait_for_timeout(800)
+    # The shot shows the sweep and the chart once redrawn in the dark theme, not before
+    page.wait_for_function(
+        f"light => ({DRAWN_COLOURS})().every((colour, i) => colour && colour !== light[i])",
+        arg=light,
+    )
     live.screenshot(path=artifacts_dir / "sweep-finished-dark.png")

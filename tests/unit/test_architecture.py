@@ -8,6 +8,7 @@ inside functions (grimp reads every import statement, wherever it stands).
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import grimp
@@ -105,3 +106,103 @@ def test_no_typescript_module_is_longer_than_the_style_guide_allows():
         and (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+BROWSER_TESTS = Path(__file__).resolve().parents[1] / "browser"
+# Polling helpers of the browser tests, by file and function: each checks its condition
+# every turn, has a deadline and says what never happened; the pause between turns is the
+# only fixed wait allowed, and only there.
+POLLING_HELPERS = {
+    ("conftest.py", "_wait_until_ready"): (
+        "polls jupyter lab's /api/status (no page yet) until it answers, its process exits "
+        "or LAB_START_TIMEOUT_S passes"
+    ),
+    ("test_run_management.py", "wait_for"): (
+        "polls the store, not the page: requests the page sent may still be landing"
+    ),
+    ("test_widget_bundle.py", "wait_until_saved_with_widgets"): (
+        "polls the notebook file on disk until JupyterLab has written the widget outputs"
+    ),
+}
+
+
+def _fixed_waits(source: str) -> list[tuple[int, str | None, str]]:
+    """(line, innermost enclosing function, what) of each fixed wait called in `source`:
+    ``….wait_for_timeout(…)`` and ``time.sleep(…)`` (``sleep`` imported from time too).
+    Code inside string literals (a notebook cell's source) is not parsed, so not counted."""
+    tree = ast.parse(source)
+    time_modules = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name == "time"
+    }
+    sleeps = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "time"
+        for alias in node.names
+        if alias.name == "sleep"
+    }
+    found: list[tuple[int, str | None, str]] = []
+
+    def visit(node: ast.AST, function: str | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Call):
+                func = child.func
+                if isinstance(func, ast.Attribute) and func.attr == "wait_for_timeout":
+                    found.append((child.lineno, function, "wait_for_timeout"))
+                elif (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == "sleep"
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id in time_modules
+                ) or (isinstance(func, ast.Name) and func.id in sleeps):
+                    found.append((child.lineno, function, "time.sleep"))
+            inner = (
+                child.name
+                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+                else function
+            )
+            visit(child, inner)
+
+    visit(tree, None)
+    return found
+
+
+def test_the_fixed_wait_finder_finds_calls_but_not_cell_sources():
+    source = """
+import time
+from time import sleep as nap
+
+CELL = "import time\\ntime.sleep(0.1)"
+
+
+def test_something(page):
+    page.wait_for_timeout(500)
+    page.locator("x").click()
+
+
+def poll():
+    def turn():
+        nap(0.1)
+    time.sleep(0.2)
+"""
+    assert _fixed_waits(source) == [
+        (9, "test_something", "wait_for_timeout"),
+        (15, "turn", "time.sleep"),
+        (16, "poll", "time.sleep"),
+    ]
+
+
+def test_browser_tests_wait_on_conditions_not_for_fixed_times():
+    waits = {
+        (str(path.relative_to(BROWSER_TESTS)), line, function, what)
+        for path in sorted(BROWSER_TESTS.rglob("*.py"))
+        for line, function, what in _fixed_waits(path.read_text())
+    }
+    unexplained = {wait for wait in waits if (wait[0], wait[2]) not in POLLING_HELPERS}
+    assert unexplained == set(), "wait on a condition (expect, wait_for_function) instead"
+    # A helper that no longer sleeps comes off the list, so the list stays what it says.
+    assert {(file, function) for file, _, function, _ in waits} == set(POLLING_HELPERS)
