@@ -120,6 +120,9 @@ POLLING_HELPERS = {
     ("test_run_management.py", "wait_for"): (
         "polls the store, not the page: requests the page sent may still be landing"
     ),
+    ("test_watch_static.py", "_saved_watch_output"): (
+        "polls the notebook file on disk until a save has written labtrack's static form"
+    ),
     ("test_widget_bundle.py", "wait_until_saved_with_widgets"): (
         "polls the notebook file on disk until JupyterLab has written the widget outputs"
     ),
