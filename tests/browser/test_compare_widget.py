@@ -190,7 +190,7 @@ def test_compare_last_five_shows_five_lines_and_brushing_selects_runs_in_the_ker
 
 
 MANY_RUNS = """\
-from types import SimpleNamespace
+from labtrack.backend.queries import MetricSeries
 from labtrack.backend.shapes import (
     CompareMatrix, CompareMetricColumn, CompareParamColumn, CompareRun)
 from labtrack.widgets.compare import CompareWidget
@@ -209,7 +209,7 @@ metrics = [
 
 class OnePointHistories:
     def metric_history(self, run_id, key, points, _window):
-        return SimpleNamespace(steps=[0], values=[0.5])
+        return MetricSeries(key, [0], [1_700_000_000_000], [0.5], 1, False, 0)
 
 big = CompareWidget(pack_matrix(CompareMatrix(runs, params, metrics)), OnePointHistories())
 big
