@@ -57,8 +57,12 @@ def test_a_headless_executed_notebook_shows_its_static_plot_with_no_kernel(
     expect(static).to_be_visible(timeout=TIMEOUT_MS)
     expect(static.locator(".lt-static-card")).to_contain_text("churn-gbm")
     expect(static.locator(".lt-static-status")).to_have_text("FINISHED")
-    charts = static.locator("svg.lt-static-inline")
+    charts = static.locator("svg.lt-static-inline:not(.lt-static-system svg)")
     expect(charts).to_have_count(2)  # train_loss and valid_loss; the scores are in a table
+    # And the machine's charts wait in a collapsed System section, as in the live plot
+    system = static.locator("details.lt-static-system")
+    expect(system).to_have_count(1)
+    expect(system).not_to_have_attribute("open", "")
     expect(static.locator("table")).to_contain_text("roc_auc")
     expect(charts.first.locator("path.lt-s0")).to_have_count(1)
     expect(page.get_by_text("model not found")).to_have_count(0)

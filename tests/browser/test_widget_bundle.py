@@ -17,7 +17,7 @@ from conftest import _start_lab, _stop
 from jupyter_core.paths import jupyter_path
 from playwright.sync_api import Page, expect
 from test_compare_widget import LOAD, LOG_RUNS
-from test_live_plot import plotted, run_cell, write_notebook
+from test_live_plot import run_cell, write_notebook
 from widget_traffic import WidgetTraffic
 
 NOTEBOOK = "bundle.ipynb"
@@ -107,12 +107,18 @@ def wait_until_saved_with_widgets(path: Path, timeout_s: float = 30) -> None:
         time.sleep(0.2)
 
 
-def screenshots(page: Page, switch_theme, artifacts_dir: Path, name: str) -> None:
+def screenshots(
+    page: Page,
+    switch_theme,
+    artifacts_dir: Path,
+    name: str,
+    testids: tuple[str, ...] = ("labtrack-live-plot", "labtrack-compare-widget"),
+) -> None:
     """The live plot and the comparison, in the light theme and then the dark one."""
     for theme in ("light", "dark"):
         if theme == "dark":
             switch_theme("JupyterLab Dark")
-        for testid in ("labtrack-live-plot", "labtrack-compare-widget"):
+        for testid in testids:
             widget = page.get_by_test_id(testid)
             widget.scroll_into_view_if_needed()
             widget.screenshot(path=artifacts_dir / f"bundle-{name}-{testid[9:]}-{theme}.png")
@@ -210,13 +216,15 @@ def test_without_the_lab_extension_the_kernel_supplies_the_bundle(
     open_lab(lab, f"lab/tree/{NOTEBOOK}")
     idle_kernel()
 
-    # Then the widgets come back: the new page asked the kernel for the bundle
-    live_plot_has_points(page)
-    expect(page.get_by_test_id("labtrack-live-plot")).to_contain_text("FINISHED")
-    assert plotted(page, "loss")["counts"] == [STEPS]
+    # Then the finished cell keeps its static form (charts drawn in the kernel), and the
+    # comparison widget comes back: the new page asked the kernel for the bundle
+    held = page.locator(".jp-CodeCell").nth(1).locator(".jp-OutputArea-output").first
+    expect(held).to_contain_text("bundle-held FINISHED", timeout=60_000)
+    expect(held.locator("img[alt='loss chart']")).to_have_count(1)
     expect(
         page.get_by_test_id("labtrack-compare-widget").get_by_test_id("labtrack-compare-parallel")
     ).to_have_attribute("data-lines", "3", timeout=60_000)
     assert traffic.largest_per_widget() <= MAX_WIDGET_MESSAGE, traffic.widget_states()
     assert traffic.bundle_responses == []
-    screenshots(page, switch_theme, artifacts_dir, "kernel")
+    screenshots(page, switch_theme, artifacts_dir, "kernel", ("labtrack-compare-widget",))
+    held.screenshot(path=artifacts_dir / "bundle-kernel-static-live-plot-dark.png")
