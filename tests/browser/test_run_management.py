@@ -156,6 +156,11 @@ def test_runs_are_renamed_deleted_restored_and_nested_in_the_runs_panel(
     menu = page.locator(".lm-Menu.lm-ContextMenu, .lm-Menu").last
     for item in ("Open Details", "Rename", "Add Tag…", "Copy Run ID", "Delete"):
         expect(menu.locator(".lm-Menu-itemLabel", has_text=item)).to_be_visible()
+    # And the rows stay under their header: nothing slid the body sideways
+    body = panel.locator(".lt-RunsTable-body")
+    named = row(panel, "beta").locator("[data-column=name]").bounding_box()
+    assert body.evaluate("b => b.scrollLeft") == 0
+    assert named["x"] >= body.bounding_box()["x"], (named, body.bounding_box())
     page.screenshot(path=artifacts_dir / "runs-manage-context-menu-light.png")
     page.keyboard.press("Escape")
     expect(menu).to_be_hidden()
