@@ -233,15 +233,7 @@ export function RunsTable(props: IRunsTableProps): React.ReactElement {
             role="rowgroup"
             aria-label="Runs"
             aria-activedescendant={rows[focused] ? rowDomId(rows[focused].run_id) : undefined}
-            onScroll={event => {
-              const body = event.currentTarget;
-              // Sideways scrolling belongs to the container the header shares; a focused
-              // or menu-targeted cell must not slide the rows away from their header.
-              if (body.scrollLeft !== 0) {
-                body.scrollLeft = 0;
-              }
-              setScrollTop(body.scrollTop);
-            }}
+            onScroll={event => setScrollTop(event.currentTarget.scrollTop)}
             onKeyDown={onKeyDown}
             onContextMenu={event => {
               const target = (event.target as HTMLElement).closest<HTMLElement>('[data-run-id]');
