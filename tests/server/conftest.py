@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from pytest_jupyter.jupyter_server import *  # noqa: F403 -- pytest-jupyter's fixtures
+from tornado.httpclient import HTTPClientError
 
 
 @pytest.fixture
@@ -27,3 +30,26 @@ def jp_server_config(labtrack_home, server_env, monkeypatch):
     for name, value in server_env.items():
         monkeypatch.setenv(name, value)
     return {"ServerApp": {"jpserver_extensions": {"labtrack": True}}}
+
+
+@pytest.fixture
+def labtrack_request(jp_fetch):
+    """A request to a labtrack route (``labtrack/api/…``): its response, once its status is
+    the one expected. ``body`` is sent as JSON, ``raw_body`` as given (bytes)."""
+
+    async def call(
+        *path, method="GET", body=None, raw_body=None, params=None, headers=None, expect=200
+    ):
+        kwargs = {"method": method, "params": params or {}}
+        if headers:
+            kwargs["headers"] = headers
+        if body is not None or raw_body is not None:
+            kwargs["body"] = raw_body if raw_body is not None else json.dumps(body)
+        try:
+            response = await jp_fetch("labtrack", "api", *path, **kwargs)
+        except HTTPClientError as error:
+            response = error.response
+        assert response.code == expect, response.body
+        return response
+
+    return call

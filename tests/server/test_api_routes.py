@@ -10,7 +10,6 @@ from jsonschema import Draft202012Validator
 from mlflow import MlflowClient
 from mlflow_server import MlflowServer
 from sample_store import HOSTILE_NAME, LONG_METRIC_STEPS, PNG, populate
-from tornado.httpclient import HTTPClientError
 
 from labtrack.backend import prepare_backend, resolve_backend
 
@@ -57,16 +56,9 @@ def sample(backend, jp_server_config):
 
 
 @pytest.fixture
-def api(jp_fetch):
-    async def call(*path, method="GET", body=None, params=None, expect=200):
-        kwargs = {"method": method, "params": params or {}}
-        if body is not None:
-            kwargs["body"] = json.dumps(body)
-        try:
-            response = await jp_fetch("labtrack", "api", *path, **kwargs)
-        except HTTPClientError as error:
-            response = error.response
-        assert response.code == expect, response.body
+def api(labtrack_request):
+    async def call(*path, **request):
+        response = await labtrack_request(*path, **request)
         assert response.headers["Content-Type"].startswith("application/json")
         return json.loads(response.body)
 

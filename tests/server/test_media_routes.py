@@ -11,7 +11,6 @@ from jsonschema import Draft202012Validator
 from mlflow import MlflowClient
 from mlflow.entities import Metric
 from sample_store import populate
-from tornado.httpclient import HTTPClientError
 
 from labtrack.backend import prepare_backend, resolve_backend
 
@@ -39,16 +38,9 @@ def sample(store, jp_server_config):
 
 
 @pytest.fixture
-def fetch(jp_fetch):
-    async def call(*path, method="GET", body=None, params=None, expect=200, shape=None):
-        kwargs = {"method": method, "params": params or {}}
-        if body is not None:
-            kwargs["body"] = json.dumps(body)
-        try:
-            response = await jp_fetch("labtrack", "api", *path, **kwargs)
-        except HTTPClientError as error:
-            response = error.response
-        assert response.code == expect, response.body
+def fetch(labtrack_request):
+    async def call(*path, shape=None, **request):
+        response = await labtrack_request(*path, **request)
         if shape is not None:
             answer = json.loads(response.body)
             check = Draft202012Validator({"$ref": f"#/$defs/{shape}", "$defs": SCHEMA["$defs"]})

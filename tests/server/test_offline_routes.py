@@ -42,14 +42,10 @@ def server_env(server) -> dict[str, str]:
 
 
 @pytest.fixture
-def api(jp_fetch):
+def api(labtrack_request):
     async def call(*path, method="GET", expect=200):
         body = b"{}" if method == "POST" else None
-        try:
-            response = await jp_fetch("labtrack", "api", *path, method=method, body=body)
-        except HTTPClientError as error:
-            response = error.response
-        assert response.code == expect, response.body
+        response = await labtrack_request(*path, method=method, raw_body=body, expect=expect)
         return json.loads(response.body)
 
     return call

@@ -11,7 +11,6 @@ import pytest
 from jupyter_server.auth import Authorizer, IdentityProvider, User
 from mlflow import MlflowClient
 from registry_store import log_model_run
-from tornado.httpclient import HTTPClientError
 
 from labtrack.backend import prepare_backend, resolve_backend
 from labtrack.registry import ApprovalPolicy, ModelRegistry, load_signer
@@ -68,17 +67,9 @@ def jp_server_config(jp_server_config, authorizer_class):
 
 
 @pytest.fixture
-def api(jp_fetch, jp_server_config):
-    async def call(*path, method="GET", body=None, params=None, expect=200, raw=None):
-        kwargs = {"method": method, "params": params or {}}
-        if body is not None or raw is not None:
-            kwargs["body"] = raw if raw is not None else json.dumps(body)
-        try:
-            response = await jp_fetch("labtrack", "api", "models", *path, **kwargs)
-        except HTTPClientError as error:
-            response = error.response
-        assert response.code == expect, response.body
-        return json.loads(response.body)
+def api(labtrack_request, jp_server_config):
+    async def call(*path, **request):
+        return json.loads((await labtrack_request("models", *path, **request)).body)
 
     return call
 
@@ -119,7 +110,7 @@ async def test_register_refuses_bad_input(api, store, body, expect, message):
 
 
 async def test_register_refuses_a_body_that_is_not_json(api):
-    answer = await api("x", "versions", method="POST", raw=b"{not json", expect=400)
+    answer = await api("x", "versions", method="POST", raw_body=b"{not json", expect=400)
     assert answer["message"] == "the request body is not JSON"
 
 

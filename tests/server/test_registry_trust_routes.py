@@ -11,7 +11,6 @@ import pytest
 from jupyter_server.auth import IdentityProvider, User
 from mlflow import MlflowClient
 from registry_store import log_model_run
-from tornado.httpclient import HTTPClientError
 
 from labtrack.backend import prepare_backend, resolve_backend
 from labtrack.registry import ApprovalPolicy, ModelRegistry, load_signer
@@ -56,16 +55,9 @@ def as_user(store, user: str) -> ModelRegistry:
 
 
 @pytest.fixture
-def api(jp_fetch, jp_server_config):
-    async def call(*path, method="GET", body=None, user="alice", expect=200, params=None):
-        kwargs = {"method": method, "headers": {USER_HEADER: user}, "params": params or {}}
-        if body is not None:
-            kwargs["body"] = json.dumps(body)
-        try:
-            response = await jp_fetch("labtrack", "api", "models", *path, **kwargs)
-        except HTTPClientError as error:
-            response = error.response
-        assert response.code == expect, response.body
+def api(labtrack_request, jp_server_config):
+    async def call(*path, user="alice", **request):
+        response = await labtrack_request("models", *path, headers={USER_HEADER: user}, **request)
         return json.loads(response.body)
 
     return call

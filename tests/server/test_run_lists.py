@@ -11,7 +11,6 @@ from bulk_runs import insert_runs
 from jsonschema import Draft202012Validator
 from mlflow import MlflowClient
 from mlflow.entities import ViewType
-from tornado.httpclient import HTTPClientError
 
 from labtrack.backend import prepare_backend, resolve_backend
 
@@ -44,16 +43,9 @@ def labtrack_home(store):
 
 
 @pytest.fixture
-def api(jp_fetch):
-    async def call(*path, method="GET", body=None, expect=200, params=None, raw=False):
-        kwargs = {"method": method, "params": params or {}}
-        if body is not None:
-            kwargs["body"] = json.dumps(body)
-        try:
-            response = await jp_fetch("labtrack", "api", *path, **kwargs)
-        except HTTPClientError as error:
-            response = error.response
-        assert response.code == expect, response.body
+def api(labtrack_request):
+    async def call(*path, raw=False, **request):
+        response = await labtrack_request(*path, **request)
         return response if raw else json.loads(response.body)
 
     return call

@@ -54,17 +54,9 @@ def jp_server_config(jp_server_config, authorizer_class):
 
 
 @pytest.fixture
-def api(jp_fetch, jp_server_config):
-    async def call(*path, method="GET", body=None, expect=200, params=None):
-        kwargs = {"method": method, "params": params or {}}
-        if body is not None:
-            kwargs["body"] = json.dumps(body)
-        try:
-            response = await jp_fetch("labtrack", "api", "runs", *path, **kwargs)
-        except HTTPClientError as error:
-            response = error.response
-        assert response.code == expect, response.body
-        return json.loads(response.body)
+def api(labtrack_request, jp_server_config):
+    async def call(*path, **request):
+        return json.loads((await labtrack_request("runs", *path, **request)).body)
 
     return call
 
