@@ -3,14 +3,10 @@ import * as React from 'react';
 import { useSignal } from '../use-signal';
 import { MAX_GRID_RUNS, type MediaGridModel } from './media-grid-model';
 
-function useModel(model: MediaGridModel): void {
-  useSignal(model.changed);
-}
-
 /** One `log_image` key across the compared runs at a chosen step: each run's image at the
  *  logged step nearest it, with that step. Hidden when no run logged stepped images. */
 export function MediaGridSection({ model }: { model: MediaGridModel }): React.ReactElement | null {
-  useModel(model);
+  useSignal(model.changed);
   const keys = model.keys;
   if (!keys.length) {
     return model.error ? (

@@ -5,11 +5,6 @@ import { useSignal } from '../use-signal';
 import type { IMediaView, MediaModel } from './media-model';
 import { Section } from './sections';
 
-/** Re-render when the model says so. */
-function useModel(model: MediaModel): void {
-  useSignal(model.changed);
-}
-
 function when(timestamp: number | null): string {
   return timestamp === null ? '' : new Date(timestamp).toLocaleString();
 }
@@ -17,7 +12,7 @@ function when(timestamp: number | null): string {
 /** The run's images: per `log_image` key a step slider (←/→ move it), the step and time,
  *  a page of thumbnails around it, and the full image on click. Paths and keys are text. */
 export function MediaSection({ model }: { model: MediaModel }): React.ReactElement | null {
-  useModel(model);
+  useSignal(model.changed);
   const [enlarged, setEnlarged] = React.useState<{ item: IMediaItem; title: string } | null>(
     null
   );
