@@ -144,6 +144,7 @@ def test_a_runs_images_move_by_slider_and_arrow_keys_and_its_system_metrics_are_
     enlarged = page.get_by_test_id("labtrack-media-enlarged")
     expect(enlarged.locator("img")).to_be_visible(timeout=30_000)
     page.screenshot(path=artifacts_dir / "run-media-enlarged-light.png")
+    expect(enlarged).to_be_focused()  # it takes the keyboard, so Escape reaches it
     page.keyboard.press("Escape")
     expect(enlarged).to_have_count(0)
     switch_theme("JupyterLab Dark")
