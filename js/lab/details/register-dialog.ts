@@ -1,6 +1,8 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
+import { appendField } from '../form-field';
+
 /** Where to register a logged model: a model name (existing or new) and an optional alias. */
 export interface IRegistration {
   name: string;
@@ -30,16 +32,10 @@ class RegisterForm extends Widget implements Dialog.IBodyWidget<IRegistration> {
     this._alias.dataset.testid = 'labtrack-register-alias';
     this._note.className = 'lt-RegisterForm-note';
     this._note.dataset.testid = 'labtrack-register-note';
-    const field = (label: string, input: HTMLInputElement): void => {
-      const row = doc.createElement('label');
-      row.className = 'lt-RegisterForm-row';
-      input.className = 'jp-mod-styled';
-      row.append(doc.createTextNode(label), input);
-      this.node.append(row);
-    };
-    field('Model', this._name);
+    this._name.className = this._alias.className = 'jp-mod-styled';
+    appendField(this.node, 'Model', this._name);
     this.node.append(this._note, list);
-    field('Alias', this._alias);
+    appendField(this.node, 'Alias', this._alias);
     this._name.addEventListener('input', () => this._describe());
     this._describe();
   }

@@ -1,6 +1,7 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
+import { appendField } from '../form-field';
 import { IStageRequest } from '../tokens';
 
 const STAGES = ['', 'Staging', 'Production', 'Archived'];
@@ -21,12 +22,9 @@ class PromoteForm extends Widget implements Dialog.IBodyWidget<IStageRequest> {
     super();
     this.addClass('lt-PromoteForm');
     const doc = this.node.ownerDocument;
-    const field = (label: string, input: HTMLElement): void => {
-      const row = doc.createElement('label');
-      row.className = 'lt-PromoteForm-row';
-      row.append(doc.createTextNode(label), input);
-      this.node.append(row);
-    };
+    // Its rows are spread (flex) rather than gridded: the checkbox's label is a sentence
+    const field = (label: string, input: HTMLElement): void =>
+      appendField(this.node, label, input, 'lt-PromoteForm-row');
     this._alias.value = 'champion';
     this._alias.dataset.testid = 'labtrack-promote-alias';
     this._alias.className = 'jp-mod-styled';

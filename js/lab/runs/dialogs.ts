@@ -1,6 +1,8 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
+import { appendField } from '../form-field';
+
 /** A tag to set: key and value. */
 export interface ITagEntry {
   key: string;
@@ -12,20 +14,16 @@ class TagForm extends Widget implements Dialog.IBodyWidget<ITagEntry> {
   constructor() {
     super();
     this.addClass('lt-TagForm');
-    const doc = this.node.ownerDocument;
     for (const [label, input, testid, hint] of [
       ['Key', this._key, 'labtrack-tag-key', 'e.g. owner'],
       ['Value', this._value, 'labtrack-tag-value', '']
     ] as const) {
-      const row = doc.createElement('label');
-      row.className = 'lt-TagForm-row';
       input.className = 'jp-mod-styled';
       input.dataset.testid = testid;
       input.placeholder = hint;
-      row.append(doc.createTextNode(label), input);
-      this.node.append(row);
+      appendField(this.node, label, input);
     }
-    const note = doc.createElement('p');
+    const note = this.node.ownerDocument.createElement('p');
     note.className = 'lt-TagForm-note';
     note.textContent = 'Keys starting with mlflow. or labtrack. are MLflow’s and labtrack’s own.';
     this.node.append(note);
