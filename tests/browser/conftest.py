@@ -389,6 +389,20 @@ APP_READY_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
+def page_alerts(page: Page) -> list[str]:
+    """The messages of every alert() the page raises from now on, each dismissed: a run name,
+    tag or artifact holding HTML or script that the page let run would raise one."""
+    messages: list[str] = []
+
+    def record(dialog) -> None:
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    return messages
+
+
+@pytest.fixture
 def open_lab(page):
     """Open a JupyterLab URL path of `server` (fresh workspace); wait until the app has started."""
 

@@ -203,10 +203,9 @@ def test_params_diff_shows_only_differences_until_unticked(page, compare_panel):
     expect(table.locator("tr[data-param='seed'] td")).to_have_text(["42", "42", "42"])
 
 
-def test_hostile_run_name_is_shown_as_text(page, compare_panel):
-    # Given a run named like an HTML image tag with an onerror handler
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+def test_hostile_run_name_is_shown_as_text(page, page_alerts, compare_panel):
+    # Given a run named like an HTML image tag with an onerror handler (alerts are recorded
+    # from before the panel opens)
 
     # Then its name is shown literally in the table header and the legend
     header = page.locator(f"{COMPARE} .lt-Compare-table thead th")
@@ -216,7 +215,7 @@ def test_hostile_run_name_is_shown_as_text(page, compare_panel):
     # And no element was made of it, and nothing ran
     assert page.locator(f"{COMPARE} img").count() == 0
     assert page.evaluate("document.querySelectorAll('img[src=x]').length") == 0
-    assert dialogs == []
+    assert page_alerts == []
 
 
 def test_compare_needs_at_least_two_runs(page, lab_with_app, open_lab, compared_runs):

@@ -135,19 +135,6 @@ def model_run_id(lab_with_app, store, tmp_path_factory) -> str:
         mlflow.set_tracking_uri(previous)
 
 
-@pytest.fixture
-def no_dialogs(page: Page) -> list[str]:
-    """Messages of any alert() the page raises: injected HTML would raise one."""
-    messages: list[str] = []
-
-    def record(dialog) -> None:
-        messages.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", record)
-    return messages
-
-
 def run_command(page: Page, command: str, args: dict) -> None:
     page.evaluate(
         "([command, args]) => window.jupyterapp.commands.execute(command, args).then(() => null)",
@@ -164,7 +151,7 @@ def open_run(page: Page, run_id: str):
 
 
 def test_details_show_params_metrics_with_sparklines_tags_git_and_environment(
-    page, lab_with_app, store, open_lab, no_dialogs, artifacts_dir
+    page, lab_with_app, store, open_lab, page_alerts, artifacts_dir
 ):
     # Given JupyterLab on a store holding a finished run with params, metrics and tags
     open_lab(lab_with_app)
@@ -202,7 +189,7 @@ def test_details_show_params_metrics_with_sparklines_tags_git_and_environment(
     expect(opener).to_be_disabled()
     expect(opener).to_have_attribute("title", "This run was not recorded from a notebook")
     page.screenshot(path=artifacts_dir / "run-details-light.png")
-    assert no_dialogs == []
+    assert page_alerts == []
 
 
 def test_reopening_a_run_activates_its_panel_instead_of_adding_one(
@@ -238,7 +225,7 @@ def test_child_link_opens_the_child_run(page, lab_with_app, store, open_lab):
 
 
 def test_artifact_tree_opens_by_keyboard_and_previews_the_png(
-    page, lab_with_app, store, open_lab, no_dialogs, artifacts_dir
+    page, lab_with_app, store, open_lab, page_alerts, artifacts_dir
 ):
     # Given the details of a run whose artifacts hold plots/curve.png
     open_lab(lab_with_app)
@@ -275,11 +262,11 @@ def test_artifact_tree_opens_by_keyboard_and_previews_the_png(
     assert image.evaluate("img => img.naturalWidth") == 1
     expect(png).to_have_attribute("aria-selected", "true")
     page.screenshot(path=artifacts_dir / "run-details-artifact-png.png")
-    assert no_dialogs == []
+    assert page_alerts == []
 
 
 def test_hostile_artifact_and_run_names_render_as_text(
-    page, lab_with_app, store, open_lab, no_dialogs
+    page, lab_with_app, store, open_lab, page_alerts
 ):
     # Given a run named with HTML, and a run with an artifact named with HTML
     open_lab(lab_with_app)
@@ -299,11 +286,11 @@ def test_hostile_artifact_and_run_names_render_as_text(
     expect(details.get_by_test_id("labtrack-artifact-path")).to_have_text(HOSTILE_NAME)
     expect(details.get_by_test_id("labtrack-artifact-text")).to_have_text("a hostile file name\n")
     expect(page.locator("img[src='x']")).to_have_count(0)
-    assert no_dialogs == []
+    assert page_alerts == []
 
 
 def test_html_artifact_is_shown_in_a_sandbox_where_its_script_never_runs(
-    page, lab_with_app, store, open_lab, no_dialogs
+    page, lab_with_app, store, open_lab, page_alerts
 ):
     # Given the details of a run with page.html (nothing but an alert() script) among its
     # artifacts
@@ -325,7 +312,7 @@ def test_html_artifact_is_shown_in_a_sandbox_where_its_script_never_runs(
     expect(link).to_have_attribute("download", "page.html")
     assert "artifacts/file?path=page.html" in link.get_attribute("href")
     expect(details.get_by_test_id("labtrack-artifact-text")).to_have_count(0)
-    assert no_dialogs == []
+    assert page_alerts == []
 
 
 def test_json_artifact_is_pretty_printed(page, lab_with_app, store, open_lab):

@@ -83,19 +83,6 @@ def managed(lab_with_app, tmp_path_factory) -> ManagedStore:
     return ManagedStore(client, runs, sweep, trials, previews, model_run)
 
 
-@pytest.fixture
-def dialogs(page: Page) -> list[str]:
-    """Messages of any alert() the page raises: injected HTML or script would raise one."""
-    messages: list[str] = []
-
-    def record(dialog) -> None:
-        messages.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", record)
-    return messages
-
-
 def open_runs(page: Page, open_lab, lab):
     open_lab(lab)
     page.locator(RUNS_TAB).click()
@@ -123,7 +110,7 @@ def stage(store: ManagedStore, run_id: str) -> str:
 
 
 def test_runs_are_renamed_deleted_restored_and_nested_in_the_runs_panel(
-    page, lab_with_app, managed, open_lab, switch_theme, contrast, dialogs, artifacts_dir
+    page, lab_with_app, managed, open_lab, switch_theme, contrast, page_alerts, artifacts_dir
 ):
     panel = open_runs(page, open_lab, lab_with_app)
     panel.get_by_test_id("labtrack-experiment").select_option(label=EXPERIMENT)
@@ -222,11 +209,11 @@ def test_runs_are_renamed_deleted_restored_and_nested_in_the_runs_panel(
     assert contrast(".lt-RunTree-count", ".lt-RunTree-count") >= 4.5
     assert contrast(".lt-RunsTable-row[data-depth='1'] .lt-RunsTable-open", ".lt-RunsPanel") >= 4.5
     page.screenshot(path=artifacts_dir / "runs-manage-tree-dark.png")
-    assert dialogs == []
+    assert page_alerts == []
 
 
 def test_a_run_is_renamed_tagged_and_described_in_its_details(
-    page, lab_with_app, managed, open_lab, switch_theme, dialogs, artifacts_dir
+    page, lab_with_app, managed, open_lab, switch_theme, page_alerts, artifacts_dir
 ):
     open_lab(lab_with_app)
     run_id = managed.runs["beta"]
@@ -277,11 +264,11 @@ def test_a_run_is_renamed_tagged_and_described_in_its_details(
     switch_theme("JupyterLab Dark")
     expect(text.locator("strong")).to_have_text("lower lr")
     page.screenshot(path=artifacts_dir / "run-details-edit-dark.png")
-    assert dialogs == []
+    assert page_alerts == []
 
 
 def test_previews_datasets_and_registering_a_logged_model(
-    page, lab_with_app, managed, open_lab, switch_theme, dialogs, artifacts_dir
+    page, lab_with_app, managed, open_lab, switch_theme, page_alerts, artifacts_dir
 ):
     open_lab(lab_with_app)
     details = open_run(page, managed.previews)
@@ -319,7 +306,7 @@ def test_previews_datasets_and_registering_a_logged_model(
     expect(frame.locator(".box")).to_be_visible()
     artifacts.scroll_into_view_if_needed()
     artifacts.screenshot(path=artifacts_dir / "run-details-html-preview-dark.png")
-    assert dialogs == []
+    assert page_alerts == []
 
     # Register the logged model under a new name with an alias: the Models panel shows it
     details = open_run(page, managed.model_run)
