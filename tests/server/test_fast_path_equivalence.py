@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+from read_checks import all_pages
 from sample_store import populate
 
 from labtrack.backend import prepare_backend, resolve_backend
@@ -49,16 +50,6 @@ def readers(tmp_path_factory):
     fast.close()
 
 
-def _all_pages(reader, query: RunQuery) -> list:
-    rows, token = [], None
-    while True:
-        page = reader.search_runs(RunQuery(**{**query.__dict__, "page_token": token}))
-        rows.extend(page.runs)
-        token = page.next_page_token
-        if not token:
-            return rows
-
-
 def _comparable(row):
     metrics = {k: (None if v is None or math.isnan(v) else v) for k, v in row.metrics.items()}
     return (row.run_id, row.run_name, row.status, row.start_time, row.params, metrics, row.tags)
@@ -77,8 +68,8 @@ def test_fast_path_equals_mlflow(readers, filter_string, order_by):
         metrics=("accuracy", "unstable"),
         tags=("team",),
     )
-    expected = [_comparable(row) for row in _all_pages(reference, query)]
-    actual = [_comparable(row) for row in _all_pages(fast, query)]
+    expected = [_comparable(row) for row in all_pages(reference, query)]
+    actual = [_comparable(row) for row in all_pages(fast, query)]
     assert actual == expected
 
 
